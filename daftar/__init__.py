@@ -1,0 +1,1 @@
+"""daftar: licensing of Judicial Electronic Services Offices."""

@@ -1,0 +1,1 @@
+"""Activities: the only code that touches the database, notifications and files."""

@@ -1,0 +1,48 @@
+"""The FastAPI application: the Temporal client and database engine live in its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+
+from daftar.api import errors
+from daftar.api.gateway import Applicants
+from daftar.api.routes import applications, cycles, health, listing
+from daftar.settings import Settings
+from daftar.store.db import make_engine, session_factory
+from daftar.temporal import connect
+
+
+def create_app(settings: Settings, *, client: Client | None = None,
+               engine: Engine | None = None) -> FastAPI:
+    """The API; pass `client`/`engine` to share ones the caller already holds."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = engine is None
+        db = engine or make_engine(settings.db_url)
+        temporal = client or await connect(settings)
+        app.state.settings = settings
+        app.state.client = temporal
+        app.state.sessions = session_factory(db)
+        app.state.applicants = Applicants(temporal, settings.task_queue)
+        try:
+            yield
+        finally:
+            if own_engine:
+                db.dispose()
+
+    app = FastAPI(
+        title="daftar",
+        version="1",
+        summary="Licensing of Judicial Electronic Services Offices",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for module in (health, cycles, applications, listing):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,33 @@
+"""Dependencies: the app's Temporal gateway, database sessions and settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from daftar.api.gateway import Applicants
+from daftar.settings import Settings
+
+
+def applicants(request: Request) -> Applicants:
+    gateway: Applicants = request.app.state.applicants
+    return gateway
+
+
+def session(request: Request) -> Iterator[Session]:
+    """One session per request."""
+    with request.app.state.sessions() as s:
+        yield s
+
+
+def settings(request: Request) -> Settings:
+    value: Settings = request.app.state.settings
+    return value
+
+
+ApplicantsDep = Annotated[Applicants, Depends(applicants)]
+SessionDep = Annotated[Session, Depends(session)]
+SettingsDep = Annotated[Settings, Depends(settings)]

@@ -1,0 +1,152 @@
+"""Every refusal mapped to HTTP in one place, in API.md's error shape.
+
+`{"error": {"code", "message", "rules": [{"rule", "field", "message"}]}}`: domain violations
+and malformed bodies are 422, a role that may not act 403, wrong stage or duplicate 409,
+unknown 404, Temporal or the database unreachable 503 with `Retry-After`. Nothing a client
+sends becomes a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from daftar.domain.violations import Violation
+from daftar.workflows import refusals
+
+log = structlog.get_logger("daftar.api")
+
+RETRY_AFTER_SECONDS = 5
+
+#: The status of each refusal type an update validator raises.
+REFUSAL_STATUS = {
+    refusals.WRONG_STAGE: 409,
+    refusals.DUPLICATE: 409,
+    refusals.NOT_READY: 409,
+    refusals.FORBIDDEN: 403,
+    refusals.INVALID: 422,
+}
+
+#: The rule a malformed field of a request belongs to, so even a schema error names its rule.
+FIELD_RULES = {
+    "national_id": "REG-5", "birth_date": "AGE-1", "citizenship": "GEN-1", "degree": "GEN-2",
+    "military_service": "GEN-3", "military_service_end_date": "AGE-2",
+    "computer_certificate": "GEN-5", "experience_years": "EXP-1", "occupation": "ART11-1",
+    "quota": "REG-6", "province": "REG-7", "city": "REG-7", "amount_rials": "REG-2",
+    "reference": "REG-2", "registration_start": "REG-1", "registration_end": "REG-1",
+    "fee_rials": "REG-2", "veteran_share": "VET-2", "cities": "LAUNCH-1",
+    "subjects": "EXAM-1", "group_weights": "EXAM-4", "taraz_scale": "EXAM-4",
+    "first_name": "REG-2", "last_name": "REG-2", "father_name": "REG-2", "gender": "REG-2",
+    "mobile": "REG-2", "total_score": "EXAM-2", "pass_mark": "EXAM-2",
+}
+
+
+class ApiError(Exception):
+    """An error a client caused or must be told about, already in API.md's terms."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 rules: Sequence[Violation] = (), *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.rules = list(rules)
+        self.retry_after = retry_after
+
+
+def violations_error(message: str, violations: Sequence[Violation]) -> ApiError:
+    """422 listing every broken rule."""
+    return ApiError(422, "rule_violation", message, violations)
+
+
+def unavailable(what: str) -> ApiError:
+    return ApiError(503, "unavailable", f"{what} is unreachable; try again shortly.",
+                    retry_after=RETRY_AFTER_SECONDS)
+
+
+def from_update_failure(err: WorkflowUpdateFailedError) -> ApiError:
+    """A refusal from a workflow validator, with its rules."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.type in REFUSAL_STATUS:
+        details = cause.details[0] if cause.details else {}
+        rules = [Violation.model_validate(r) for r in details.get("rules", [])]
+        return ApiError(REFUSAL_STATUS[cause.type], cause.type, cause.message, rules)
+    log.error("update failed unexpectedly", error=str(cause or err))
+    return ApiError(409, "refused", str(cause or err))
+
+
+def from_rpc(err: RPCError) -> ApiError:
+    """Temporal's RPC failures: down or slow → 503; other statuses are programming errors."""
+    if err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED,
+                      RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.CANCELLED):
+        return unavailable("Temporal")
+    raise err
+
+
+def _body(err: ApiError) -> dict[str, Any]:
+    return {"error": {"code": err.code, "message": err.message,
+                      "rules": [v.model_dump() for v in err.rules]}}
+
+
+def _response(err: ApiError) -> JSONResponse:
+    headers = {"Retry-After": str(err.retry_after)} if err.retry_after else None
+    return JSONResponse(_body(err), status_code=err.status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into API.md's error shape."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, err: ApiError) -> JSONResponse:
+        return _response(err)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, err: RequestValidationError) -> JSONResponse:
+        rules = []
+        for e in err.errors():
+            loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")]
+            field = ".".join(loc) or None
+            rule = next((FIELD_RULES[p] for p in loc if p in FIELD_RULES), "REQUEST")
+            rules.append(Violation(rule=rule, field=field, message=str(e.get("msg"))))
+        return _response(ApiError(422, "invalid_request", "The request is malformed.", rules))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, err: StarletteHTTPException) -> JSONResponse:
+        return _response(ApiError(err.status_code, "http_error", str(err.detail)))
+
+    @app.exception_handler(WorkflowUpdateFailedError)
+    async def _update(_: Request, err: WorkflowUpdateFailedError) -> JSONResponse:
+        return _response(from_update_failure(err))
+
+    @app.exception_handler(RPCError)
+    async def _rpc(_: Request, err: RPCError) -> JSONResponse:
+        try:
+            return _response(from_rpc(err))
+        except RPCError:
+            log.exception("temporal call failed", status=str(err.status))
+            return _response(ApiError(500, "internal", "An internal error occurred."))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _database(_: Request, err: Exception) -> JSONResponse:
+        log.warning("database unavailable", error=str(err).splitlines()[0])
+        return _response(unavailable("The database"))
+
+    @app.exception_handler(RuntimeError)
+    async def _connection(_: Request, err: RuntimeError) -> JSONResponse:
+        # The SDK raises RuntimeError("Failed client connect: ...") when Temporal is down.
+        if "connect" in str(err).lower():
+            return _response(unavailable("Temporal"))
+        log.exception("unhandled error")
+        return _response(ApiError(500, "internal", "An internal error occurred."))

@@ -1,0 +1,266 @@
+"""An application's life through HTTP: register, photo, payment, decisions, and the rest."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from daftar.api.auth import Principal, current_principal, issue_token, require
+from daftar.api.deps import ApplicantsDep, SessionDep, SettingsDep
+from daftar.api.errors import ApiError, violations_error
+from daftar.api.routes.cycles import load_cycle, window
+from daftar.api.schemas import (
+    ApplicationView,
+    DecisionBody,
+    DisqualifyBody,
+    DocumentBody,
+    ExamResultBody,
+    LicenceView,
+    OfficeBody,
+    PaymentBody,
+    Registered,
+    WithdrawBody,
+)
+from daftar.api.views import application_view
+from daftar.domain.eligibility import check_registration
+from daftar.domain.photo import MAX_PHOTO_BYTES, check_photo
+from daftar.domain.registration import RegistrationForm, RegistrationRules
+from daftar.domain.stages import DECISION_FLOW, STAFF_ROLES, Role, Stage
+from daftar.domain.violations import Violation
+from daftar.identity import application_id, tracking_code
+from daftar.store.models import CycleRecord, PhotoRecord
+from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.workflows.messages import (
+    Actor,
+    ApplicantInput,
+    CycleTerms,
+    DecisionIn,
+    DisqualifyIn,
+    DocumentIn,
+    ExamResultIn,
+    LicenceIn,
+    OfficeIn,
+    PaymentIn,
+    PhotoIn,
+    WithdrawIn,
+)
+
+router = APIRouter(tags=["applications"])
+
+APPLICANT_TOKEN_TTL = timedelta(days=365)
+
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid token"},
+    403: {"description": "The role may not act"},
+    404: {"description": "Unknown application"},
+    409: {"description": "Wrong stage, duplicate, or a condition not met"},
+    422: {"description": "Malformed or rule-breaking input"},
+    503: {"description": "Temporal or the database unreachable"},
+}
+
+Staff = Annotated[Principal, Depends(require(*STAFF_ROLES))]
+Anyone = Annotated[Principal, Depends(current_principal)]
+
+
+def _cycle(year: int, session: SessionDep) -> CycleRecord:
+    return load_cycle(session, year)
+
+
+def _actor(p: Principal) -> Actor:
+    return Actor(id=p.sub, roles=p.roles)
+
+
+def _own(principal: Principal, app_id: str) -> None:
+    """The applicant role reaches its own application only."""
+    if principal.has(Role.applicant) and principal.sub != app_id and not principal.has(
+            *STAFF_ROLES):
+        raise ApiError(403, "forbidden", "An applicant may reach their own application only.")
+
+
+@router.post("/v1/cycles/{year}/applications", status_code=201, response_model=Registered,
+             responses=_REFUSALS)
+async def register(
+    form: RegistrationForm,
+    cycle: Annotated[CycleRecord, Depends(_cycle)],
+    applicants: ApplicantsDep,
+    settings: SettingsDep,
+) -> Registered:
+    """Register in the cycle's window (REG-1); every broken rule is reported at once."""
+    opens, closes = window(cycle)
+    now = datetime.now(UTC)
+    rules = RegistrationRules(
+        registration_start=cycle.config["registration_start"],
+        registration_end=cycle.config["registration_end"],
+        cities=[(c["province"], c["city"]) for c in cycle.config["cities"]])
+    check = check_registration(form, rules)
+    violations = list(check.violations)
+    if not opens <= now < closes:
+        violations.insert(0, Violation(
+            rule="REG-1", message=f"Registration is open from {cycle.config['registration_start']}"
+                                  f" to {cycle.config['registration_end']} (Tehran time)."))
+    if violations:
+        raise violations_error("The registration breaks the cycle's rules.", violations)
+    app_id = application_id(settings.identity_key, cycle.year, check.national_id)
+    code = tracking_code(app_id)
+    await applicants.start(ApplicantInput(
+        application_id=app_id, tracking_code=code,
+        cycle=CycleTerms(year=cycle.year, fee_rials=cycle.config["fee_rials"],
+                         registration_closes_at=closes, sla_days=cycle.config["sla_days"]),
+        form=form, national_id=check.national_id, flags=check.flags, veteran=check.veteran))
+    token = issue_token(settings.signing_secret, sub=app_id, roles=[Role.applicant],
+                        ttl=APPLICANT_TOKEN_TTL)
+    return Registered(application_id=app_id, tracking_code=code, stage=Stage.awaiting_payment,
+                      applicant_token=token)
+
+
+@router.put("/v1/applications/{app_id}/photo", status_code=204, responses=_REFUSALS,
+            openapi_extra={"requestBody": {"required": True, "content": {
+                "image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}})
+async def upload_photo(
+    app_id: str,
+    request: Request,
+    principal: Annotated[Principal, Depends(require(Role.applicant))],
+    applicants: ApplicantsDep,
+) -> Response:
+    """The applicant's JPG photo (REG-4): checked, stored, then given to the workflow."""
+    _own(principal, app_id)
+    data = bytearray()
+    async for chunk in request.stream():
+        data.extend(chunk)
+        if len(data) > 4 * MAX_PHOTO_BYTES:  # stop reading an oversized body early
+            break
+    photo = await asyncio.to_thread(check_photo, bytes(data))
+    if photo.violations:
+        raise violations_error("The photo does not meet REG-4.", photo.violations)
+    assert photo.width is not None and photo.height is not None
+
+    def store() -> None:
+        with request.app.state.sessions() as s:
+            s.merge(PhotoRecord(application_id=app_id, sha256=photo.sha256,
+                                content=bytes(data), uploaded_at=datetime.now(UTC)))
+            s.commit()
+
+    await applicants.state(app_id)  # 404 before storing bytes for an unknown application
+    await asyncio.to_thread(store)
+    await applicants.update(app_id, ApplicantWorkflow.submit_photo, PhotoIn(
+        actor=_actor(principal), sha256=photo.sha256, width=photo.width,
+        height=photo.height, size=photo.size))
+    return Response(status_code=204)
+
+
+@router.post("/v1/applications/{app_id}/payment", response_model=ApplicationView,
+             responses=_REFUSALS)
+async def confirm_payment(
+    app_id: str, body: PaymentBody, applicants: ApplicantsDep,
+    principal: Annotated[Principal, Depends(require(Role.payment_gateway))],
+) -> ApplicationView:
+    """The gateway confirms the fee (REG-2); the same reference twice is a no-op."""
+    state = await applicants.update(app_id, ApplicantWorkflow.confirm_payment, PaymentIn(
+        actor=_actor(principal), reference=body.reference, amount_rials=body.amount_rials))
+    return application_view(state, principal)
+
+
+@router.get("/v1/applications/{app_id}", response_model=ApplicationView, responses=_REFUSALS)
+async def get_application(app_id: str, principal: Anyone,
+                          applicants: ApplicantsDep) -> ApplicationView:
+    """Stage, registration data, decisions, exam result and office, redacted by role."""
+    if not principal.has(*STAFF_ROLES, Role.applicant):
+        raise ApiError(403, "forbidden", "Staff or the applicant only.")
+    _own(principal, app_id)
+    return application_view(await applicants.state(app_id), principal)
+
+
+@router.post("/v1/applications/{app_id}/decisions", response_model=ApplicationView,
+             responses=_REFUSALS)
+async def decide(app_id: str, body: DecisionBody, principal: Anyone,
+                 applicants: ApplicantsDep) -> ApplicationView:
+    """A reviewer's decision: interview → interviewer, qualification → qualification_officer,
+    security → security_officer (INT-1, QUAL-1, SEC-1)."""
+    _, role, _, rule = DECISION_FLOW[body.stage]
+    if not principal.has(role):
+        raise ApiError(403, "forbidden", f"Only the {role.value} role decides {body.stage.value}.",
+                       [Violation(rule=rule, message=f"{body.stage.value} is {role.value}'s.")])
+    state = await applicants.update(app_id, ApplicantWorkflow.decide, DecisionIn(
+        actor=_actor(principal), **body.model_dump()))
+    return application_view(state, principal)
+
+
+@router.post("/v1/applications/{app_id}/exam-result", response_model=ApplicationView,
+             responses=_REFUSALS)
+async def record_exam_result(
+    app_id: str, body: ExamResultBody, applicants: ApplicantsDep,
+    principal: Annotated[Principal, Depends(require(Role.exam_officer))],
+) -> ApplicationView:
+    """One candidate's exam result (EXAM-2): below the pass mark rejects, else to interview."""
+    state = await applicants.update(app_id, ApplicantWorkflow.record_exam_result, ExamResultIn(
+        actor=_actor(principal), **body.model_dump()))
+    return application_view(state, principal)
+
+
+@router.post("/v1/applications/{app_id}/office", response_model=ApplicationView,
+             responses=_REFUSALS)
+async def assign_office(
+    app_id: str, body: OfficeBody, applicants: ApplicantsDep,
+    principal: Annotated[Principal, Depends(require(Role.licensing_officer))],
+) -> ApplicationView:
+    """Place one cleared candidate in an office's city (LAUNCH-1)."""
+    state = await applicants.update(app_id, ApplicantWorkflow.assign_office, OfficeIn(
+        actor=_actor(principal), **body.model_dump()))
+    return application_view(state, principal)
+
+
+@router.post("/v1/applications/{app_id}/documents", response_model=ApplicationView,
+             responses=_REFUSALS)
+async def submit_document(
+    app_id: str, body: DocumentBody, applicants: ApplicantsDep,
+    principal: Annotated[Principal, Depends(require(Role.applicant))],
+) -> ApplicationView:
+    """ART11-1 proof that an occupation ended, or the VET-2 veteran certificate."""
+    _own(principal, app_id)
+    state = await applicants.update(app_id, ApplicantWorkflow.submit_document, DocumentIn(
+        actor=_actor(principal), kind=body.kind, reference=body.reference))
+    return application_view(state, principal)
+
+
+@router.post("/v1/applications/{app_id}/licence", response_model=LicenceView,
+             responses=_REFUSALS)
+async def issue_licence(
+    app_id: str, applicants: ApplicantsDep,
+    principal: Annotated[Principal, Depends(require(Role.licensing_officer))],
+) -> LicenceView:
+    """LIC-1: issue the licence; 409 while ART11-1 proof or the VET-2 certificate is missing."""
+    state = await applicants.update(app_id, ApplicantWorkflow.issue_licence,
+                                    LicenceIn(actor=_actor(principal)))
+    assert state.licence_number is not None
+    return LicenceView(licence_number=state.licence_number,
+                       application=application_view(state, principal))
+
+
+@router.post("/v1/applications/{app_id}/withdraw", response_model=ApplicationView,
+             responses=_REFUSALS)
+async def withdraw(
+    app_id: str, applicants: ApplicantsDep,
+    principal: Annotated[Principal, Depends(require(Role.applicant))],
+    body: WithdrawBody | None = None,
+) -> ApplicationView:
+    """WD-1: the applicant withdraws before the licence; the fee is not refunded."""
+    _own(principal, app_id)
+    state = await applicants.update(app_id, ApplicantWorkflow.withdraw, WithdrawIn(
+        actor=_actor(principal), reason=body.reason if body else None))
+    return application_view(state, principal)
+
+
+@router.post("/v1/applications/{app_id}/disqualify", response_model=ApplicationView,
+             responses=_REFUSALS)
+async def disqualify(
+    app_id: str, body: DisqualifyBody, applicants: ApplicantsDep,
+    principal: Annotated[Principal, Depends(require(Role.admin))],
+) -> ApplicationView:
+    """FRAUD-1: remove the applicant at any stage; an issued licence is revoked."""
+    state = await applicants.update(app_id, ApplicantWorkflow.disqualify, DisqualifyIn(
+        actor=_actor(principal), reason=body.reason))
+    return application_view(state, principal)

@@ -1,0 +1,90 @@
+"""The `daftar` command: the embedded stack, its parts, and staff tokens."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+from daftar.domain.stages import Role
+from daftar.logs import configure
+from daftar.settings import Settings, SettingsError
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="daftar", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    dev = sub.add_parser("dev", help="the embedded stack: Temporal dev server, worker, API")
+    dev.add_argument("--data-dir", type=Path, default=Path("data"))
+    dev.add_argument("--api-port", type=int, default=8000)
+    dev.add_argument("--temporal-port", type=int, default=7233)
+    dev.add_argument("--ui-port", type=int, default=8233)
+    sub.add_parser("api", help="the API alone, configured by environment variables")
+    sub.add_parser("worker", help="the worker alone, configured by environment variables")
+    token = sub.add_parser("token", help="print a staff token (last line)")
+    token.add_argument("--sub", required=True)
+    token.add_argument("--role", action="append", required=True,
+                       choices=[r.value for r in Role])
+    token.add_argument("--hours", type=int, default=None)
+    token.add_argument("--data-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    try:
+        code = _run(args)
+    except SettingsError as err:
+        print(f"daftar: {err}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        code = 130
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # the SDK's runtime may abort at interpreter exit (DESIGN.md)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "token":
+        from daftar.api.auth import issue_token
+
+        settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+        hours = args.hours or settings.token_ttl_hours
+        print(f"token for {args.sub} ({', '.join(args.role)}), valid {hours} h:")
+        print(issue_token(settings.signing_secret, sub=args.sub,
+                          roles=[Role(r) for r in args.role], ttl=timedelta(hours=hours)))
+        return 0
+    if args.command == "dev":
+        from daftar.devstack import run_dev
+
+        configure(fmt="console")
+        asyncio.run(run_dev(args.data_dir, api_port=args.api_port,
+                            temporal_port=args.temporal_port, ui_port=args.ui_port))
+        return 0
+    settings = Settings()
+    configure(fmt=settings.log_format, level=settings.log_level)
+    if args.command == "api":
+        import uvicorn
+
+        from daftar.api.app import create_app
+
+        settings.signing_secret  # noqa: B018 - fail at start-up, naming the missing setting
+        uvicorn.run(create_app(settings), host=os.environ.get("DAFTAR_API_HOST", "0.0.0.0"),
+                    port=int(os.environ.get("DAFTAR_API_PORT", "8000")), log_config=None)
+        return 0
+    asyncio.run(_worker(settings))
+    return 0
+
+
+async def _worker(settings: Settings) -> None:
+    from daftar.store.db import create_schema, make_engine, session_factory
+    from daftar.temporal import connect
+    from daftar.worker import build_worker
+
+    engine = make_engine(settings.db_url)
+    create_schema(engine)
+    client = await connect(settings)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        worker = build_worker(client, task_queue=settings.task_queue,
+                              sessions=session_factory(engine), executor=executor)
+        await worker.run()

@@ -1,0 +1,90 @@
+"""Stages of an applicant's path, the roles that move them, and the SLA keys (API.md "Stages")."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where one application stands; the last five are terminal."""
+
+    awaiting_payment = "awaiting_payment"
+    awaiting_exam = "awaiting_exam"
+    awaiting_interview = "awaiting_interview"
+    awaiting_qualification = "awaiting_qualification"
+    awaiting_security = "awaiting_security"
+    awaiting_launch = "awaiting_launch"
+    awaiting_licence = "awaiting_licence"
+    licensed = "licensed"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+    disqualified = "disqualified"
+    revoked = "revoked"
+    incomplete = "incomplete"
+
+
+TERMINAL_STAGES = frozenset(
+    {Stage.rejected, Stage.withdrawn, Stage.disqualified, Stage.revoked, Stage.incomplete}
+)
+
+
+class Role(StrEnum):
+    """JWT roles (API.md "Auth")."""
+
+    admin = "admin"
+    exam_officer = "exam_officer"
+    interviewer = "interviewer"
+    qualification_officer = "qualification_officer"
+    security_officer = "security_officer"
+    licensing_officer = "licensing_officer"
+    auditor = "auditor"
+    payment_gateway = "payment_gateway"
+    applicant = "applicant"
+
+
+STAFF_ROLES = frozenset(Role) - {Role.applicant, Role.payment_gateway}
+
+
+class DecisionStage(StrEnum):
+    """The three stages decided by a reviewer's pass/fail (INT-1, QUAL-1, SEC-1)."""
+
+    interview = "interview"
+    qualification = "qualification"
+    security = "security"
+
+
+#: For each decided stage: the stage it is taken at, the role that takes it, the stage a pass
+#: leads to, and the rule a failure rejects under.
+DECISION_FLOW: dict[DecisionStage, tuple[Stage, Role, Stage, str]] = {
+    DecisionStage.interview: (
+        Stage.awaiting_interview, Role.interviewer, Stage.awaiting_qualification, "INT-1"),
+    DecisionStage.qualification: (
+        Stage.awaiting_qualification, Role.qualification_officer, Stage.awaiting_security,
+        "QUAL-1"),
+    DecisionStage.security: (
+        Stage.awaiting_security, Role.security_officer, Stage.awaiting_launch, "SEC-1"),
+}
+
+#: The stages a reviewer role works on: its inbox.
+INBOX_STAGES: dict[Role, tuple[Stage, ...]] = {
+    Role.exam_officer: (Stage.awaiting_exam,),
+    Role.interviewer: (Stage.awaiting_interview,),
+    Role.qualification_officer: (Stage.awaiting_qualification,),
+    Role.security_officer: (Stage.awaiting_security,),
+    Role.licensing_officer: (Stage.awaiting_launch, Stage.awaiting_licence),
+}
+
+#: Stages that wait on a person and so carry an SLA; keys of a cycle's `sla_days`.
+SLA_KEYS: dict[Stage, str] = {
+    Stage.awaiting_interview: "interview",
+    Stage.awaiting_qualification: "qualification",
+    Stage.awaiting_security: "security",
+    Stage.awaiting_licence: "licence",
+}
+
+DEFAULT_SLA_DAYS: dict[str, int] = {
+    "interview": 30,
+    "qualification": 14,
+    "security": 30,
+    "licence": 14,
+}

@@ -1,0 +1,16 @@
+"""A broken rule, named by its DOMAIN.md id, as returned to applicants and reviewers."""
+
+from pydantic import BaseModel
+
+
+class Violation(BaseModel, frozen=True):
+    """One broken rule (any rule id of DOMAIN.md, e.g. ``AGE-1``, ``REG-4``).
+
+    ``field`` is the dotted path of the offending form field (``degree.graduation_date``)
+    or ``None`` when the rule concerns the whole submission. ``message`` is plain English
+    and says what the applicant must do.
+    """
+
+    rule: str
+    field: str | None = None
+    message: str

@@ -1,0 +1,1 @@
+"""The read model: SQLModel tables, the engine, and the idempotent writes activities make."""

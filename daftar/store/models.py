@@ -1,0 +1,109 @@
+"""Read-model tables (SQLModel). Temporal is the truth; these serve lists, inboxes and stats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, LargeBinary, Numeric, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _utc() -> Any:
+    return Column(DateTime(timezone=True), nullable=False)
+
+
+def _utc_nullable() -> Any:
+    return Column(DateTime(timezone=True), nullable=True)
+
+
+class CycleRecord(SQLModel, table=True):
+    """A licensing cycle: reference data written by the admin's API call."""
+
+    __tablename__ = "cycles"
+    year: int = Field(primary_key=True)
+    config: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class CityRecord(SQLModel, table=True):
+    """A city of a cycle with its office capacity and launch priority (LAUNCH-1)."""
+
+    __tablename__ = "cities"
+    __table_args__ = (UniqueConstraint("cycle", "province", "city"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cycle: int = Field(index=True, foreign_key="cycles.year")
+    province: str
+    city: str
+    capacity: int
+    priority: int
+    neighbours: list[dict[str, str]] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class ApplicationRecord(SQLModel, table=True):
+    """Where one application stands, as last recorded by its workflow."""
+
+    __tablename__ = "applications"
+    application_id: str = Field(primary_key=True, max_length=32)
+    tracking_code: str = Field(unique=True, max_length=32)
+    cycle: int = Field(index=True)
+    stage: str = Field(index=True, max_length=32)
+    province: str = Field(index=True)
+    city: str
+    quota: str
+    registered_at: datetime = Field(sa_column=_utc())
+    updated_at: datetime = Field(sa_column=_utc())
+    stage_entered_at: datetime = Field(sa_column=_utc())
+    due_at: datetime | None = Field(default=None, sa_column=_utc_nullable())
+    escalated: bool = False
+    rejected_stage: str | None = None
+    rules: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    licence_number: str | None = None
+    office_province: str | None = None
+    office_city: str | None = None
+    exam_total: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 4)))
+    interview_score: Decimal | None = Field(default=None, sa_column=Column(Numeric(7, 2)))
+    version: int = 0
+
+
+class DecisionRow(SQLModel, table=True):
+    """An accepted decision or event; security reasons are never copied here (SEC-1)."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("application_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(index=True, max_length=32)
+    seq: int
+    stage: str
+    outcome: str
+    actor: str
+    role: str
+    at: datetime = Field(sa_column=_utc())
+    score: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 4)))
+    reason: str | None = None
+    rules: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class EscalationRow(SQLModel, table=True):
+    """A stage whose SLA passed without a decision."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("application_id", "stage"),)
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(index=True, max_length=32)
+    tracking_code: str
+    cycle: int = Field(index=True)
+    stage: str
+    due_at: datetime = Field(sa_column=_utc())
+    escalated_at: datetime = Field(sa_column=_utc())
+
+
+class PhotoRecord(SQLModel, table=True):
+    """An uploaded photo's bytes (REG-4), addressed by content so an upload retried is one row."""
+
+    __tablename__ = "photos"
+    application_id: str = Field(primary_key=True, max_length=32)
+    sha256: str = Field(primary_key=True, max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_at: datetime = Field(sa_column=_utc())

@@ -1,0 +1,64 @@
+"""Reads of the read model for lists, inboxes and counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from daftar.store.models import ApplicationRecord, CityRecord, CycleRecord
+
+
+@dataclass(frozen=True)
+class ApplicationFilter:
+    cycle: int | None = None
+    stages: Sequence[str] = ()
+    province: str | None = None
+    city: str | None = None
+    quota: str | None = None
+    tracking_code: str | None = None
+
+
+def get_cycle(session: Session, year: int) -> CycleRecord | None:
+    return session.get(CycleRecord, year)
+
+
+def cities_of(session: Session, year: int) -> list[CityRecord]:
+    stmt = select(CityRecord).where(CityRecord.cycle == year).order_by(
+        col(CityRecord.priority), col(CityRecord.id))
+    return list(session.exec(stmt))
+
+
+def stage_counts(session: Session, year: int) -> dict[str, int]:
+    stmt = (select(ApplicationRecord.stage, func.count())
+            .where(ApplicationRecord.cycle == year)
+            .group_by(col(ApplicationRecord.stage)))
+    return {stage: int(n) for stage, n in session.exec(stmt)}
+
+
+def list_applications(session: Session, flt: ApplicationFilter, *, page: int, size: int,
+                      oldest_first: bool = False) -> tuple[list[ApplicationRecord], int]:
+    """One page of applications matching `flt`, and how many match in all."""
+    conditions = []
+    if flt.cycle is not None:
+        conditions.append(ApplicationRecord.cycle == flt.cycle)
+    if flt.stages:
+        conditions.append(col(ApplicationRecord.stage).in_(list(flt.stages)))
+    if flt.province:
+        conditions.append(ApplicationRecord.province == flt.province)
+    if flt.city:
+        conditions.append(ApplicationRecord.city == flt.city)
+    if flt.quota:
+        conditions.append(ApplicationRecord.quota == flt.quota)
+    if flt.tracking_code:
+        conditions.append(ApplicationRecord.tracking_code == flt.tracking_code)
+    total = session.exec(
+        select(func.count()).select_from(ApplicationRecord).where(*conditions)).one()
+    order = ((col(ApplicationRecord.stage_entered_at).asc(),) if oldest_first
+             else (col(ApplicationRecord.updated_at).desc(),))
+    stmt = (select(ApplicationRecord).where(*conditions)
+            .order_by(*order, col(ApplicationRecord.application_id))
+            .offset((page - 1) * size).limit(size))
+    return list(session.exec(stmt)), int(total)

@@ -1,0 +1,56 @@
+"""Idempotent writes of the read model: a retried activity changes nothing the second time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
+
+from daftar.store.models import ApplicationRecord, DecisionRow, EscalationRow
+from daftar.workflows.messages import ApplicationRow, EscalationIn
+
+
+def _insert(session: Session, model: type[SQLModel]) -> Any:
+    dialect = session.get_bind().dialect.name
+    table = model.__table__  # type: ignore[attr-defined]
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"unsupported database dialect {dialect}")
+
+
+def upsert_application(session: Session, row: ApplicationRow) -> None:
+    """Insert or update one application; an older version never overwrites a newer one."""
+    values = row.model_dump(exclude={"decisions"})
+    values["stage"] = row.stage.value
+    values["rejected_stage"] = row.rejected_stage.value if row.rejected_stage else None
+    stmt = _insert(session, ApplicationRecord).values(**values)
+    table = ApplicationRecord.__table__  # type: ignore[attr-defined]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["application_id"],
+        set_={k: stmt.excluded[k] for k in values if k != "application_id"},
+        where=table.c.version < stmt.excluded.version,
+    )
+    session.exec(stmt)  # type: ignore[call-overload]
+    if row.decisions:
+        decisions = [
+            {"application_id": row.application_id, "seq": d.seq, "stage": d.stage,
+             "outcome": d.outcome, "actor": d.actor, "role": d.role, "at": d.at,
+             "score": d.score, "reason": d.reason, "rules": d.rules}
+            for d in row.decisions
+        ]
+        ins = _insert(session, DecisionRow).values(decisions)
+        session.exec(ins.on_conflict_do_nothing(  # type: ignore[call-overload]
+            index_elements=["application_id", "seq"]))
+
+
+def insert_escalation(session: Session, esc: EscalationIn) -> bool:
+    """Record an escalation once; returns whether this call recorded it."""
+    stmt = _insert(session, EscalationRow).values(
+        application_id=esc.application_id, tracking_code=esc.tracking_code, cycle=esc.cycle,
+        stage=esc.stage.value, due_at=esc.due_at, escalated_at=esc.escalated_at,
+    ).on_conflict_do_nothing(index_elements=["application_id", "stage"])
+    result = session.exec(stmt)  # type: ignore[call-overload]
+    return bool(result.rowcount)

@@ -1,0 +1,1 @@
+"""Temporal workflows: deterministic; they call domain/ and activities only."""

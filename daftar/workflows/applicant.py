@@ -1,0 +1,349 @@
+"""ApplicantWorkflow: one applicant's whole path, moved by people through validated updates.
+
+The run loop owns time and side effects: it records every state change in the read model
+(an idempotent activity), keeps the search attributes current, closes registration when the
+window ends (REG-2) and escalates a stage whose SLA has passed. Update handlers only check and
+change state; their validators refuse a wrong message before it reaches the history.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from daftar.activities.records import RecordActivities
+    from daftar.domain.decisions import Outcome, failed_rules
+    from daftar.domain.stages import (
+        DECISION_FLOW,
+        SLA_KEYS,
+        TERMINAL_STAGES,
+        Role,
+        Stage,
+    )
+    from daftar.workflows import search
+    from daftar.workflows.guards import Guards
+    from daftar.workflows.messages import (
+        Actor,
+        ApplicantInput,
+        ApplicationRow,
+        ApplicationState,
+        DecisionIn,
+        DecisionRecord,
+        DisqualifyIn,
+        DocumentIn,
+        DocumentRecord,
+        EscalationIn,
+        EscalationRecord,
+        ExamResult,
+        ExamResultIn,
+        LicenceIn,
+        Office,
+        OfficeIn,
+        PaymentIn,
+        PaymentRecord,
+        PhotoIn,
+        PhotoRecord,
+        WithdrawIn,
+    )
+
+# Recording must never give up: the read model converges once the database is back.
+_RECORD_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1),
+                            maximum_interval=timedelta(seconds=30))
+_RECORD_TIMEOUT = timedelta(seconds=30)
+
+
+@workflow.defn
+class ApplicantWorkflow:
+    """registration → exam → interview → qualification → security → launch → licence."""
+
+    @workflow.init
+    def __init__(self, inp: ApplicantInput) -> None:
+        now = workflow.now()
+        self._state = ApplicationState(
+            application_id=inp.application_id,
+            tracking_code=inp.tracking_code,
+            cycle=inp.cycle.year,
+            stage=Stage.awaiting_payment,
+            form=inp.form,
+            national_id=inp.national_id,
+            flags=inp.flags,
+            veteran=inp.veteran,
+            registered_at=now,
+            stage_entered_at=now,
+            due_at=inp.cycle.registration_closes_at,
+        )
+        self._terms = inp.cycle
+        self._guards = Guards(self._state, inp.cycle)
+        self._synced = -1
+        self._indexed: Stage | None = None
+
+    @workflow.run
+    async def run(self, inp: ApplicantInput) -> ApplicationState:
+        while True:
+            if self._synced != self._state.version:
+                await self._sync()
+                continue
+            if self._state.stage in TERMINAL_STAGES:
+                break
+            timeout = self._until_deadline()
+            if timeout is not None and timeout <= timedelta(0):
+                await self._deadline_passed()
+                continue
+            try:
+                await workflow.wait_condition(
+                    lambda: self._synced != self._state.version, timeout=timeout)
+            except TimeoutError:
+                await self._deadline_passed()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._state
+
+    @workflow.query
+    def state(self) -> ApplicationState:
+        """The full state of the application."""
+        return self._state
+
+    # --- registration (REG-2) -------------------------------------------------------------
+
+    @workflow.update
+    def confirm_payment(self, msg: PaymentIn) -> ApplicationState:
+        """The payment gateway confirms the fee (REG-2); the same reference again is a no-op."""
+        if self._state.payment is None:
+            self._state.payment = PaymentRecord(
+                reference=msg.reference, amount_rials=msg.amount_rials, at=workflow.now())
+            self._event("payment", msg.actor, Role.payment_gateway)
+            self._complete_registration()
+        return self._state
+
+    @confirm_payment.validator
+    def _check_payment(self, msg: PaymentIn) -> None:
+        self._guards.payment(msg)
+
+    @workflow.update
+    def submit_photo(self, msg: PhotoIn) -> ApplicationState:
+        """The applicant's photo passed the upload checks (REG-4); a new one replaces it."""
+        self._state.photo = PhotoRecord(sha256=msg.sha256, width=msg.width, height=msg.height,
+                                        size=msg.size, at=workflow.now())
+        self._event("photo", msg.actor, Role.applicant)
+        self._complete_registration()
+        return self._state
+
+    @submit_photo.validator
+    def _check_photo(self, msg: PhotoIn) -> None:
+        self._guards.photo(msg)
+
+    # --- exam (EXAM-2) ------------------------------------------------------------------
+
+    @workflow.update
+    def record_exam_result(self, msg: ExamResultIn) -> ApplicationState:
+        """The candidate's exam result; idempotent, so a retried publication repeats nothing."""
+        if self._state.exam_result is not None:
+            return self._state
+        passed = msg.total_score >= msg.pass_mark  # EXAM-2: ties pass
+        self._state.exam_result = ExamResult(total_score=msg.total_score,
+                                             pass_mark=msg.pass_mark, passed=passed,
+                                             subjects=msg.subjects, at=workflow.now())
+        self._record(DecisionRecord(
+            seq=0, stage="exam", outcome=(Outcome.passed if passed else Outcome.failed).value,
+            actor=msg.actor.id, role=Role.exam_officer, at=workflow.now(),
+            score=msg.total_score, rules=[] if passed else ["EXAM-2"]))
+        if passed:
+            self._move(Stage.awaiting_interview)
+        else:
+            self._reject(["EXAM-2"])
+        return self._state
+
+    @record_exam_result.validator
+    def _check_exam_result(self, msg: ExamResultIn) -> None:
+        self._guards.exam_result(msg)
+
+    # --- reviewer decisions (INT-1, QUAL-1, SEC-1) ----------------------------------------
+
+    @workflow.update
+    def decide(self, msg: DecisionIn) -> ApplicationState:
+        """A reviewer's pass or fail at the interview, qualification or security stage."""
+        _, role, next_stage, _ = DECISION_FLOW[msg.stage]
+        rules = [] if msg.outcome is Outcome.passed else failed_rules(msg.stage, msg.checks)
+        self._record(DecisionRecord(
+            seq=0, stage=msg.stage.value, outcome=msg.outcome.value, actor=msg.actor.id,
+            role=role, at=workflow.now(), score=msg.score, reason=msg.reason,
+            checks=msg.checks, rules=rules))
+        if msg.outcome is Outcome.passed:
+            self._move(next_stage)
+        else:
+            self._reject(rules)
+        return self._state
+
+    @decide.validator
+    def _check_decision(self, msg: DecisionIn) -> None:
+        self._guards.decision(msg)
+
+    # --- launch and licence (LAUNCH-1, ART11-1, VET-2, LIC-1) -----------------------------
+
+    @workflow.update
+    def assign_office(self, msg: OfficeIn) -> ApplicationState:
+        """A launch round placed the candidate in an office's city (LAUNCH-1)."""
+        if self._state.office is None:
+            self._state.office = Office(province=msg.province, city=msg.city,
+                                        round=msg.round, at=workflow.now())
+            self._event("launch", msg.actor, Role.licensing_officer)
+            self._move(Stage.awaiting_licence)
+        return self._state
+
+    @assign_office.validator
+    def _check_office(self, msg: OfficeIn) -> None:
+        self._guards.office(msg)
+
+    @workflow.update
+    def submit_document(self, msg: DocumentIn) -> ApplicationState:
+        """The applicant hands in ART11-1 proof or the VET-2 certificate; the latest counts."""
+        docs = [d for d in self._state.documents if d.kind != msg.kind]
+        docs.append(DocumentRecord(kind=msg.kind, reference=msg.reference, at=workflow.now()))
+        self._state.documents = docs
+        self._bump()
+        return self._state
+
+    @submit_document.validator
+    def _check_document(self, msg: DocumentIn) -> None:
+        self._guards.document(msg)
+
+    @workflow.update
+    def issue_licence(self, msg: LicenceIn) -> ApplicationState:
+        """LIC-1: the licence, once every condition is met; its number is stable."""
+        self._state.licence_number = f"{self._terms.year}-{self._state.tracking_code}"
+        self._event("licence", msg.actor, Role.licensing_officer)
+        self._move(Stage.licensed)
+        return self._state
+
+    @issue_licence.validator
+    def _check_licence(self, msg: LicenceIn) -> None:
+        self._guards.licence(msg)
+
+    # --- leaving the path (WD-1, FRAUD-1) -------------------------------------------------
+
+    @workflow.update
+    def withdraw(self, msg: WithdrawIn) -> ApplicationState:
+        """WD-1: the applicant withdraws before the licence; the fee stays paid."""
+        self._record(DecisionRecord(seq=0, stage="withdrawal", outcome="withdrawn",
+                                    actor=msg.actor.id, role=Role.applicant,
+                                    at=workflow.now(), reason=msg.reason, rules=["WD-1"]))
+        self._state.rules = ["WD-1"]
+        self._move(Stage.withdrawn)
+        return self._state
+
+    @withdraw.validator
+    def _check_withdraw(self, msg: WithdrawIn) -> None:
+        self._guards.withdraw(msg)
+
+    @workflow.update
+    def disqualify(self, msg: DisqualifyIn) -> ApplicationState:
+        """FRAUD-1: removed from the candidates at any stage; an issued licence is revoked."""
+        revoking = self._state.stage == Stage.licensed
+        self._record(DecisionRecord(
+            seq=0, stage="disqualification", outcome="revoked" if revoking else "disqualified",
+            actor=msg.actor.id, role=Role.admin, at=workflow.now(), reason=msg.reason,
+            rules=["FRAUD-1"]))
+        self._state.rejected_stage = self._state.stage
+        self._state.rules = ["FRAUD-1"]
+        self._move(Stage.revoked if revoking else Stage.disqualified)
+        return self._state
+
+    @disqualify.validator
+    def _check_disqualify(self, msg: DisqualifyIn) -> None:
+        self._guards.disqualify(msg)
+
+    # --- state changes -----------------------------------------------------------------
+
+    def _bump(self) -> None:
+        self._state.version += 1
+
+    def _record(self, record: DecisionRecord) -> None:
+        record.seq = len(self._state.decisions) + 1
+        self._state.decisions.append(record)
+
+    def _event(self, stage: str, actor: Actor, role: Role) -> None:
+        self._record(DecisionRecord(seq=0, stage=stage, outcome="done", actor=actor.id,
+                                    role=role, at=workflow.now()))
+        self._bump()
+
+    def _move(self, stage: Stage) -> None:
+        now = workflow.now()
+        self._state.stage = stage
+        self._state.stage_entered_at = now
+        key = SLA_KEYS.get(stage)
+        self._state.due_at = (now + timedelta(days=self._terms.sla_days[key])
+                              if key and key in self._terms.sla_days else None)
+        self._bump()
+        workflow.logger.info("stage %s", stage.value,
+                             extra={"application_id": self._state.application_id})
+
+    def _reject(self, rules: list[str]) -> None:
+        self._state.rejected_stage = self._state.stage
+        self._state.rules = rules
+        self._move(Stage.rejected)
+
+    def _complete_registration(self) -> None:
+        """REG-2: fee and photo both in make the registration complete."""
+        if self._state.payment and self._state.photo:
+            self._move(Stage.awaiting_exam)
+
+    # --- deadlines -----------------------------------------------------------------------
+
+    def _until_deadline(self) -> timedelta | None:
+        s = self._state
+        if s.due_at is None:
+            return None
+        if s.stage != Stage.awaiting_payment and any(e.stage == s.stage for e in s.escalations):
+            return None  # escalated once; the stage keeps waiting for its reviewer
+        return s.due_at - workflow.now()
+
+    async def _deadline_passed(self) -> None:
+        s = self._state
+        if s.stage == Stage.awaiting_payment:
+            s.rules = ["REG-2"]
+            s.rejected_stage = Stage.awaiting_payment
+            self._move(Stage.incomplete)
+            return
+        assert s.due_at is not None
+        escalation = EscalationRecord(stage=s.stage, due_at=s.due_at, at=workflow.now())
+        await workflow.execute_activity_method(
+            RecordActivities.record_escalation,
+            EscalationIn(application_id=s.application_id, tracking_code=s.tracking_code,
+                         cycle=s.cycle, stage=s.stage, due_at=s.due_at,
+                         escalated_at=escalation.at),
+            start_to_close_timeout=_RECORD_TIMEOUT, retry_policy=_RECORD_RETRY)
+        s.escalations.append(escalation)
+        self._bump()
+
+    # --- read model and search attributes --------------------------------------------
+
+    async def _sync(self) -> None:
+        version = self._state.version
+        if self._indexed != self._state.stage:
+            workflow.upsert_search_attributes(search.updates(self._state))
+            self._indexed = self._state.stage
+        await workflow.execute_activity_method(
+            RecordActivities.record_application, self._row(),
+            start_to_close_timeout=_RECORD_TIMEOUT, retry_policy=_RECORD_RETRY)
+        self._synced = version
+
+    def _row(self) -> ApplicationRow:
+        s = self._state
+        interview = next((d.score for d in s.decisions if d.stage == "interview"), None)
+        return ApplicationRow(
+            application_id=s.application_id, tracking_code=s.tracking_code, cycle=s.cycle,
+            stage=s.stage, province=s.form.province, city=s.form.city,
+            quota=search.quota_label(s.form.quota), registered_at=s.registered_at,
+            updated_at=workflow.now(), stage_entered_at=s.stage_entered_at, due_at=s.due_at,
+            escalated=any(e.stage == s.stage for e in s.escalations),
+            rejected_stage=s.rejected_stage, rules=s.rules, licence_number=s.licence_number,
+            office_province=s.office.province if s.office else None,
+            office_city=s.office.city if s.office else None,
+            exam_total=s.exam_result.total_score if s.exam_result else None,
+            interview_score=interview, version=s.version,
+            # SEC-1: security reasons are confidential; they stay in the history only.
+            decisions=[d.model_copy(update={"reason": None}) if d.stage == "security" else d
+                       for d in s.decisions],
+        )

@@ -1,0 +1,36 @@
+"""Business refusals raised by update validators: the API maps each `type` to an HTTP status.
+
+Validators raise `ApplicationError` (never a plain exception: inside a handler that would fail
+the workflow task and hang the caller). A refused update never enters the history.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from daftar.domain.violations import Violation
+
+WRONG_STAGE = "wrong_stage"  # 409: the application is not at the stage the message is for
+DUPLICATE = "duplicate"  # 409: this stage was already decided
+NOT_READY = "not_ready"  # 409: a condition of the step is not met yet (LIC-1)
+FORBIDDEN = "forbidden"  # 403: the sender's role may not send this
+INVALID = "invalid"  # 422: malformed or rule-breaking content
+
+
+def refuse(code: str, message: str, violations: list[Violation]) -> NoReturn:
+    """Refuse a message, naming the rules; details carry the violations for the API."""
+    raise ApplicationError(
+        message,
+        {"rules": [v.model_dump() for v in violations]},
+        type=code,
+        non_retryable=True,
+    )
+
+
+def refuse_rule(code: str, rule: str, message: str, field: str | None = None) -> NoReturn:
+    """Refuse under one rule id."""
+    refuse(code, message, [Violation(rule=rule, field=field, message=message)])

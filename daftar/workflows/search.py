@@ -1,0 +1,50 @@
+"""Custom search attributes, so admins filter applications in the Temporal Web UI.
+
+Stage, cycle, province and quota only: never a national id or a name (DESIGN.md #8).
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.common import (
+    SearchAttributeKey,
+    SearchAttributePair,
+    SearchAttributeUpdate,
+    TypedSearchAttributes,
+)
+
+with workflow.unsafe.imports_passed_through():
+    from daftar.domain.registration import Quota, RegistrationForm
+    from daftar.domain.stages import Stage
+    from daftar.workflows.messages import ApplicationState
+
+STAGE = SearchAttributeKey.for_keyword("DaftarStage")
+CYCLE = SearchAttributeKey.for_int("DaftarCycle")
+PROVINCE = SearchAttributeKey.for_keyword("DaftarProvince")
+QUOTA = SearchAttributeKey.for_keyword("DaftarQuota")
+ALL_KEYS: tuple[SearchAttributeKey, ...] = (STAGE, CYCLE, PROVINCE, QUOTA)  # type: ignore[type-arg]
+
+
+def quota_label(quota: Quota) -> str:
+    """`free`, or `veteran:<category>` (VET-1)."""
+    return quota.kind.value if quota.category is None else f"veteran:{quota.category.value}"
+
+
+def updates(state: ApplicationState) -> list[SearchAttributeUpdate]:  # type: ignore[type-arg]
+    """The attributes after a transition."""
+    return [
+        STAGE.value_set(state.stage.value),
+        CYCLE.value_set(state.cycle),
+        PROVINCE.value_set(state.form.province),
+        QUOTA.value_set(quota_label(state.form.quota)),
+    ]
+
+
+def initial_attributes(cycle: int, form: RegistrationForm) -> TypedSearchAttributes:
+    """The attributes a new application's workflow starts with."""
+    return TypedSearchAttributes([
+        SearchAttributePair(STAGE, Stage.awaiting_payment.value),
+        SearchAttributePair(CYCLE, cycle),
+        SearchAttributePair(PROVINCE, form.province),
+        SearchAttributePair(QUOTA, quota_label(form.quota)),
+    ])
