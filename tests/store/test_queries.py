@@ -1,0 +1,105 @@
+"""List and count queries of the read model, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+
+from daftar.domain.stages import Stage
+from daftar.store.db import SessionFactory, transaction
+from daftar.store.queries import ApplicationFilter, list_applications, stage_counts
+from daftar.store.writes import upsert_application
+from tests.store.rows import T0, app_row
+
+S = Stage
+
+
+@pytest.fixture
+def seeded(sessions: SessionFactory) -> Session:
+    """Six applications of cycle 1404 and one of 1403, with distinct times."""
+    specs = [  # id, stage, province, city, quota, updated (days), entered (days)
+        ("q-a", S.awaiting_interview, "Tehran", "Tehran", "free", 1, 5),
+        ("q-b", S.awaiting_interview, "Tehran", "Rey", "veteran", 2, 3),
+        ("q-c", S.awaiting_security, "Fars", "Shiraz", "free", 3, 1),
+        ("q-d", S.awaiting_interview, "Fars", "Shiraz", "free", 4, 4),
+        ("q-e", S.awaiting_qualification, "Tehran", "Tehran", "free", 5, 2),
+        ("q-f", S.rejected, "Gilan", "Rasht", "free", 6, 6),
+        ("q-old", S.awaiting_interview, "Tehran", "Tehran", "free", 7, 0),
+    ]
+    with transaction(sessions) as session:
+        for aid, stage, province, city, quota, updated, entered in specs:
+            upsert_application(session, app_row(
+                aid, cycle=1403 if aid == "q-old" else 1404, stage=stage,
+                province=province, city=city, quota=quota,
+                updated_at=T0 + timedelta(days=updated),
+                stage_entered_at=T0 + timedelta(days=entered)))
+    with sessions() as s:
+        yield s
+
+
+def ids(session: Session, flt: ApplicationFilter, page: int = 1, size: int = 50,
+        oldest_first: bool = False) -> tuple[list[str], int]:
+    items, total = list_applications(session, flt, page=page, size=size,
+                                     oldest_first=oldest_first)
+    return [r.application_id for r in items], total
+
+
+def test_filter_by_cycle(seeded: Session) -> None:
+    got, total = ids(seeded, ApplicationFilter(cycle=1403))
+    assert (got, total) == (["q-old"], 1)
+    got, total = ids(seeded, ApplicationFilter(cycle=1404))
+    assert total == 6 and "q-old" not in got
+
+
+@pytest.mark.parametrize(("flt", "expected"), [
+    (ApplicationFilter(cycle=1404, stages=["awaiting_interview"]), {"q-a", "q-b", "q-d"}),
+    (ApplicationFilter(cycle=1404, stages=["awaiting_security", "rejected"]), {"q-c", "q-f"}),
+    (ApplicationFilter(cycle=1404, province="Fars"), {"q-c", "q-d"}),
+    (ApplicationFilter(cycle=1404, city="Tehran"), {"q-a", "q-e"}),
+    (ApplicationFilter(quota="veteran"), {"q-b"}),
+    (ApplicationFilter(tracking_code="Tq-e"), {"q-e"}),
+    (ApplicationFilter(cycle=1404, province="Tehran", stages=["awaiting_interview"]),
+     {"q-a", "q-b"}),
+    (ApplicationFilter(cycle=1404, province="Kerman"), set()),
+])
+def test_filters(seeded: Session, flt: ApplicationFilter, expected: set[str]) -> None:
+    got, total = ids(seeded, flt)
+    assert set(got) == expected
+    assert total == len(expected)
+
+
+def test_total_counts_all_while_size_limits(seeded: Session) -> None:
+    got, total = ids(seeded, ApplicationFilter(cycle=1404), size=2)
+    assert total == 6
+    assert got == ["q-f", "q-e"]
+
+
+def test_second_page(seeded: Session) -> None:
+    flt = ApplicationFilter(cycle=1404)
+    assert ids(seeded, flt, page=2, size=4) == (["q-b", "q-a"], 6)
+    assert ids(seeded, flt, page=2, size=2) == (["q-d", "q-c"], 6)
+    assert ids(seeded, flt, page=4, size=2) == ([], 6)
+
+
+def test_default_order_is_updated_at_descending(seeded: Session) -> None:
+    got, _ = ids(seeded, ApplicationFilter(cycle=1404))
+    assert got == ["q-f", "q-e", "q-d", "q-c", "q-b", "q-a"]
+
+
+def test_oldest_first_orders_by_stage_entered_at(seeded: Session) -> None:
+    got, _ = ids(seeded, ApplicationFilter(cycle=1404), oldest_first=True)
+    assert got == ["q-c", "q-e", "q-b", "q-d", "q-a", "q-f"]
+    got, _ = ids(seeded, ApplicationFilter(cycle=1404, stages=["awaiting_interview"]),
+                 oldest_first=True, size=2)
+    assert got == ["q-b", "q-d"]
+
+
+def test_stage_counts_of_one_cycle(seeded: Session) -> None:
+    assert stage_counts(seeded, 1404) == {
+        "awaiting_interview": 3, "awaiting_security": 1,
+        "awaiting_qualification": 1, "rejected": 1,
+    }
+    assert stage_counts(seeded, 1403) == {"awaiting_interview": 1}
+    assert stage_counts(seeded, 1399) == {}

@@ -1,0 +1,90 @@
+"""Workflow tests on the time-skipping test server, with the real activities on SQLite."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from temporalio.client import WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from daftar.domain.eligibility import check_registration
+from daftar.domain.registration import RegistrationForm, RegistrationRules
+from daftar.domain.stages import DEFAULT_SLA_DAYS
+from daftar.identity import application_id, tracking_code
+from daftar.store.db import create_schema, make_engine, session_factory
+from daftar.temporal import register_search_attributes
+from daftar.worker import build_worker
+from daftar.workflows import search
+from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.workflows.messages import ApplicantInput, CycleTerms, applicant_workflow_id
+from tests.conftest import TEST_SERVER
+from tests.factories import form
+
+FEE = 2_000_000
+KEY = b"test-identity-key"
+
+
+@pytest.fixture(scope="session")
+async def env() -> AsyncIterator[WorkflowEnvironment]:
+    environment = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=TEST_SERVER, data_converter=pydantic_data_converter)
+    await register_search_attributes(environment.client, "default")
+    yield environment
+    await environment.shutdown()
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    db = make_engine(f"sqlite:///{Path(tmp_path_factory.mktemp('wf')) / 'read.db'}")
+    create_schema(db)
+    yield db
+    db.dispose()
+
+
+@dataclass
+class Harness:
+    env: WorkflowEnvironment
+    engine: Engine
+    task_queue: str
+
+    async def start(self, *, window_days: float = 10, sla_days: dict[str, int] | None = None,
+                    **overrides: Any) -> WorkflowHandle[Any, Any]:
+        """Start one applicant's workflow as the API would, from a valid form."""
+        data = form(**overrides)
+        registration = RegistrationForm.model_validate(data)
+        check = check_registration(registration, RegistrationRules(
+            registration_start="1401/08/30", registration_end="1401/09/06"))
+        assert not check.violations, check.violations
+        app_id = application_id(KEY, 1401, check.national_id)
+        now = await self.env.get_current_time()
+        inp = ApplicantInput(
+            application_id=app_id, tracking_code=tracking_code(app_id),
+            cycle=CycleTerms(year=1401, fee_rials=FEE,
+                             registration_closes_at=now + timedelta(days=window_days),
+                             sla_days=sla_days or dict(DEFAULT_SLA_DAYS)),
+            form=registration, national_id=check.national_id, flags=check.flags,
+            veteran=check.veteran)
+        return await self.env.client.start_workflow(
+            ApplicantWorkflow.run, inp, id=applicant_workflow_id(app_id),
+            task_queue=self.task_queue,
+            search_attributes=search.initial_attributes(1401, registration))
+
+
+@pytest.fixture
+async def harness(env: WorkflowEnvironment, engine: Engine) -> AsyncIterator[Harness]:
+    """A worker on its own task queue for one test."""
+    queue = f"wf-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        worker = build_worker(env.client, task_queue=queue,
+                              sessions=session_factory(engine), executor=executor)
+        async with worker:
+            yield Harness(env=env, engine=engine, task_queue=queue)

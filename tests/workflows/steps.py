@@ -1,0 +1,84 @@
+"""The messages each actor sends, for driving a workflow through its stages in tests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from temporalio.client import WorkflowHandle
+
+from daftar.domain.decisions import Outcome
+from daftar.domain.stages import DecisionStage, Role
+from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.workflows.messages import (
+    Actor,
+    ApplicationState,
+    DecisionIn,
+    ExamResultIn,
+    OfficeIn,
+    PaymentIn,
+    PhotoIn,
+)
+from tests.factories import ALL_CHECKS
+from tests.workflows.conftest import FEE
+
+Handle = WorkflowHandle[Any, Any]
+
+
+def staff(role: Role, name: str | None = None) -> Actor:
+    return Actor(id=name or f"{role.value}-1", roles=[role])
+
+
+def applicant(app_id: str) -> Actor:
+    return Actor(id=app_id, roles=[Role.applicant])
+
+
+async def state(h: Handle) -> ApplicationState:
+    return await h.query(ApplicantWorkflow.state)
+
+
+async def register(h: Handle) -> ApplicationState:
+    """Pay and upload the photo: awaiting_exam (REG-2)."""
+    app_id = (await state(h)).application_id
+    await h.execute_update(ApplicantWorkflow.confirm_payment, PaymentIn(
+        actor=staff(Role.payment_gateway), reference=f"ref-{app_id}", amount_rials=FEE))
+    return await h.execute_update(ApplicantWorkflow.submit_photo, PhotoIn(
+        actor=applicant(app_id), sha256="ab" * 32, width=250, height=350, size=20_000))
+
+
+async def exam(h: Handle, total: str = "6000", mark: str = "5500") -> ApplicationState:
+    return await h.execute_update(ApplicantWorkflow.record_exam_result, ExamResultIn(
+        actor=staff(Role.exam_officer), total_score=Decimal(total), pass_mark=Decimal(mark)))
+
+
+def decision(stage: DecisionStage, outcome: Outcome = Outcome.passed, **kw: Any) -> DecisionIn:
+    role = {DecisionStage.interview: Role.interviewer,
+            DecisionStage.qualification: Role.qualification_officer,
+            DecisionStage.security: Role.security_officer}[stage]
+    defaults: dict[str, Any] = {"actor": staff(role), "stage": stage, "outcome": outcome}
+    if stage is DecisionStage.interview:
+        defaults["score"] = Decimal("80")
+    if stage is DecisionStage.qualification:
+        defaults["checks"] = dict(ALL_CHECKS)
+    if outcome is Outcome.failed:
+        defaults["reason"] = "did not meet the stage's conditions"
+    return DecisionIn(**{**defaults, **kw})
+
+
+async def decide(h: Handle, stage: DecisionStage, outcome: Outcome = Outcome.passed,
+                 **kw: Any) -> ApplicationState:
+    return await h.execute_update(ApplicantWorkflow.decide, decision(stage, outcome, **kw))
+
+
+async def to_launch(h: Handle) -> ApplicationState:
+    """Through exam, interview, qualification and security: awaiting_launch."""
+    await register(h)
+    await exam(h)
+    for stage in DecisionStage:
+        await decide(h, stage)
+    return await state(h)
+
+
+async def place(h: Handle) -> ApplicationState:
+    return await h.execute_update(ApplicantWorkflow.assign_office, OfficeIn(
+        actor=staff(Role.licensing_officer), province="Tehran", city="Tehran"))
