@@ -78,12 +78,13 @@ def _run(args: argparse.Namespace) -> int:
 
 async def _worker(settings: Settings) -> None:
     from daftar.store.db import create_schema, make_engine, session_factory
-    from daftar.temporal import connect
+    from daftar.temporal import connect, register_search_attributes
     from daftar.worker import build_worker
 
     engine = make_engine(settings.db_url)
     create_schema(engine)
     client = await connect(settings)
+    await register_search_attributes(client, settings.temporal_namespace)
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(client, task_queue=settings.task_queue,
                               sessions=session_factory(engine), executor=executor)
