@@ -51,6 +51,7 @@ def insert_escalation(session: Session, esc: EscalationIn) -> bool:
     stmt = _insert(session, EscalationRow).values(
         application_id=esc.application_id, tracking_code=esc.tracking_code, cycle=esc.cycle,
         stage=esc.stage.value, due_at=esc.due_at, escalated_at=esc.escalated_at,
-    ).on_conflict_do_nothing(index_elements=["application_id", "stage"])
-    result = session.exec(stmt)  # type: ignore[call-overload]
-    return bool(result.rowcount)
+    ).on_conflict_do_nothing(index_elements=["application_id", "stage"]).returning(
+        EscalationRow.__table__.c.id)  # type: ignore[attr-defined]
+    # rowcount is -1 with RETURNING on PostgreSQL: whether a row came back is the answer.
+    return session.exec(stmt).first() is not None  # type: ignore[call-overload]

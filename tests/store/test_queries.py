@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ S = Stage
 
 
 @pytest.fixture
-def seeded(sessions: SessionFactory) -> Session:
+def seeded(sessions: SessionFactory) -> Iterator[Session]:
     """Six applications of cycle 1404 and one of 1403, with distinct times."""
     specs = [  # id, stage, province, city, quota, updated (days), entered (days)
         ("q-a", S.awaiting_interview, "Tehran", "Tehran", "free", 1, 5),

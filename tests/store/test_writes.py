@@ -117,7 +117,7 @@ def test_escalation_recorded_once_per_stage(sessions: SessionFactory) -> None:
     with transaction(sessions) as session:
         assert insert_escalation(session, escalation(aid)) is True
     with transaction(sessions) as session:
-        assert insert_escalation(session, escalation(aid)) is False
+        assert insert_escalation(session, escalation(aid)) is False  # a retried activity
     with transaction(sessions) as session:
         assert insert_escalation(session, escalation(aid, Stage.awaiting_security)) is True
     with sessions() as session:
