@@ -90,6 +90,7 @@ async def run_dev(data_dir: Path, *, api_port: int, temporal_port: int, ui_port:
             done_task = asyncio.create_task(stop.wait())
             await asyncio.wait({worker_task, api_task, done_task},
                                return_when=asyncio.FIRST_COMPLETED)
+            done_task.cancel()
             print("\nstopping: API, worker, Temporal …", flush=True)
             server.should_exit = True
             await api_task

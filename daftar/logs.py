@@ -6,6 +6,8 @@ import logging
 import sys
 
 import structlog
+import temporalio.activity
+import temporalio.workflow
 
 
 def configure(*, fmt: str = "console", level: str = "INFO") -> None:
@@ -25,9 +27,13 @@ def configure(*, fmt: str = "console", level: str = "INFO") -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
+    # Temporal's workflow and activity loggers put their context (workflow id, run id, ...)
+    # into `extra`; keep it as fields rather than appended to the message.
+    temporalio.workflow.logger.workflow_info_on_message = False
+    temporalio.activity.logger.activity_info_on_message = False
     handler = logging.StreamHandler()
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared,
+        foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer]))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -1,0 +1,37 @@
+"""Histories of finished and running applications replay against the current code."""
+
+from __future__ import annotations
+
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from daftar.domain.decisions import Outcome
+from daftar.domain.stages import DecisionStage, Role
+from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.workflows.messages import DisqualifyIn, LicenceIn
+from tests.workflows.conftest import Harness
+from tests.workflows.steps import decide, exam, place, register, staff, to_launch
+
+
+async def test_histories_of_every_ending_replay_deterministically(harness: Harness) -> None:
+    licensed = await harness.start()
+    await to_launch(licensed)
+    await place(licensed)
+    await licensed.execute_update(ApplicantWorkflow.issue_licence,
+                                  LicenceIn(actor=staff(Role.licensing_officer)))
+    await licensed.execute_update(ApplicantWorkflow.disqualify,
+                                  DisqualifyIn(actor=staff(Role.admin), reason="forged"))
+    await licensed.result()
+    rejected = await harness.start()
+    await register(rejected)
+    await exam(rejected)
+    await decide(rejected, DecisionStage.interview, Outcome.failed)
+    await rejected.result()
+    running = await harness.start()
+    await register(running)
+
+    replayer = Replayer(workflows=[ApplicantWorkflow], data_converter=pydantic_data_converter)
+    for handle in (licensed, rejected, running):
+        history = await handle.fetch_history()
+        result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        assert result.replay_failure is None, (handle.id, result.replay_failure)
