@@ -79,7 +79,6 @@ async def run_dev(data_dir: Path, *, api_port: int, temporal_port: int, ui_port:
             app = create_app(settings, client=client, engine=engine)
             server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=api_port,
                                                    log_config=None))
-            server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):

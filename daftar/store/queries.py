@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -41,7 +42,7 @@ def stage_counts(session: Session, year: int) -> dict[str, int]:
 def list_applications(session: Session, flt: ApplicationFilter, *, page: int, size: int,
                       oldest_first: bool = False) -> tuple[list[ApplicationRecord], int]:
     """One page of applications matching `flt`, and how many match in all."""
-    conditions = []
+    conditions: list[Any] = []
     if flt.cycle is not None:
         conditions.append(ApplicationRecord.cycle == flt.cycle)
     if flt.stages:

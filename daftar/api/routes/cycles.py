@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +21,7 @@ from daftar.store.models import CityRecord, CycleRecord
 
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
 
-_ERRORS = {409: {"description": "The year exists"}, 422: {"description": "Rules broken"}}
+_ERRORS: dict[int | str, dict[str, Any]] = {409: {"description": "The year exists"}, 422: {"description": "Rules broken"}}
 
 
 @router.post("", status_code=201, response_model=CycleView, responses=_ERRORS)
