@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -61,7 +62,7 @@ def current_principal(
     return decode_token(request.app.state.settings.signing_secret, credentials.credentials)
 
 
-def require(*roles: Role):  # type: ignore[no-untyped-def]
+def require(*roles: Role) -> Callable[..., Principal]:
     """A dependency admitting only principals with one of `roles` (403 otherwise)."""
 
     def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:

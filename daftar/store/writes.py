@@ -33,7 +33,7 @@ def upsert_application(session: Session, row: ApplicationRow) -> None:
         set_={k: stmt.excluded[k] for k in values if k != "application_id"},
         where=table.c.version < stmt.excluded.version,
     )
-    session.exec(stmt)  # type: ignore[call-overload]
+    session.exec(stmt)
     if row.decisions:
         decisions = [
             {"application_id": row.application_id, "seq": d.seq, "stage": d.stage,
@@ -42,7 +42,7 @@ def upsert_application(session: Session, row: ApplicationRow) -> None:
             for d in row.decisions
         ]
         ins = _insert(session, DecisionRow).values(decisions)
-        session.exec(ins.on_conflict_do_nothing(  # type: ignore[call-overload]
+        session.exec(ins.on_conflict_do_nothing(
             index_elements=["application_id", "seq"]))
 
 
@@ -54,4 +54,4 @@ def insert_escalation(session: Session, esc: EscalationIn) -> bool:
     ).on_conflict_do_nothing(index_elements=["application_id", "stage"]).returning(
         EscalationRow.__table__.c.id)  # type: ignore[attr-defined]
     # rowcount is -1 with RETURNING on PostgreSQL: whether a row came back is the answer.
-    return session.exec(stmt).first() is not None  # type: ignore[call-overload]
+    return session.exec(stmt).first() is not None

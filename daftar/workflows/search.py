@@ -22,7 +22,7 @@ STAGE = SearchAttributeKey.for_keyword("DaftarStage")
 CYCLE = SearchAttributeKey.for_int("DaftarCycle")
 PROVINCE = SearchAttributeKey.for_keyword("DaftarProvince")
 QUOTA = SearchAttributeKey.for_keyword("DaftarQuota")
-ALL_KEYS: tuple[SearchAttributeKey, ...] = (STAGE, CYCLE, PROVINCE, QUOTA)  # type: ignore[type-arg]
+ALL_KEYS: tuple[SearchAttributeKey, ...] = (STAGE, CYCLE, PROVINCE, QUOTA)
 
 
 def quota_label(quota: Quota) -> str:
@@ -30,7 +30,7 @@ def quota_label(quota: Quota) -> str:
     return quota.kind.value if quota.category is None else f"veteran:{quota.category.value}"
 
 
-def updates(state: ApplicationState) -> list[SearchAttributeUpdate]:  # type: ignore[type-arg]
+def updates(state: ApplicationState) -> list[SearchAttributeUpdate]:
     """The attributes after a transition."""
     return [
         STAGE.value_set(state.stage.value),

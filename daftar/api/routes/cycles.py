@@ -21,7 +21,8 @@ from daftar.store.models import CityRecord, CycleRecord
 
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {409: {"description": "The year exists"}, 422: {"description": "Rules broken"}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The year exists"}, 422: {"description": "Rules broken"}}
 
 
 @router.post("", status_code=201, response_model=CycleView, responses=_ERRORS)

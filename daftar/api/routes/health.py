@@ -41,7 +41,7 @@ async def _temporal(request: Request) -> bool:
 async def _database(request: Request) -> bool:
     def ping() -> bool:
         with request.app.state.sessions() as s:
-            s.exec(text("SELECT 1"))  # type: ignore[call-overload]
+            s.exec(text("SELECT 1"))
         return True
 
     try:
