@@ -1,0 +1,47 @@
+"""The `daftar` command: tokens the stack sharing its data directory accepts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from daftar.api.auth import decode_token
+from daftar.domain.stages import Role
+from daftar.settings import Settings, ensure_secrets
+
+DAFTAR = str(Path(sys.executable).parent / "daftar")
+# Settings come from the data directory here, never from the caller's environment.
+ENV = {k: v for k, v in os.environ.items() if not k.startswith("DAFTAR_")}
+
+
+def test_token_is_signed_with_the_data_directory_secret(tmp_path: Path) -> None:
+    ensure_secrets(tmp_path)
+    out = subprocess.run(
+        [DAFTAR, "token", "--sub", "reviewer-7", "--role", "interviewer", "--role", "auditor",
+         "--data-dir", str(tmp_path)], capture_output=True, text=True, check=True, env=ENV)
+    token = out.stdout.strip().splitlines()[-1]
+    principal = decode_token(Settings(data_dir=tmp_path).signing_secret, token)
+    assert principal.sub == "reviewer-7"
+    assert principal.roles == [Role.interviewer, Role.auditor]
+
+
+def test_secrets_survive_a_second_start(tmp_path: Path) -> None:
+    ensure_secrets(tmp_path)
+    first = Settings(data_dir=tmp_path).signing_secret
+    ensure_secrets(tmp_path)
+    assert Settings(data_dir=tmp_path).signing_secret == first
+
+
+def test_missing_secret_names_the_setting(tmp_path: Path) -> None:
+    out = subprocess.run([DAFTAR, "token", "--sub", "x", "--role", "admin", "--data-dir",
+                          str(tmp_path / "empty")], capture_output=True, text=True, env=ENV)
+    assert out.returncode == 2
+    assert "DAFTAR_JWT_SECRET" in out.stderr
+
+
+def test_unknown_role_is_refused() -> None:
+    out = subprocess.run([DAFTAR, "token", "--sub", "x", "--role", "judge"],
+                         capture_output=True, text=True)
+    assert out.returncode != 0 and "invalid choice" in out.stderr
