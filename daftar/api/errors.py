@@ -116,6 +116,8 @@ def install(app: FastAPI) -> None:
         rules = []
         for e in err.errors():
             loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")]
+            if e.get("type") == "json_invalid":
+                loc = []  # its location is a character offset in the body, not a field
             field = ".".join(loc) or None
             rule = next((FIELD_RULES[p] for p in loc if p in FIELD_RULES), "REQUEST")
             rules.append(Violation(rule=rule, field=field, message=str(e.get("msg"))))

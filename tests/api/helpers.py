@@ -1,0 +1,186 @@
+"""Helpers of the API tests: tokens, registration, photos and one step of the path each."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeVar
+
+import httpx
+from PIL import Image
+from sqlalchemy.engine import Engine
+from temporalio.testing import WorkflowEnvironment
+
+from daftar.api.auth import issue_token
+from daftar.domain.stages import Role
+from tests.factories import ALL_CHECKS, form
+
+SECRET = "api-test-signing-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+ID_KEY = "api-test-identity-key"
+YEAR = 1405
+FEE = 2_000_000
+PASS = {"total_score": "6000", "pass_mark": "5500"}
+
+T = TypeVar("T")
+
+
+@dataclass
+class Stack:
+    """The running stack: Temporal, its client, the read model and the API's base URL."""
+
+    env: WorkflowEnvironment
+    engine: Engine
+    task_queue: str
+    base_url: str
+
+
+def token(*roles: Role, sub: str | None = None, ttl: timedelta = timedelta(hours=1),
+          secret: str = SECRET) -> str:
+    """A signed token; `sub` defaults to the first role's name."""
+    return issue_token(secret, sub=sub or roles[0].value, roles=list(roles), ttl=ttl)
+
+
+def bearer(tok: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tok}"}
+
+
+def auth(*roles: Role, sub: str | None = None) -> dict[str, str]:
+    """Headers of a staff or service principal with `roles`."""
+    return bearer(token(*roles, sub=sub))
+
+
+@dataclass
+class Applicant:
+    """A registered applicant, as the registration response gave it."""
+
+    id: str
+    token: str
+    tracking_code: str
+    national_id: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.token)
+
+
+async def register(api: httpx.AsyncClient, **overrides: Any) -> Applicant:
+    """Register a valid applicant (form() with `overrides`) in cycle YEAR."""
+    data = form(**overrides)
+    r = await api.post(f"/v1/cycles/{YEAR}/applications", json=data)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["stage"] == "awaiting_payment"
+    return Applicant(id=body["application_id"], token=body["applicant_token"],
+                     tracking_code=body["tracking_code"], national_id=data["national_id"])
+
+
+def image(fmt: str = "JPEG", size: tuple[int, int] = (250, 350)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, "white").save(buf, fmt)
+    return buf.getvalue()
+
+
+async def put_photo(api: httpx.AsyncClient, app: Applicant,
+                    data: bytes | None = None) -> httpx.Response:
+    return await api.put(f"/v1/applications/{app.id}/photo", content=data or image(),
+                         headers={**app.headers, "content-type": "image/jpeg"})
+
+
+async def pay(api: httpx.AsyncClient, app: Applicant, reference: str | None = None,
+              amount: int = FEE) -> httpx.Response:
+    return await api.post(f"/v1/applications/{app.id}/payment",
+                          json={"reference": reference or f"PAY-{app.id}",
+                                "amount_rials": amount},
+                          headers=auth(Role.payment_gateway, sub="gateway"))
+
+
+async def decide(api: httpx.AsyncClient, app: Applicant, role: Role, body: dict[str, Any],
+                 sub: str | None = None) -> httpx.Response:
+    return await api.post(f"/v1/applications/{app.id}/decisions", json=body,
+                          headers=auth(role, sub=sub))
+
+
+#: For each stage that waits on someone: the role that moves it on, and the sub it acts as.
+STAGE_ROLE: dict[str, Role] = {
+    "awaiting_payment": Role.payment_gateway,
+    "awaiting_exam": Role.exam_officer,
+    "awaiting_interview": Role.interviewer,
+    "awaiting_qualification": Role.qualification_officer,
+    "awaiting_security": Role.security_officer,
+    "awaiting_launch": Role.licensing_officer,
+    "awaiting_licence": Role.licensing_officer,
+}
+
+
+async def step(api: httpx.AsyncClient, app: Applicant, stage: str,
+               security_reason: str | None = None) -> httpx.Response:
+    """Move `app` on from `stage` by the call its role makes there (a passing one)."""
+    role = STAGE_ROLE[stage]
+    sub = f"{role.value}-1"
+    path = f"/v1/applications/{app.id}"
+    if stage == "awaiting_payment":
+        r = await put_photo(api, app)
+        assert r.status_code == 204, r.text
+        return await pay(api, app)
+    if stage == "awaiting_exam":
+        return await api.post(f"{path}/exam-result", json=PASS, headers=auth(role, sub=sub))
+    if stage == "awaiting_interview":
+        return await decide(api, app, role, {"stage": "interview", "outcome": "pass",
+                                             "score": 80}, sub=sub)
+    if stage == "awaiting_qualification":
+        return await decide(api, app, role, {"stage": "qualification", "outcome": "pass",
+                                             "checks": ALL_CHECKS}, sub=sub)
+    if stage == "awaiting_security":
+        return await decide(api, app, role, {"stage": "security", "outcome": "pass",
+                                             "reason": security_reason}, sub=sub)
+    if stage == "awaiting_launch":
+        return await api.post(f"{path}/office", json={"province": "Tehran", "city": "Tehran"},
+                              headers=auth(role, sub=sub))
+    assert stage == "awaiting_licence", stage
+    return await api.post(f"{path}/licence", headers=auth(role, sub=sub))
+
+
+def stage_of(r: httpx.Response) -> str:
+    body = r.json()
+    stage: str = body["application"]["stage"] if "application" in body else body["stage"]
+    return stage
+
+
+async def advance(api: httpx.AsyncClient, app: Applicant, until: str,
+                  security_reason: str | None = None) -> None:
+    """Move `app` from registration on, passing every stage, until it stands at `until`."""
+    stage = "awaiting_payment"
+    while stage != until:
+        r = await step(api, app, stage, security_reason=security_reason)
+        assert r.status_code == 200, r.text
+        stage = stage_of(r)
+
+
+async def get_app(api: httpx.AsyncClient, app: Applicant,
+                  headers: dict[str, str]) -> dict[str, Any]:
+    r = await api.get(f"/v1/applications/{app.id}", headers=headers)
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
+async def eventually(check: Callable[[], Awaitable[T | None]], what: str,
+                     attempts: int = 150, delay: float = 0.1) -> T:
+    """The first truthy result of `check`, polled a bounded number of times."""
+    for _ in range(attempts):
+        result = await check()
+        if result:
+            return result
+        await asyncio.sleep(delay)
+    raise AssertionError(f"never happened: {what}")
+
+
+def rules_of(r: httpx.Response) -> list[str]:
+    """The rule ids of an error response, after checking API.md's error shape."""
+    error = r.json()["error"]
+    assert isinstance(error["code"], str) and error["code"]
+    assert isinstance(error["message"], str)
+    return [v["rule"] for v in error["rules"]]

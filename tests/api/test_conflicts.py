@@ -1,0 +1,147 @@
+"""409s (duplicates, wrong stage, closed) and 404 for the unknown."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+import httpx
+from temporalio.client import WorkflowExecutionStatus
+
+from daftar.domain.stages import Role
+from daftar.workflows.messages import applicant_workflow_id
+from tests.api.helpers import (
+    FEE,
+    YEAR,
+    Applicant,
+    Stack,
+    advance,
+    auth,
+    decide,
+    eventually,
+    get_app,
+    pay,
+    put_photo,
+    register,
+    rules_of,
+)
+from tests.factories import form
+
+URL = f"/v1/cycles/{YEAR}/applications"
+INTERVIEW = {"stage": "interview", "outcome": "pass", "score": 70}
+
+
+def _conflict(r: httpx.Response) -> list[str]:
+    assert r.status_code == 409, r.text
+    return rules_of(r)
+
+
+async def test_duplicate_registration(api: httpx.AsyncClient, cycle: int) -> None:
+    data = form()
+    first = await api.post(URL, json=data)
+    assert first.status_code == 201, first.text
+    again = {**data, "first_name": "Someone", "mobile": "09351112233"}
+    assert _conflict(await api.post(URL, json=again)) == ["REG-5"]
+
+
+async def test_second_interview_decision(api: httpx.AsyncClient, cycle: int) -> None:
+    app = await register(api)
+    await advance(api, app, "awaiting_interview")
+    r = await decide(api, app, Role.interviewer, INTERVIEW, sub="first")
+    assert r.status_code == 200, r.text
+    r = await decide(api, app, Role.interviewer, {**INTERVIEW, "score": 10}, sub="second")
+    assert _conflict(r) == ["INT-1"]
+    view = await get_app(api, app, auth(Role.admin))
+    interviews = [d for d in view["decisions"] if d["stage"] == "interview"]
+    assert [d["actor"] for d in interviews] == ["first"]
+
+
+async def test_decision_for_the_wrong_stage(api: httpx.AsyncClient, cycle: int) -> None:
+    app = await register(api)
+    await advance(api, app, "awaiting_interview")
+    r = await decide(api, app, Role.security_officer, {"stage": "security", "outcome": "pass"})
+    assert _conflict(r) == ["SEC-1"]
+    r = await decide(api, app, Role.qualification_officer,
+                     {"stage": "qualification", "outcome": "pass", "checks": {}})
+    assert _conflict(r) == ["QUAL-1"]
+    assert (await get_app(api, app, auth(Role.admin)))["stage"] == "awaiting_interview"
+
+
+async def test_payment_replay_is_a_no_op(api: httpx.AsyncClient, cycle: int) -> None:
+    app = await register(api)
+    first = await pay(api, app, reference="REF-1")
+    assert first.status_code == 200, first.text
+    replay = await pay(api, app, reference="REF-1")
+    assert replay.status_code == 200, replay.text
+    assert replay.json()["payment"] == first.json()["payment"]
+    assert [d["stage"] for d in replay.json()["decisions"]].count("payment") == 1
+    assert _conflict(await pay(api, app, reference="REF-2")) == ["REG-2"]
+    assert (await get_app(api, app, auth(Role.admin)))["payment"]["reference"] == "REF-1"
+
+
+def _closing_attempts(api: httpx.AsyncClient, app: Applicant) -> list[Awaitable[httpx.Response]]:
+    path = f"/v1/applications/{app.id}"
+    return [
+        decide(api, app, Role.interviewer, INTERVIEW),
+        api.post(f"{path}/withdraw", headers=app.headers),
+        api.post(f"{path}/disqualify", json={"reason": "late"}, headers=auth(Role.admin)),
+        api.post(f"{path}/documents", json={"kind": "veteran_certificate", "reference": "D"},
+                 headers=app.headers),
+        api.post(f"{path}/licence", headers=auth(Role.licensing_officer)),
+        pay(api, app, reference="LATE"),
+    ]
+
+
+async def test_every_update_after_withdrawal_is_closed(api: httpx.AsyncClient, stack: Stack,
+                                                      cycle: int) -> None:
+    app = await register(api)
+    await advance(api, app, "awaiting_interview")
+    r = await api.post(f"/v1/applications/{app.id}/withdraw", headers=app.headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["stage"] == "withdrawn"
+    for attempt in _closing_attempts(api, app):  # the workflow may still be finishing
+        r = await attempt
+        assert r.status_code == 409, r.text
+
+    handle = stack.env.client.get_workflow_handle(applicant_workflow_id(app.id))
+
+    async def completed() -> bool:
+        return (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
+
+    await eventually(completed, "the withdrawn application's workflow completed")
+    for attempt in _closing_attempts(api, app):  # and once it has ended
+        r = await attempt
+        assert r.status_code == 409, r.text
+        assert r.json()["error"]["code"] == "closed", r.text
+        assert rules_of(r) == ["WD-1"]
+    assert (await get_app(api, app, app.headers))["stage"] == "withdrawn"
+
+
+async def test_photo_after_registration_is_wrong_stage(api: httpx.AsyncClient, cycle: int) -> None:
+    app = await register(api)
+    await advance(api, app, "awaiting_exam")
+    assert _conflict(await put_photo(api, app)) == ["REG-4"]
+
+
+async def test_unknown_application_is_404(api: httpx.AsyncClient, cycle: int) -> None:
+    unknown = "0123456789abcdef"
+    for r in (
+        await api.get(f"/v1/applications/{unknown}", headers=auth(Role.admin)),
+        await api.post(f"/v1/applications/{unknown}/payment",
+                       json={"reference": "R", "amount_rials": FEE},
+                       headers=auth(Role.payment_gateway)),
+        await api.post(f"/v1/applications/{unknown}/decisions", json=INTERVIEW,
+                       headers=auth(Role.interviewer)),
+    ):
+        assert r.status_code == 404, r.text
+        assert r.json()["error"]["code"] == "not_found"
+
+
+async def test_existing_cycle_is_409(api: httpx.AsyncClient, cycle: int) -> None:
+    body = {"year": YEAR, "registration_start": "1405/01/01", "registration_end": "1405/01/10",
+            "fee_rials": 1, "cities": [{"province": "Qom", "city": "Qom", "capacity": 1,
+                                        "priority": 1}]}
+    r = await api.post("/v1/cycles", json=body, headers=auth(Role.admin))
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["code"] == "duplicate"
+    config = (await api.get(f"/v1/cycles/{YEAR}", headers=auth(Role.admin))).json()["config"]
+    assert config["fee_rials"] == FEE
