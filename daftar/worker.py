@@ -1,4 +1,4 @@
-"""The Temporal worker: ApplicantWorkflow and the activities that record it."""
+"""The Temporal worker: daftar's workflows and their activities."""
 
 from __future__ import annotations
 
@@ -7,22 +7,26 @@ from concurrent.futures import ThreadPoolExecutor
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from daftar.activities.cohort import CohortActivities
 from daftar.activities.records import RecordActivities
 from daftar.store.db import SessionFactory
 from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.workflows.cycle import ExamCycleWorkflow
 
-WORKFLOWS = [ApplicantWorkflow]
+WORKFLOWS = [ApplicantWorkflow, ExamCycleWorkflow]
 
 
 def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                  executor: ThreadPoolExecutor) -> Worker:
     """A worker for all of daftar's workflows and activities on `task_queue`."""
     records = RecordActivities(sessions)
+    cohort = CohortActivities(client, sessions)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[records.record_application, records.record_escalation],
+        activities=[records.record_application, records.record_escalation,
+                    cohort.publish_results, cohort.allocate_round, cohort.send_offices],
         activity_executor=executor,
         max_concurrent_activities=16,
     )

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
 from daftar.api import errors
-from daftar.api.gateway import Applicants
-from daftar.api.routes import applications, cycles, health, listing
+from daftar.api.gateway import Applicants, Cycles
+from daftar.api.routes import applications, cohort, cycles, health, listing
 from daftar.settings import Settings
 from daftar.store.db import make_engine, session_factory
 from daftar.temporal import connect
@@ -30,6 +30,7 @@ def create_app(settings: Settings, *, client: Client | None = None,
         app.state.client = temporal
         app.state.sessions = session_factory(db)
         app.state.applicants = Applicants(temporal, settings.task_queue)
+        app.state.cycles = Cycles(temporal, settings.task_queue)
         try:
             yield
         finally:
@@ -43,6 +44,6 @@ def create_app(settings: Settings, *, client: Client | None = None,
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (health, cycles, applications, listing):
+    for module in (health, cycles, applications, listing, cohort):
         app.include_router(module.router)
     return app

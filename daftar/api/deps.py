@@ -8,12 +8,17 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from daftar.api.gateway import Applicants
+from daftar.api.gateway import Applicants, Cycles
 from daftar.settings import Settings
 
 
 def applicants(request: Request) -> Applicants:
     gateway: Applicants = request.app.state.applicants
+    return gateway
+
+
+def cycles(request: Request) -> Cycles:
+    gateway: Cycles = request.app.state.cycles
     return gateway
 
 
@@ -29,5 +34,6 @@ def settings(request: Request) -> Settings:
 
 
 ApplicantsDep = Annotated[Applicants, Depends(applicants)]
+CyclesDep = Annotated[Cycles, Depends(cycles)]
 SessionDep = Annotated[Session, Depends(session)]
 SettingsDep = Annotated[Settings, Depends(settings)]

@@ -33,6 +33,7 @@ RETRY_AFTER_SECONDS = 5
 REFUSAL_STATUS = {
     refusals.WRONG_STAGE: 409,
     refusals.DUPLICATE: 409,
+    refusals.ALREADY_APPLIED: 409,
     refusals.NOT_READY: 409,
     refusals.FORBIDDEN: 403,
     refusals.INVALID: 422,

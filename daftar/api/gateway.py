@@ -1,4 +1,4 @@
-"""The API's one door to Temporal: start, update and query applicant workflows."""
+"""The API's one door to Temporal: applicant and cycle workflows."""
 
 from __future__ import annotations
 
@@ -19,7 +19,15 @@ from daftar.api.errors import ApiError, from_rpc, from_update_failure
 from daftar.domain.violations import Violation
 from daftar.workflows import search
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import ApplicantInput, ApplicationState, applicant_workflow_id
+from daftar.workflows.cycle import ExamCycleWorkflow
+from daftar.workflows.messages import (
+    ApplicantInput,
+    ApplicationState,
+    CycleProgress,
+    CycleWorkflowIn,
+    applicant_workflow_id,
+    cycle_workflow_id,
+)
 
 # An update waits for the worker; past this the caller gets 503 rather than a hung request.
 RPC_TIMEOUT = timedelta(seconds=30)
@@ -97,3 +105,36 @@ class Applicants:
 def _unknown(application_id: str) -> ApiError:
     return ApiError(404, "not_found", f"No application {application_id}.")
 
+
+
+class Cycles:
+    """Each cycle's ExamCycleWorkflow, started the first time a cohort step needs it."""
+
+    def __init__(self, client: Client, task_queue: str) -> None:
+        self._client = client
+        self._queue = task_queue
+
+    async def _handle(self, year: int) -> WorkflowHandle[Any, Any]:
+        try:
+            return await self._client.start_workflow(
+                ExamCycleWorkflow.run, CycleWorkflowIn(year=year), id=cycle_workflow_id(year),
+                task_queue=self._queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                rpc_timeout=RPC_TIMEOUT)
+        except RPCError as err:
+            raise from_rpc(err) from err
+
+    async def progress(self, year: int) -> CycleProgress:
+        handle = await self._handle(year)
+        try:
+            return await handle.query(ExamCycleWorkflow.progress, rpc_timeout=RPC_TIMEOUT)
+        except RPCError as err:
+            raise from_rpc(err) from err
+
+    async def update(self, year: int, update: Any, msg: Any) -> Any:
+        handle = await self._handle(year)
+        try:
+            return await handle.execute_update(update, msg, rpc_timeout=RPC_TIMEOUT)
+        except WorkflowUpdateFailedError as err:
+            raise from_update_failure(err) from err
+        except RPCError as err:
+            raise from_rpc(err) from err

@@ -107,3 +107,77 @@ class PhotoRecord(SQLModel, table=True):
     sha256: str = Field(primary_key=True, max_length=64)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     uploaded_at: datetime = Field(sa_column=_utc())
+
+
+class StageCount(SQLModel, table=True):
+    """Applications per cycle × province × stage, kept current by every upsert (stats)."""
+
+    __tablename__ = "stage_counts"
+    cycle: int = Field(primary_key=True)
+    province: str = Field(primary_key=True)
+    stage: str = Field(primary_key=True, max_length=32)
+    n: int = 0
+
+
+class ExamLoad(SQLModel, table=True):
+    """The current exam-result load of a cycle and its publication's progress (EXAM-2)."""
+
+    __tablename__ = "exam_loads"
+    cycle: int = Field(primary_key=True)
+    scale: Decimal = Field(sa_column=Column(Numeric(12, 4), nullable=False))
+    pass_mark: Decimal = Field(sa_column=Column(Numeric(16, 6), nullable=False))
+    top_count: int
+    top_mean: Decimal = Field(sa_column=Column(Numeric(16, 6), nullable=False))
+    candidates: int
+    passed: int
+    loaded_by: str
+    loaded_at: datetime = Field(sa_column=_utc())
+    state: str = "loaded"  # loaded → publishing → published
+    sent: int = 0
+    skipped: int = 0
+    published_at: datetime | None = Field(default=None, sa_column=_utc_nullable())
+
+
+class ExamScore(SQLModel, table=True):
+    """One candidate's loaded result: answer counts, standardized scores and total (EXAM-4)."""
+
+    __tablename__ = "exam_scores"
+    cycle: int = Field(primary_key=True)
+    application_id: str = Field(primary_key=True, max_length=32)
+    tracking_code: str = Field(max_length=32)
+    counts: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    standard: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    total: Decimal = Field(sa_column=Column(Numeric(16, 6), nullable=False))
+    passed: bool
+    outcome: str | None = None  # after publication: sent, or why it was not applied
+
+
+class LaunchRound(SQLModel, table=True):
+    """A launch round (LAUNCH-1) and the progress of sending its offices."""
+
+    __tablename__ = "launch_rounds"
+    cycle: int = Field(primary_key=True)
+    number: int = Field(primary_key=True)
+    relocate: bool
+    run_by: str
+    run_at: datetime = Field(sa_column=_utc())
+    placed: int
+    waiting: int
+    state: str = "sending"  # sending → done
+    sent: int = 0
+    skipped: int = 0
+
+
+class PlacementRecord(SQLModel, table=True):
+    """A candidate's seat from a launch round (LAUNCH-1, VET-2)."""
+
+    __tablename__ = "placements"
+    cycle: int = Field(primary_key=True)
+    application_id: str = Field(primary_key=True, max_length=32)
+    round: int = Field(index=True)
+    rank: int
+    province: str
+    city: str
+    reserved: bool
+    relocation: str
+    outcome: str | None = None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
-from daftar.store.models import ApplicationRecord, DecisionRow, EscalationRow
+from daftar.store.models import ApplicationRecord, DecisionRow, EscalationRow, StageCount
 from daftar.workflows.messages import ApplicationRow, EscalationIn
 
 
@@ -22,18 +23,32 @@ def _insert(session: Session, model: type[SQLModel]) -> Any:
 
 
 def upsert_application(session: Session, row: ApplicationRow) -> None:
-    """Insert or update one application; an older version never overwrites a newer one."""
+    """Insert or update one application; an older version never overwrites a newer one.
+
+    The per-stage counters (stats) move in the same transaction, so they can neither drift
+    from the rows nor count a retried write twice.
+    """
     values = row.model_dump(exclude={"decisions"})
     values["stage"] = row.stage.value
     values["rejected_stage"] = row.rejected_stage.value if row.rejected_stage else None
-    stmt = _insert(session, ApplicationRecord).values(**values)
     table = ApplicationRecord.__table__  # type: ignore[attr-defined]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["application_id"],
-        set_={k: stmt.excluded[k] for k in values if k != "application_id"},
-        where=table.c.version < stmt.excluded.version,
-    )
-    session.exec(stmt)
+    inserted = session.exec(
+        _insert(session, ApplicationRecord).values(**values)
+        .on_conflict_do_nothing(index_elements=["application_id"])
+        .returning(table.c.application_id)).first()
+    if inserted is not None:
+        _count(session, row.cycle, row.province, {row.stage.value: 1})
+    else:
+        previous = session.exec(  # type: ignore[call-overload]
+            select(table.c.stage, table.c.version)
+            .where(table.c.application_id == row.application_id).with_for_update()).one()
+        if previous.version < row.version:
+            session.exec(update(table)
+                         .where(table.c.application_id == row.application_id)
+                         .values(**{k: v for k, v in values.items() if k != "application_id"}))
+            if previous.stage != row.stage.value:
+                _count(session, row.cycle, row.province,
+                       {previous.stage: -1, row.stage.value: 1})
     if row.decisions:
         decisions = [
             {"application_id": row.application_id, "seq": d.seq, "stage": d.stage,
@@ -44,6 +59,16 @@ def upsert_application(session: Session, row: ApplicationRow) -> None:
         ins = _insert(session, DecisionRow).values(decisions)
         session.exec(ins.on_conflict_do_nothing(
             index_elements=["application_id", "seq"]))
+
+
+def _count(session: Session, cycle: int, province: str, deltas: dict[str, int]) -> None:
+    # A fixed order of counter rows, so two transactions never wait on each other in a cycle.
+    for stage in sorted(deltas):
+        stmt = _insert(session, StageCount).values(
+            cycle=cycle, province=province, stage=stage, n=deltas[stage])
+        table = StageCount.__table__  # type: ignore[attr-defined]
+        session.exec(stmt.on_conflict_do_update(
+            index_elements=["cycle", "province", "stage"], set_={"n": table.c.n + stmt.excluded.n}))
 
 
 def insert_escalation(session: Session, esc: EscalationIn) -> bool:

@@ -138,9 +138,7 @@ class ApplicantWorkflow:
 
     @workflow.update
     def record_exam_result(self, msg: ExamResultIn) -> ApplicationState:
-        """The candidate's exam result; idempotent, so a retried publication repeats nothing."""
-        if self._state.exam_result is not None:
-            return self._state
+        """The candidate's exam result, once: the validator refuses a repeat (EXAM-2)."""
         passed = msg.total_score >= msg.pass_mark  # EXAM-2: ties pass
         self._state.exam_result = ExamResult(total_score=msg.total_score,
                                              pass_mark=msg.pass_mark, passed=passed,
@@ -185,11 +183,10 @@ class ApplicantWorkflow:
     @workflow.update
     def assign_office(self, msg: OfficeIn) -> ApplicationState:
         """A launch round placed the candidate in an office's city (LAUNCH-1)."""
-        if self._state.office is None:
-            self._state.office = Office(province=msg.province, city=msg.city,
-                                        round=msg.round, at=workflow.now())
-            self._event("launch", msg.actor, Role.licensing_officer)
-            self._move(Stage.awaiting_licence)
+        self._state.office = Office(province=msg.province, city=msg.city, round=msg.round,
+                                    at=workflow.now())
+        self._event("launch", msg.actor, Role.licensing_officer)
+        self._move(Stage.awaiting_licence)
         return self._state
 
     @assign_office.validator

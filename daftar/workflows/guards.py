@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         WithdrawIn,
     )
     from daftar.workflows.refusals import (
+        ALREADY_APPLIED,
         DUPLICATE,
         FORBIDDEN,
         INVALID,
@@ -100,7 +101,7 @@ class Guards:
         known = self._s.exam_result
         if known is not None:
             if (known.total_score, known.pass_mark) == (msg.total_score, msg.pass_mark):
-                return  # a retried publication: a no-op
+                refuse_rule(ALREADY_APPLIED, "EXAM-2", "This result is already recorded.")
             refuse_rule(DUPLICATE, "EXAM-2", "This candidate's exam result is already recorded.")
         self._at(Stage.awaiting_exam, "EXAM-2")
 
@@ -121,7 +122,7 @@ class Guards:
         known = self._s.office
         if known is not None:
             if (known.province, known.city) == (msg.province, msg.city):
-                return  # a retried round: a no-op
+                refuse_rule(ALREADY_APPLIED, "LAUNCH-1", "This office is already assigned.")
             refuse_rule(DUPLICATE, "LAUNCH-1", "The candidate already has an office.")
         self._at(Stage.awaiting_launch, "LAUNCH-1")
 

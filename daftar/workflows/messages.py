@@ -228,3 +228,62 @@ class EscalationIn(BaseModel):
     stage: Stage
     due_at: datetime
     escalated_at: datetime
+
+
+# --- the cohort: one ExamCycleWorkflow per cycle ---------------------------------------
+
+
+def cycle_workflow_id(year: int) -> str:
+    """The one place a cycle's workflow id is made."""
+    return f"cycle-{year}"
+
+
+class CycleWorkflowIn(BaseModel):
+    year: int
+
+
+class PublishIn(BaseModel):
+    actor: Actor
+
+
+class RoundIn(BaseModel):
+    actor: Actor
+    relocate: bool = True
+
+
+class PublishJob(BaseModel):
+    """Publish the cycle's loaded exam results to every candidate's workflow."""
+
+    cycle: int
+    actor: Actor
+
+
+class RoundJob(BaseModel):
+    """Allocate, then send, launch round `number` of a cycle."""
+
+    cycle: int
+    number: int
+    relocate: bool
+    actor: Actor
+
+
+class RoundSummary(BaseModel):
+    number: int
+    placed: int
+    waiting: int
+
+
+class FanOutResult(BaseModel):
+    """How many candidates a fan-out reached, and how many it could not apply to."""
+
+    sent: int
+    skipped: int
+
+
+class CycleProgress(BaseModel):
+    """The `progress` query of ExamCycleWorkflow."""
+
+    year: int
+    publication: str  # none, publishing, published
+    rounds: list[RoundSummary] = Field(default_factory=list)
+    sending_round: int | None = None

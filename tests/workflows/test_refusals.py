@@ -112,11 +112,15 @@ async def test_an_applicant_acts_only_on_their_own_application(harness: Harness)
     assert err.type == refusals.FORBIDDEN
 
 
-async def test_exam_result_is_idempotent_for_a_retried_publication(harness: Harness) -> None:
+async def test_a_repeated_exam_result_is_refused_outside_the_history(harness: Harness) -> None:
     h = await harness.start()
     await register(h)
     first = await exam(h)
-    assert (await exam(h)).version == first.version
+    same = ExamResultIn(actor=staff(Role.exam_officer), total_score=Decimal("6000"),
+                        pass_mark=Decimal("5500"))
+    repeat = await refused(h, ApplicantWorkflow.record_exam_result, same)
+    assert repeat.type == refusals.ALREADY_APPLIED
+    assert (await state(h)).version == first.version
     different = ExamResultIn(actor=staff(Role.exam_officer), total_score=Decimal("1"),
                              pass_mark=Decimal("5500"))
     assert (await refused(h, ApplicantWorkflow.record_exam_result, different)).type == (

@@ -1,0 +1,161 @@
+"""CohortActivities: fan-outs to every candidate's workflow, paged, bounded and idempotent.
+
+Each fan-out walks the read model a page at a time in application-id order, sends the page's
+updates with at most `concurrency` in flight, then marks the page done and counts it in one
+transaction and heartbeats its position. A retry (a crash, a lost worker) resumes after the last
+page marked; a page sent but not yet marked is sent again, which the applicant workflow's
+idempotent update turns into a no-op. So no candidate is skipped and none gets two results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import structlog
+from temporalio import activity
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from daftar.domain.stages import Role
+from daftar.store import cohort as store
+from daftar.store.db import SessionFactory, transaction
+from daftar.store.models import LaunchRound
+from daftar.workflows import refusals
+from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.workflows.messages import (
+    Actor,
+    ExamResultIn,
+    FanOutResult,
+    OfficeIn,
+    PublishJob,
+    RoundJob,
+    RoundSummary,
+    applicant_workflow_id,
+)
+
+log = structlog.get_logger("daftar.cohort")
+T = TypeVar("T")
+
+
+class CohortActivities:
+    """Publication of exam results and launch rounds, for ExamCycleWorkflow."""
+
+    def __init__(self, client: Client, sessions: SessionFactory, *, concurrency: int = 64,
+                 page_size: int = 500) -> None:
+        self._client = client
+        self._sessions = sessions
+        self._concurrency = concurrency
+        self._page = page_size
+
+    @activity.defn
+    async def publish_results(self, job: PublishJob) -> FanOutResult:
+        """EXAM-2: send each loaded result to its candidate's workflow, once."""
+        load = await self._db(lambda s: store.set_publication_state(s, job.cycle, "publishing"))
+        actor = Actor(id=job.actor.id, roles=[Role.exam_officer])
+        pass_mark = load.pass_mark
+
+        async def send(score: Any) -> str:
+            return await self._update(score.application_id, ApplicantWorkflow.record_exam_result,
+                                      ExamResultIn(actor=actor, total_score=score.total,
+                                                   pass_mark=pass_mark,
+                                                   subjects=dict(score.standard)))
+
+        await self._fan_out(
+            lambda after: self._db(lambda s: store.unsent_scores(
+                s, job.cycle, after, self._page)),
+            send,
+            lambda outcomes: self._db(lambda s: store.record_score_outcomes(
+                s, job.cycle, outcomes)),
+            key=lambda score: score.application_id)
+        final = await self._db(lambda s: store.set_publication_state(s, job.cycle, "published"))
+        log.info("exam results published", cycle=job.cycle, sent=final.sent,
+                 skipped=final.skipped)
+        return FanOutResult(sent=final.sent, skipped=final.skipped)
+
+    @activity.defn
+    def allocate_round(self, job: RoundJob) -> RoundSummary:
+        """LAUNCH-1: compute and store round `number` once; a retry returns the stored one."""
+        with transaction(self._sessions) as session:
+            stored = session.get(LaunchRound, (job.cycle, job.number))
+            if stored is None:
+                allocation, _ = store.compute_round(session, job.cycle, relocate=job.relocate)
+                stored = store.save_round(session, job.cycle, job.number,
+                                          relocate=job.relocate, actor=job.actor.id,
+                                          allocation=allocation)
+            summary = RoundSummary(number=stored.number, placed=stored.placed,
+                                   waiting=stored.waiting)
+        log.info("launch round allocated", cycle=job.cycle, round=job.number,
+                 placed=summary.placed, waiting=summary.waiting)
+        return summary
+
+    @activity.defn
+    async def send_offices(self, job: RoundJob) -> FanOutResult:
+        """LAUNCH-1: give each candidate placed in the round their office."""
+        actor = Actor(id=job.actor.id, roles=[Role.licensing_officer])
+
+        async def send(p: Any) -> str:
+            return await self._update(p.application_id, ApplicantWorkflow.assign_office,
+                                      OfficeIn(actor=actor, province=p.province, city=p.city,
+                                               round=job.number))
+
+        await self._fan_out(
+            lambda after: self._db(lambda s: store.unsent_placements(
+                s, job.cycle, job.number, after, self._page)),
+            send,
+            lambda outcomes: self._db(lambda s: store.record_placement_outcomes(
+                s, job.cycle, job.number, outcomes)),
+            key=lambda p: p.application_id)
+
+        def finish(s: Any) -> FanOutResult:
+            store.finish_round(s, job.cycle, job.number)
+            done = s.get(LaunchRound, (job.cycle, job.number))
+            return FanOutResult(sent=done.sent, skipped=done.skipped)
+
+        return await self._db(finish)
+
+    # --- the machinery shared by both fan-outs -----------------------------------------
+
+    async def _fan_out(self, page: Callable[[str], Awaitable[Sequence[T]]],
+                       send: Callable[[T], Awaitable[str]],
+                       mark: Callable[[dict[str, str]], Awaitable[None]],
+                       *, key: Callable[[T], str]) -> None:
+        details = activity.info().heartbeat_details
+        after = str(details[0]) if details else ""
+        limit = asyncio.Semaphore(self._concurrency)
+
+        async def bounded(item: T) -> str:
+            async with limit:
+                return await send(item)
+
+        while items := await page(after):
+            outcomes = await asyncio.gather(*(bounded(i) for i in items))
+            await mark({key(i): o for i, o in zip(items, outcomes, strict=True)})
+            after = key(items[-1])
+            activity.heartbeat(after)
+
+    async def _update(self, application_id: str, update: Any, msg: Any) -> str:
+        """Send one update; a refusal or a closed workflow is an outcome, not a failure."""
+        handle = self._client.get_workflow_handle(applicant_workflow_id(application_id))
+        try:
+            await handle.execute_update(update, msg)
+            return store.SENT
+        except WorkflowUpdateFailedError as err:
+            cause = err.cause
+            if isinstance(cause, ApplicationError) and cause.type == refusals.ALREADY_APPLIED:
+                return store.SENT  # sent before the crash: it counts once
+            kind = cause.type if isinstance(cause, ApplicationError) else "failed"
+            return f"skipped: {kind}: {cause or err}"[:200]
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                return "skipped: closed"
+            raise  # Temporal unreachable: the activity fails and is retried
+
+    async def _db(self, work: Callable[[Any], T]) -> T:
+        def run() -> T:
+            with transaction(self._sessions) as session:
+                return work(session)
+
+        return await asyncio.to_thread(run)

@@ -1,0 +1,113 @@
+"""Request and response models of the cohort steps (exam results, launch rounds, stats)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from daftar.store.models import ExamLoad, LaunchRound, PlacementRecord
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Counts(_Strict):
+    correct: int
+    wrong: int
+
+
+class ResultRow(_Strict):
+    tracking_code: str = Field(min_length=1, max_length=32)
+    subjects: dict[str, Counts]
+
+
+class ExamResultsBody(_Strict):
+    """Answer counts per candidate and subject (EXAM-4); `taraz_scale` confirms S."""
+
+    rows: list[ResultRow] = Field(min_length=1, max_length=200_000)
+    taraz_scale: Decimal | None = Field(default=None, gt=0)
+
+
+class ExamLoadView(BaseModel):
+    cycle: int
+    scale: Decimal
+    pass_mark: Decimal
+    top_count: int
+    top_mean: Decimal
+    candidates: int
+    passed: int
+    pass_rate: Decimal
+    loaded_by: str
+    loaded_at: datetime
+    state: str
+    sent: int
+    skipped: int
+    published_at: datetime | None
+
+    @classmethod
+    def of(cls, load: ExamLoad) -> ExamLoadView:
+        rate = (Decimal(load.passed) / Decimal(load.candidates)).quantize(Decimal("0.0001")) \
+            if load.candidates else Decimal(0)
+        return cls(**load.model_dump(), pass_rate=rate)
+
+
+class ScoreItem(BaseModel):
+    tracking_code: str
+    total: Decimal
+    passed: bool
+    standard: dict[str, Decimal]
+    outcome: str | None
+
+
+class ScorePage(BaseModel):
+    items: list[ScoreItem]
+    total: int
+    page: int
+    size: int
+
+
+class LaunchRoundBody(_Strict):
+    relocate: bool = True
+
+
+class PlacementView(BaseModel):
+    application_id: str
+    province: str
+    city: str
+    reserved: bool
+    relocation: str
+    outcome: str | None = None
+
+
+class RoundView(BaseModel):
+    number: int | None
+    relocate: bool
+    dry_run: bool = False
+    placed: int
+    waiting: int
+    state: str | None = None
+    sent: int | None = None
+    skipped: int | None = None
+    run_by: str | None = None
+    run_at: datetime | None = None
+    placements: list[PlacementView] | None = None
+
+    @classmethod
+    def of(cls, launch: LaunchRound,
+           placements: list[PlacementRecord] | None = None) -> RoundView:
+        data: dict[str, Any] = launch.model_dump(exclude={"cycle"})
+        return cls(**data, placements=None if placements is None else [
+            PlacementView(**p.model_dump(exclude={"cycle", "round", "rank"}))
+            for p in placements])
+
+
+class StatsView(BaseModel):
+    cycle: int
+    counts: dict[str, dict[str, int]]  # stage → province → applications
+    total: int
+    exam: ExamLoadView | None
+    rounds: list[RoundView]

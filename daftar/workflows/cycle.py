@@ -1,0 +1,107 @@
+"""ExamCycleWorkflow: the steps that act on a whole cycle (DESIGN.md #5).
+
+Publication of exam results and launch rounds are queued here and carried out by heartbeating,
+idempotent activities that page through the read model, so the cohort never enters this
+workflow's history and a crash in the middle neither skips nor repeats a candidate.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from daftar.activities.cohort import CohortActivities
+    from daftar.domain.stages import Role
+    from daftar.workflows.messages import (
+        CycleProgress,
+        CycleWorkflowIn,
+        PublishIn,
+        PublishJob,
+        RoundIn,
+        RoundJob,
+        RoundSummary,
+    )
+    from daftar.workflows.refusals import DUPLICATE, FORBIDDEN, WRONG_STAGE, refuse_rule
+
+_FOREVER = RetryPolicy(initial_interval=timedelta(seconds=1),
+                       maximum_interval=timedelta(seconds=30))
+# A fan-out that stops heartbeating (its worker died) is retried elsewhere within a minute.
+_HEARTBEAT = timedelta(seconds=60)
+_FAN_OUT_LIMIT = timedelta(hours=12)
+
+
+@workflow.defn
+class ExamCycleWorkflow:
+    """Publication (EXAM-2) and launch rounds (LAUNCH-1) of one cycle."""
+
+    @workflow.init
+    def __init__(self, inp: CycleWorkflowIn) -> None:
+        self._year = inp.year
+        self._jobs: list[PublishJob | RoundJob] = []
+        self._publication = "none"
+        self._rounds: list[RoundSummary] = []
+        self._sending_round: int | None = None
+        self._allocating = False
+
+    @workflow.run
+    async def run(self, inp: CycleWorkflowIn) -> None:
+        while True:
+            await workflow.wait_condition(lambda: bool(self._jobs))
+            job = self._jobs.pop(0)
+            if isinstance(job, PublishJob):
+                await workflow.execute_activity_method(
+                    CohortActivities.publish_results, job, heartbeat_timeout=_HEARTBEAT,
+                    start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
+                self._publication = "published"
+            else:
+                await workflow.execute_activity_method(
+                    CohortActivities.send_offices, job, heartbeat_timeout=_HEARTBEAT,
+                    start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
+                self._sending_round = None
+
+    @workflow.query
+    def progress(self) -> CycleProgress:
+        return CycleProgress(year=self._year, publication=self._publication,
+                             rounds=self._rounds, sending_round=self._sending_round)
+
+    @workflow.update
+    def publish_results(self, msg: PublishIn) -> CycleProgress:
+        """EXAM-2: send every candidate their result; accepted once per cycle."""
+        self._publication = "publishing"
+        self._jobs.append(PublishJob(cycle=self._year, actor=msg.actor))
+        return self.progress()
+
+    @publish_results.validator
+    def _check_publish(self, msg: PublishIn) -> None:
+        if Role.exam_officer not in msg.actor.roles:
+            refuse_rule(FORBIDDEN, "EXAM-2", "Only the exam_officer role publishes results.")
+        if self._publication != "none":
+            refuse_rule(DUPLICATE, "EXAM-2", f"The results are already {self._publication}.")
+
+    @workflow.update
+    async def launch_round(self, msg: RoundIn) -> RoundSummary:
+        """LAUNCH-1: allocate the next round's seats, then send each placed candidate's office."""
+        self._allocating = True
+        number = len(self._rounds) + 1
+        job = RoundJob(cycle=self._year, number=number, relocate=msg.relocate, actor=msg.actor)
+        try:
+            summary = await workflow.execute_activity_method(
+                CohortActivities.allocate_round, job,
+                start_to_close_timeout=timedelta(minutes=10), retry_policy=_FOREVER)
+        finally:
+            self._allocating = False
+        self._rounds.append(summary)
+        self._sending_round = number
+        self._jobs.append(job)
+        return summary
+
+    @launch_round.validator
+    def _check_round(self, msg: RoundIn) -> None:
+        if Role.licensing_officer not in msg.actor.roles:
+            refuse_rule(FORBIDDEN, "LAUNCH-1", "Only the licensing_officer role runs rounds.")
+        if self._allocating or self._sending_round is not None:
+            refuse_rule(WRONG_STAGE, "LAUNCH-1",
+                        "The previous round is still being sent; run the next one after it.")
