@@ -31,6 +31,14 @@ def main(argv: list[str] | None = None) -> None:
                        choices=[r.value for r in Role])
     token.add_argument("--hours", type=int, default=None)
     token.add_argument("--data-dir", type=Path, default=None)
+    sim = sub.add_parser("simulate", help="drive a whole cycle through a running stack's API")
+    sim.add_argument("--cycle", type=int, required=True, help="the cycle's year, e.g. 1405")
+    sim.add_argument("--applicants", type=int, required=True)
+    sim.add_argument("--api", default="http://127.0.0.1:8000")
+    sim.add_argument("--data-dir", type=Path, default=Path("data"),
+                     help="the stack's data directory (for the signing secret)")
+    sim.add_argument("--concurrency", type=int, default=16)
+    sim.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     try:
         code = _run(args)
@@ -54,6 +62,11 @@ def _run(args: argparse.Namespace) -> int:
         print(issue_token(settings.signing_secret, sub=args.sub,
                           roles=[Role(r) for r in args.role], ttl=timedelta(hours=hours)))
         return 0
+    if args.command == "simulate":
+        from daftar.simulate import run_cli
+
+        return run_cli(args.api, year=args.cycle, applicants=args.applicants,
+                       data_dir=args.data_dir, concurrency=args.concurrency, seed=args.seed)
     if args.command == "dev":
         from daftar.devstack import run_dev
 

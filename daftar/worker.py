@@ -17,10 +17,12 @@ WORKFLOWS = [ApplicantWorkflow, ExamCycleWorkflow]
 
 
 def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
-                 executor: ThreadPoolExecutor) -> Worker:
+                 executor: ThreadPoolExecutor, fan_out_page: int = 500,
+                 fan_out_concurrency: int = 64) -> Worker:
     """A worker for all of daftar's workflows and activities on `task_queue`."""
     records = RecordActivities(sessions)
-    cohort = CohortActivities(client, sessions)
+    cohort = CohortActivities(client, sessions, concurrency=fan_out_concurrency,
+                              page_size=fan_out_page)
     return Worker(
         client,
         task_queue=task_queue,

@@ -27,6 +27,7 @@ from daftar.workflows import refusals
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.messages import (
     Actor,
+    ApplicationState,
     ExamResultIn,
     FanOutResult,
     OfficeIn,
@@ -58,10 +59,11 @@ class CohortActivities:
         pass_mark = load.pass_mark
 
         async def send(score: Any) -> str:
-            return await self._update(score.application_id, ApplicantWorkflow.record_exam_result,
-                                      ExamResultIn(actor=actor, total_score=score.total,
-                                                   pass_mark=pass_mark,
-                                                   subjects=dict(score.standard)))
+            return await self._update(
+                score.application_id, ApplicantWorkflow.record_exam_result,
+                ExamResultIn(actor=actor, total_score=score.total, pass_mark=pass_mark,
+                             subjects=dict(score.standard)),
+                lambda s: s.exam_result is not None and s.exam_result.total_score == score.total)
 
         await self._fan_out(
             lambda after: self._db(lambda s: store.unsent_scores(
@@ -97,9 +99,10 @@ class CohortActivities:
         actor = Actor(id=job.actor.id, roles=[Role.licensing_officer])
 
         async def send(p: Any) -> str:
-            return await self._update(p.application_id, ApplicantWorkflow.assign_office,
-                                      OfficeIn(actor=actor, province=p.province, city=p.city,
-                                               round=job.number))
+            return await self._update(
+                p.application_id, ApplicantWorkflow.assign_office,
+                OfficeIn(actor=actor, province=p.province, city=p.city, round=job.number),
+                lambda s: s.office is not None and s.office.round == job.number)
 
         await self._fan_out(
             lambda after: self._db(lambda s: store.unsent_placements(
@@ -136,7 +139,8 @@ class CohortActivities:
             after = key(items[-1])
             activity.heartbeat(after)
 
-    async def _update(self, application_id: str, update: Any, msg: Any) -> str:
+    async def _update(self, application_id: str, update: Any, msg: Any,
+                      applied: Callable[[ApplicationState], bool]) -> str:
         """Send one update; a refusal or a closed workflow is an outcome, not a failure."""
         handle = self._client.get_workflow_handle(applicant_workflow_id(application_id))
         try:
@@ -149,9 +153,17 @@ class CohortActivities:
             kind = cause.type if isinstance(cause, ApplicationError) else "failed"
             return f"skipped: {kind}: {cause or err}"[:200]
         except RPCError as err:
-            if err.status == RPCStatusCode.NOT_FOUND:
-                return "skipped: closed"
-            raise  # Temporal unreachable: the activity fails and is retried
+            if err.status != RPCStatusCode.NOT_FOUND:
+                raise  # Temporal unreachable: the activity fails and is retried
+        # The workflow has ended: maybe by this very message, sent before a crash (a candidate
+        # below the pass mark is rejected at once). Its final state tells.
+        try:
+            state = await handle.query(ApplicantWorkflow.state)
+        except RPCError as err:
+            if err.status != RPCStatusCode.NOT_FOUND:
+                raise
+            return "skipped: no such application"
+        return store.SENT if applied(state) else f"skipped: closed ({state.stage.value})"
 
     async def _db(self, work: Callable[[Any], T]) -> T:
         def run() -> T:
