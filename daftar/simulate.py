@@ -29,6 +29,7 @@ from daftar.domain.stages import Role
 
 Tokens = Callable[[str, list[Role]], str]
 Progress = Callable[[str, int, int], None]
+Probe = Callable[[], Awaitable[tuple[int, int, bool]]]  # → (done, total, finished)
 T = TypeVar("T")
 
 FEE = 2_000_000
@@ -57,14 +58,14 @@ class SimulationReport:
 
     year: int
     applicants: int
-    counts: dict[str, int]  # final stage → applications (GET .../stats)
-    exam_candidates: int
-    exam_passed: int
-    pass_mark: Decimal
-    cleared: int  # passed interview, qualification and security
-    placed: int
-    waiting: int
-    licences: int
+    counts: dict[str, int] = field(default_factory=dict)  # final stage → applications (stats)
+    exam_candidates: int = 0
+    exam_passed: int = 0
+    pass_mark: Decimal = Decimal(0)
+    cleared: int = 0  # passed interview, qualification and security
+    placed: int = 0
+    waiting: int = 0
+    licences: int = 0
     phases: dict[str, float] = field(default_factory=dict)  # phase → seconds
 
     def lines(self) -> list[str]:
@@ -84,14 +85,14 @@ class _Person:
 
     form: dict[str, Any]
     ability: float
-    fates: dict[str, bool]  # stage → passes
+    fates: dict[str, bool]  # review stage → passes
     application_id: str = ""
     tracking_code: str = ""
     token: str = ""
 
 
 def national_id(serial: int) -> str:
-    """A valid national code (REG-5, DOMAIN.md "Iranian national code") for a 9-digit body."""
+    """A valid national code for a 9-digit body (REG-5, DOMAIN.md "Iranian national code")."""
     body = f"{serial % 10**9:09d}"
     r = sum(int(d) * (10 - i) for i, d in enumerate(body)) % 11
     return body + str(r if r < 2 else 11 - r)
@@ -108,7 +109,7 @@ def _draw(rng: random.Random, serial: int, today: jalali.JalaliDate) -> _Person:
     quota: dict[str, Any] = {"kind": "free"}
     if rng.random() < 0.10:
         quota = {"kind": "veteran", "category": rng.choice(VETERAN_CATEGORIES)}
-        if quota["category"].startswith("combatant"):
+        if quota["category"].startswith("combatant"):  # REG-6
             quota["organisation_code"] = f"{rng.randrange(10**11, 10**12)}"
     province, city, *_ = rng.choices(CITIES, weights=[c[2] for c in CITIES])[0]
     form = {
@@ -146,13 +147,17 @@ def _cycle_body(year: int, applicants: int, today: jalali.JalaliDate) -> dict[st
 
 
 class _Sim:
+    """One run: the HTTP plumbing, then one method per phase of the cycle."""
+
     def __init__(self, client: httpx.AsyncClient, *, year: int, tokens: Tokens,
-                 concurrency: int, progress: Progress | None) -> None:
-        self.client, self.year, self._tokens = client, year, tokens
+                 concurrency: int, progress: Progress | None, rng: random.Random) -> None:
+        self.client, self.year, self.rng, self._tokens = client, year, rng, tokens
         self.limit = asyncio.Semaphore(concurrency)
         self._progress = progress or (lambda phase, done, total: None)
         self._headers: dict[Role, dict[str, str]] = {}
         self.patience = 60.0  # seconds any one wait may take
+        self.report = SimulationReport(year=year, applicants=0)
+        self.by_id: dict[str, _Person] = {}
 
     def staff(self, role: Role) -> dict[str, str]:
         return self._headers.setdefault(role, {
@@ -172,7 +177,7 @@ class _Sim:
 
     async def each(self, phase: str, items: list[T],
                    work: Callable[[T], Awaitable[None]]) -> None:
-        """`work` on every item, at most `concurrency` at once, reporting progress."""
+        """`work` on every item, at most `concurrency` at once; one failure stops the phase."""
         done = 0
         self._progress(phase, 0, len(items))
 
@@ -186,13 +191,12 @@ class _Sim:
         tasks = [asyncio.create_task(one(i)) for i in items]
         try:
             await asyncio.gather(*tasks)
-        finally:  # one failure stops the phase
+        finally:
             for t in tasks:
                 t.cancel()
 
-    async def until(self, phase: str, what: str,
-                    probe: Callable[[], Awaitable[tuple[int, int, bool]]]) -> None:
-        """Poll `probe` → (done, total, finished) until finished, within `self.patience` s."""
+    async def until(self, phase: str, what: str, probe: Probe) -> None:
+        """Poll `probe` until it says finished, for at most `patience` seconds."""
         deadline = time.monotonic() + self.patience
         while True:
             done, total, finished = await probe()
@@ -227,6 +231,104 @@ class _Sim:
             ids += [item["application_id"] for item in items]
         return ids
 
+    # --- the phases --------------------------------------------------------------------
+
+    async def register(self, p: _Person) -> None:
+        """REG-1..REG-7, REG-4 and REG-2: the form, the photo, the fee."""
+        reg = await self.call("POST", f"/v1/cycles/{self.year}/applications", headers={},
+                              json=p.form, expect=(201,))
+        p.application_id, p.tracking_code = reg["application_id"], reg["tracking_code"]
+        p.token, path = reg["applicant_token"], f"/v1/applications/{reg['application_id']}"
+        self.by_id[p.application_id] = p
+        await self.call("PUT", f"{path}/photo", content=_photo(int(p.ability * 255)), headers={
+            "Authorization": f"Bearer {p.token}", "Content-Type": "image/jpeg"}, expect=(204,))
+        await self.call("POST", f"{path}/payment", headers=self.staff(Role.payment_gateway),
+                        json={"reference": f"SIM-{self.year}-{p.tracking_code}",
+                              "amount_rials": FEE})
+
+    async def exam(self, people: list[_Person], subjects: list[dict[str, Any]]) -> None:
+        """EXAM-4 answer counts (correct + wrong ≤ questions), loaded then published (EXAM-2)."""
+        def counts(p: _Person, questions: int) -> dict[str, int]:
+            share = min(1.0, max(0.0, p.ability + self.rng.gauss(0, 0.12)))
+            correct = round(questions * share)
+            return {"correct": correct,
+                    "wrong": round((questions - correct) * self.rng.uniform(0.2, 0.7))}
+
+        rows = [{"tracking_code": p.tracking_code, "subjects": {
+            s["code"]: counts(p, s["questions"]) for s in subjects}} for p in people]
+        officer, path = self.staff(Role.exam_officer), f"/v1/cycles/{self.year}/exam-results"
+        load = await self.call("POST", path, headers=officer, json={"rows": rows})
+        await self.call("POST", f"{path}/publish", headers=officer, expect=(202,))
+
+        async def published() -> tuple[int, int, bool]:
+            now = await self.call("GET", path, headers=officer)
+            return now["sent"] + now["skipped"], now["candidates"], now["state"] == "published"
+
+        await self.until("publish", "exam publication", published)
+        self.report.exam_candidates, self.report.exam_passed = load["candidates"], load["passed"]
+        self.report.pass_mark = Decimal(str(load["pass_mark"]))
+
+    async def review(self, app_id: str) -> None:
+        """INT-1, QUAL-1 (the applicant's checklist), SEC-1: mostly passes, a few refusals."""
+        p, path = self.by_id[app_id], f"/v1/applications/{app_id}/decisions"
+        checks = dict.fromkeys(qualification_checklist(male=p.form["gender"] == "male"), True)
+        if not p.fates["qualification"]:
+            checks[sorted(checks)[int(p.ability * 1000) % len(checks)]] = False
+        score = 60 + int(p.ability * 40) if p.fates["interview"] else 30
+        for role, stage, body in ((Role.interviewer, "interview", {"score": score}),
+                                  (Role.qualification_officer, "qualification",
+                                   {"checks": checks}),
+                                  (Role.security_officer, "security", {})):
+            passes = p.fates[stage]
+            outcome = {"outcome": "pass"} if passes else {
+                "outcome": "fail", "reason": f"Simulated {stage} refusal."}
+            await self.call("POST", path, headers=self.staff(role),
+                            json={"stage": stage, **body, **outcome})
+            if not passes:
+                return
+        self.report.cleared += 1
+
+    async def launch(self) -> int:
+        """LAUNCH-1: one round; returns how many offices it sent."""
+        licensing, path = self.staff(Role.licensing_officer), f"/v1/cycles/{self.year}"
+        launch = await self.call("POST", f"{path}/launch-rounds", headers=licensing,
+                                 json={"relocate": True})
+        self.report.placed, self.report.waiting = launch["placed"], launch["waiting"]
+        sent = 0
+
+        async def offices() -> tuple[int, int, bool]:
+            nonlocal sent
+            rounds = await self.call("GET", f"{path}/launch-rounds", headers=licensing)
+            mine = next(r for r in rounds if r["number"] == launch["number"])
+            sent = mine["sent"]
+            return mine["sent"] + mine["skipped"], mine["placed"], mine["state"] == "done"
+
+        await self.until("launch", "sending the round's offices", offices)
+        return sent
+
+    async def licence(self, app_id: str) -> None:
+        """ART11-1 proof and the VET-2 certificate where they apply, then LIC-1."""
+        p, path = self.by_id[app_id], f"/v1/applications/{app_id}"
+        own = {"Authorization": f"Bearer {p.token}"}
+        for needed, kind in ((p.form["occupation"] != "none", "occupation_ended"),
+                             (p.form["quota"]["kind"] == "veteran", "veteran_certificate")):
+            if needed:
+                await self.call("POST", f"{path}/documents", headers=own, json={
+                    "kind": kind, "reference": f"{kind}-{p.tracking_code}"})
+        await self.call("POST", f"{path}/licence", headers=self.staff(Role.licensing_officer))
+        self.report.licences += 1
+
+    async def stats(self) -> None:
+        """Wait for the counters to hold every applicant and licence, and keep them."""
+        async def counted() -> tuple[int, int, bool]:
+            stats = await self.call("GET", f"/v1/cycles/{self.year}/stats",
+                                    headers=self.staff(Role.admin))
+            self.report.counts = {s: sum(by.values()) for s, by in stats["counts"].items()}
+            done, wanted = self.report.counts.get("licensed", 0), self.report.licences
+            return done, wanted, done == wanted and stats["total"] == self.report.applicants
+
+        await self.until("sync", "licences in the stats", counted)
+
 
 async def simulate(base_url: str, *, year: int, applicants: int, tokens: Tokens,
                    concurrency: int = 16, seed: int = 1,
@@ -238,143 +340,35 @@ async def simulate(base_url: str, *, year: int, applicants: int, tokens: Tokens,
               for i in range(applicants)]
     limits = httpx.Limits(max_connections=concurrency + 4)
     async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as client:
-        sim = _Sim(client, year=year, tokens=tokens, concurrency=concurrency, progress=progress)
-        return await _run(sim, people, today, rng)
+        sim = _Sim(client, year=year, tokens=tokens, concurrency=concurrency,
+                   progress=progress, rng=rng)
+        sim.patience, sim.report.applicants = 120 + applicants / 20, applicants
+        phases, clock = sim.report.phases, time.monotonic()
 
+        def lap(phase: str) -> None:
+            nonlocal clock
+            phases[phase], clock = time.monotonic() - clock, time.monotonic()
 
-async def _run(sim: _Sim, people: list[_Person], today: jalali.JalaliDate,
-               rng: random.Random) -> SimulationReport:
-    n, year = len(people), sim.year
-    sim.patience = 120 + n / 20
-    phases: dict[str, float] = {}
-    clock = time.monotonic()
-
-    def lap(phase: str) -> None:
-        nonlocal clock
-        phases[phase], clock = time.monotonic() - clock, time.monotonic()
-
-    # --- the cycle and registration (REG-1..REG-7) ---------------------------------------
-    cycle = await sim.call("POST", "/v1/cycles", headers=sim.staff(Role.admin), expect=(201,),
-                           json=_cycle_body(year, n, today))
-    gateway = sim.staff(Role.payment_gateway)
-
-    async def register(p: _Person) -> None:
-        reg = await sim.call("POST", f"/v1/cycles/{year}/applications", headers={},
-                             json=p.form, expect=(201,))
-        p.application_id, p.tracking_code = reg["application_id"], reg["tracking_code"]
-        p.token = reg["applicant_token"]
-        path = f"/v1/applications/{p.application_id}"
-        await sim.call("PUT", f"{path}/photo", content=_photo(int(p.ability * 255)),
-                       headers={"Authorization": f"Bearer {p.token}",
-                                "Content-Type": "image/jpeg"}, expect=(204,))
-        await sim.call("POST", f"{path}/payment", headers=gateway,
-                       json={"reference": f"SIM-{year}-{p.tracking_code}", "amount_rials": FEE})
-
-    await sim.each("register", people, register)
-    await sim.settled({"awaiting_exam": n})
-    lap("registration")
-
-    # --- exam results and their publication (EXAM-2, EXAM-4) ------------------------------
-    def counts(p: _Person, questions: int) -> dict[str, int]:
-        correct = round(questions * min(1.0, max(0.0, p.ability + rng.gauss(0, 0.12))))
-        return {"correct": correct, "wrong": round((questions - correct) * rng.uniform(0.2, 0.7))}
-
-    rows = [{"tracking_code": p.tracking_code, "subjects": {
-        s["code"]: counts(p, s["questions"]) for s in cycle["config"]["subjects"]}}
-        for p in people]
-    officer = sim.staff(Role.exam_officer)
-    load = await sim.call("POST", f"/v1/cycles/{year}/exam-results", headers=officer,
-                          json={"rows": rows})
-    await sim.call("POST", f"/v1/cycles/{year}/exam-results/publish", headers=officer,
-                   expect=(202,))
-
-    async def published() -> tuple[int, int, bool]:
-        now = await sim.call("GET", f"/v1/cycles/{year}/exam-results", headers=officer)
-        return now["sent"] + now["skipped"], now["candidates"], now["state"] == "published"
-
-    await sim.until("publish", "exam publication", published)
-    await sim.settled({"awaiting_exam": 0, "awaiting_interview": load["passed"]})
-    lap("exam")
-
-    # --- interview, qualification, security (INT-1, QUAL-1, SEC-1) ------------------------
-    by_id = {p.application_id: p for p in people}
-    cleared = 0
-
-    async def review(app_id: str) -> None:
-        nonlocal cleared
-        p, path = by_id[app_id], f"/v1/applications/{app_id}/decisions"
-        checks = dict.fromkeys(qualification_checklist(male=p.form["gender"] == "male"), True)
-        if not p.fates["qualification"]:
-            checks[sorted(checks)[int(p.ability * 1000) % len(checks)]] = False
-        bodies: list[tuple[Role, str, dict[str, Any]]] = [
-            (Role.interviewer, "interview",
-             {"score": 60 + int(p.ability * 40) if p.fates["interview"] else 30}),
-            (Role.qualification_officer, "qualification", {"checks": checks}),
-            (Role.security_officer, "security", {})]
-        for role, stage, body in bodies:
-            ok = p.fates[stage]
-            body |= {"stage": stage, "outcome": "pass"} if ok else {
-                "stage": stage, "outcome": "fail", "reason": f"Simulated {stage} refusal."}
-            await sim.call("POST", path, headers=sim.staff(role), json=body)
-            if not ok:
-                return
-        cleared += 1
-
-    await sim.each("review", await sim.ids_at("awaiting_interview"), review)
-    await sim.settled({"awaiting_interview": 0, "awaiting_qualification": 0,
-                               "awaiting_security": 0, "awaiting_launch": cleared})
-    lap("review")
-
-    # --- a launch round (LAUNCH-1, VET-2) -------------------------------------------------
-    licensing = sim.staff(Role.licensing_officer)
-    launch = await sim.call("POST", f"/v1/cycles/{year}/launch-rounds", headers=licensing,
-                            json={"relocate": True})
-    sent = 0
-
-    async def offices() -> tuple[int, int, bool]:
-        nonlocal sent
-        rounds = await sim.call("GET", f"/v1/cycles/{year}/launch-rounds", headers=licensing)
-        mine = next(r for r in rounds if r["number"] == launch["number"])
-        sent = mine["sent"]
-        return mine["sent"] + mine["skipped"], mine["placed"], mine["state"] == "done"
-
-    await sim.until("launch", "sending the round's offices", offices)
-    await sim.settled({"awaiting_licence": sent,
-                               "awaiting_launch": cleared - sent})
-    lap("launch")
-
-    # --- documents and licences (ART11-1, VET-2, LIC-1) -----------------------------------
-    licences = 0
-
-    async def licence(app_id: str) -> None:
-        nonlocal licences
-        p, path = by_id[app_id], f"/v1/applications/{app_id}"
-        own = {"Authorization": f"Bearer {p.token}"}
-        if p.form["occupation"] != "none":
-            await sim.call("POST", f"{path}/documents", headers=own, json={
-                "kind": "occupation_ended", "reference": f"BAR-{p.tracking_code}"})
-        if p.form["quota"]["kind"] == "veteran":
-            await sim.call("POST", f"{path}/documents", headers=own, json={
-                "kind": "veteran_certificate", "reference": f"VET-{p.tracking_code}"})
-        await sim.call("POST", f"{path}/licence", headers=licensing)
-        licences += 1
-
-    await sim.each("licence", await sim.ids_at("awaiting_licence"), licence)
-    stats: dict[str, Any] = {}
-
-    async def final() -> tuple[int, int, bool]:
-        stats.update(await sim.call("GET", f"/v1/cycles/{year}/stats",
-                                    headers=sim.staff(Role.admin)))
-        done = sum(stats["counts"].get("licensed", {}).values())
-        return done, licences, done == licences and stats["total"] == n
-
-    await sim.until("sync", "licences in the read model", final)
-    lap("licence")
-    return SimulationReport(
-        year=year, applicants=n, counts={s: sum(by.values()) for s, by in stats["counts"].items()},
-        exam_candidates=load["candidates"], exam_passed=load["passed"],
-        pass_mark=Decimal(str(load["pass_mark"])), cleared=cleared, placed=launch["placed"],
-        waiting=launch["waiting"], licences=licences, phases=phases)
+        cycle = await sim.call("POST", "/v1/cycles", headers=sim.staff(Role.admin),
+                               json=_cycle_body(year, applicants, today), expect=(201,))
+        await sim.each("register", people, sim.register)
+        await sim.settled({"awaiting_exam": applicants})
+        lap("registration")
+        await sim.exam(people, cycle["config"]["subjects"])
+        await sim.settled({"awaiting_exam": 0, "awaiting_interview": sim.report.exam_passed})
+        lap("exam")
+        await sim.each("review", await sim.ids_at("awaiting_interview"), sim.review)
+        await sim.settled({"awaiting_interview": 0, "awaiting_qualification": 0,
+                           "awaiting_security": 0, "awaiting_launch": sim.report.cleared})
+        lap("review")
+        sent = await sim.launch()
+        await sim.settled({"awaiting_licence": sent,
+                           "awaiting_launch": sim.report.cleared - sent})
+        lap("launch")
+        await sim.each("licence", await sim.ids_at("awaiting_licence"), sim.licence)
+        await sim.stats()
+        lap("licence")
+        return sim.report
 
 
 class TextProgress:
@@ -418,7 +412,7 @@ def run_cli(base_url: str, *, year: int, applicants: int, data_dir: Path, concur
                                       concurrency=concurrency, seed=seed, progress=bar))
     except (SimulationError, httpx.HTTPError) as err:
         bar.close()
-        why = f"cannot reach {base_url}: {err!r}" if isinstance(err, httpx.HTTPError) else err
+        why = f"no answer from {base_url}: {err!r}" if isinstance(err, httpx.HTTPError) else err
         sys.stderr.write(f"daftar simulate: {why}\n")
         return 1
     bar.close()

@@ -127,7 +127,7 @@ def compute_round(session: Session, cycle: int, *, relocate: bool) -> tuple[
         LaunchCandidate(key=a.application_id, province=a.province, city=a.city,
                         veteran=a.quota != "free", total=a.exam_total or Decimal(0),
                         interview=a.interview_score or Decimal(0),
-                        registered_at=_aware(a.registered_at))
+                        registered_at=a.registered_at)
         for a in session.exec(select(ApplicationRecord).where(
             ApplicationRecord.cycle == cycle,
             ApplicationRecord.stage == Stage.awaiting_launch.value,
@@ -179,8 +179,3 @@ def finish_round(session: Session, cycle: int, number: int) -> None:
     session.exec(update(LaunchRound).where(
         col(LaunchRound.cycle) == cycle, col(LaunchRound.number) == number).values(
         state="done"))
-
-
-def _aware(at: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they are UTC."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

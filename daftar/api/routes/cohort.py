@@ -93,6 +93,7 @@ def exam_scores(year: int, session: SessionDep, _: ExamReaders,
                 page: Annotated[int, Query(ge=1)] = 1,
                 size: Annotated[int, Query(ge=1, le=500)] = 50) -> ScorePage:
     """Each candidate's standardized scores and total, highest total first."""
+    load_cycle(session, year)
     stmt = (select(ExamScore).where(ExamScore.cycle == year)
             .order_by(col(ExamScore.total).desc(), col(ExamScore.application_id))
             .offset((page - 1) * size).limit(size))

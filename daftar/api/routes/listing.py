@@ -60,15 +60,10 @@ def inbox(
     return Page(items=[_item(r) for r in rows], total=total, page=page, size=size)
 
 
-def _utc(at: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes: they are UTC."""
-    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
-
-
 def _item(r: ApplicationRecord) -> ApplicationItem:
-    due = _utc(r.due_at)
+    due = r.due_at
     return ApplicationItem(
         application_id=r.application_id, tracking_code=r.tracking_code, cycle=r.cycle,
         stage=r.stage, province=r.province, city=r.city, quota=r.quota,
-        updated_at=_utc(r.updated_at) or r.updated_at, due_at=due,
+        updated_at=r.updated_at, due_at=due,
         overdue=bool(due and due < datetime.now(UTC)) or r.escalated)
