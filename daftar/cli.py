@@ -63,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
                           roles=[Role(r) for r in args.role], ttl=timedelta(hours=hours)))
         return 0
     if args.command == "simulate":
-        from daftar.simulate import run_cli
+        from daftar.progress import run_cli
 
         return run_cli(args.api, year=args.cycle, applicants=args.applicants,
                        data_dir=args.data_dir, concurrency=args.concurrency, seed=args.seed)
