@@ -321,7 +321,10 @@ class ApplicantWorkflow:
         if self._indexed != self._state.stage:
             workflow.upsert_search_attributes(search.updates(self._state))
             self._indexed = self._state.stage
-        await workflow.execute_activity_method(
+        # A local activity: the write runs in the worker inside the workflow task that made
+        # the change, with no activity task through the server (the hot path of every
+        # transition). Retries still never give up; long backoffs become durable timers.
+        await workflow.execute_local_activity_method(
             RecordActivities.record_application, self._row(),
             start_to_close_timeout=_RECORD_TIMEOUT, retry_policy=_RECORD_RETRY)
         self._synced = version
