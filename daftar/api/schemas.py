@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DEFAULT_SLA_DAYS, DecisionStage, Stage
-from daftar.workflows.messages import DocumentKind
+from daftar.workflows.messages import DecisionRecord, DocumentKind
 
 
 class Strict(BaseModel):
@@ -141,18 +141,10 @@ class DisqualifyBody(Strict):
     reason: str = Field(min_length=1, max_length=4000)
 
 
-class DecisionView(BaseModel):
-    seq: int
-    stage: str
-    outcome: str
-    actor: str
-    role: str
-    at: datetime
+class DecisionView(DecisionRecord):
+    """A decision as the history keeps it, with its instant in Jalali too."""
+
     at_jalali: str
-    score: Decimal | None = None
-    reason: str | None = None
-    checks: dict[str, bool] | None = None
-    rules: list[str] = Field(default_factory=list)
 
 
 class ApplicationView(BaseModel):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +18,6 @@ import pytest
 import uvicorn
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.api.app import create_app
@@ -28,28 +26,13 @@ from daftar.domain.stages import Role
 from daftar.settings import Settings
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.worker import build_worker
-from daftar.workflows import search
 from tests.api.helpers import FEE, ID_KEY, SECRET, YEAR, Stack, auth
-from tests.conftest import TEMPORAL_CLI
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.conftest import free_port
 
 
 @pytest.fixture(scope="session")
-async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
-        data_converter=pydantic_data_converter, search_attributes=list(search.ALL_KEYS),
-        dev_server_log_level="error")
-    try:
-        yield env
-    finally:
-        await env.shutdown()
+def temporal_env(dev_server: WorkflowEnvironment) -> WorkflowEnvironment:
+    return dev_server
 
 
 @pytest.fixture(scope="session")

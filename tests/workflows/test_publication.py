@@ -1,24 +1,20 @@
 """Publication to a cohort survives a worker stopping mid-way: nobody skipped, nobody twice.
 
-On a dev server of its own: a worker's restart needs the server's sticky-queue timeouts, which
-the time-skipping server does not run in real time.
+On the dev server: a worker's restart needs the server's sticky-queue timeouts, which the
+time-skipping server does not run in real time.
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
-from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio.api.enums.v1 import EventType
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -27,22 +23,13 @@ from daftar.store.cohort import replace_exam_load
 from daftar.store.db import session_factory, transaction
 from daftar.store.models import ExamLoad, ExamScore
 from daftar.worker import build_worker
-from daftar.workflows import search
 from daftar.workflows.cycle import ExamCycleWorkflow
 from daftar.workflows.messages import CycleWorkflowIn, PublishIn, cycle_workflow_id
-from tests.conftest import TEMPORAL_CLI
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import Handle, register, staff, state
 
 CANDIDATES = 200
 PASS_MARK = Decimal("5000")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def worker(harness: Harness, executor: ThreadPoolExecutor, concurrency: int) -> Worker:
@@ -79,19 +66,9 @@ async def result_updates(h: Handle) -> int:
                .input.name == "record_exam_result")
 
 
-@pytest.fixture(scope="module")
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
-        data_converter=pydantic_data_converter, search_attributes=list(search.ALL_KEYS),
-        dev_server_log_level="error")
-    yield env
-    await env.shutdown()
-
-
-async def test_publication_resumes_after_a_worker_stops(dev_env: WorkflowEnvironment,
+async def test_publication_resumes_after_a_worker_stops(dev_server: WorkflowEnvironment,
                                                        engine: Engine) -> None:
-    harness = Harness(env=dev_env, engine=engine, task_queue=f"pub-{uuid.uuid4().hex[:8]}")
+    harness = Harness(env=dev_server, engine=engine, task_queue=f"pub-{uuid.uuid4().hex[:8]}")
     year = 1300 + uuid.uuid4().int % 90  # a cycle of this test's own
     handles: list[tuple[Handle, str]] = []
     gate = asyncio.Semaphore(16)
