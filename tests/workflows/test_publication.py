@@ -90,7 +90,7 @@ async def test_publication_resumes_after_a_worker_stops(dev_server: WorkflowEnvi
             task_queue=harness.task_queue)
         await cycle.execute_update(ExamCycleWorkflow.publish_results,
                                    PublishIn(actor=staff(Role.exam_officer)))
-        for _ in range(600):
+        for _ in range(3000):  # bounded: a minute at most
             if progress(harness, year).sent >= CANDIDATES // 4:
                 break
             await asyncio.sleep(0.02)
