@@ -11,7 +11,7 @@ from temporalio.client import Client
 
 from daftar.api import errors
 from daftar.api.gateway import Applicants, Cycles
-from daftar.api.routes import applications, cohort, cycles, health, listing
+from daftar.api.routes import applications, audit, cohort, cycles, health, listing
 from daftar.settings import Settings
 from daftar.store.db import make_engine, session_factory
 from daftar.temporal import connect
@@ -44,6 +44,6 @@ def create_app(settings: Settings, *, client: Client | None = None,
         lifespan=lifespan,
     )
     errors.install(app)
-    for module in (health, cycles, applications, listing, cohort):
+    for module in (health, cycles, applications, listing, cohort, audit):
         app.include_router(module.router)
     return app

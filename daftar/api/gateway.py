@@ -9,6 +9,7 @@ from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowHistory,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -138,3 +139,14 @@ class Cycles:
             raise from_update_failure(err) from err
         except RPCError as err:
             raise from_rpc(err) from err
+
+
+async def history_of(client: Client, application_id: str) -> WorkflowHistory:
+    """The application's full event history; 404 when there is none."""
+    handle = client.get_workflow_handle(applicant_workflow_id(application_id))
+    try:
+        return await handle.fetch_history(rpc_timeout=RPC_TIMEOUT)
+    except RPCError as err:
+        if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+            raise _unknown(application_id) from err
+        raise from_rpc(err) from err

@@ -1,0 +1,1 @@
+"""Auditors' tools: timelines read from Temporal histories."""
