@@ -31,6 +31,7 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DATABASE_URL", "DAFTAR_DATABASE_URL"))
     jwt_secret: SecretStr | None = None
     id_key: SecretStr | None = None
+    archive_key: SecretStr | None = None
     token_ttl_hours: int = 12
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"
@@ -61,20 +62,34 @@ class Settings(BaseSettings):
     @property
     def identity_key(self) -> bytes:
         """The key of the keyed hash that turns a national id into an application id."""
-        if self.id_key is not None:
-            return self.id_key.get_secret_value().encode()
-        if "id_key" in self._secrets:
-            return self._secrets["id_key"].encode()
+        return self._key(self.id_key, "id_key", "DAFTAR_ID_KEY")
+
+    @property
+    def audit_key(self) -> bytes:
+        """The key of the HMAC that seals an exported archive's manifest."""
+        return self._key(self.archive_key, "archive_key", "DAFTAR_ARCHIVE_KEY")
+
+    def _key(self, value: SecretStr | None, name: str, variable: str) -> bytes:
+        if value is not None:
+            return value.get_secret_value().encode()
+        if name in self._secrets:
+            return self._secrets[name].encode()
         raise SettingsError(
-            f"DAFTAR_ID_KEY is not set and {self.data_dir / SECRETS_FILE} does not exist: "
+            f"{variable} is not set and {self.data_dir / SECRETS_FILE} has no {name}: "
             "set it, or start the embedded stack (`daftar dev`) once to create it.")
 
 
+SECRET_NAMES = ("jwt_secret", "id_key", "archive_key")
+
+
 def ensure_secrets(data_dir: Path) -> None:
-    """Create the data directory's secrets once; later runs keep them (tokens stay valid)."""
+    """Create the data directory's secrets once; later runs keep them (tokens stay valid)
+    and only add the ones a newer version needs."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / SECRETS_FILE
-    if not path.exists():
-        path.write_text(json.dumps({"jwt_secret": secrets.token_urlsafe(48),
-                                    "id_key": secrets.token_urlsafe(48)}))
+    known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    missing = [name for name in SECRET_NAMES if name not in known]
+    if missing:
+        known.update({name: secrets.token_urlsafe(48) for name in missing})
+        path.write_text(json.dumps(known))
         path.chmod(0o600)

@@ -1,0 +1,46 @@
+"""The recorded histories (tests/histories) replay on the current code; a change that would
+break running applicants is caught, with the first mismatch named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from temporalio import workflow
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from daftar.audit.replay import history_files, read_history, replay
+from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.workflows.messages import ApplicantInput, ApplicationState
+
+HISTORIES = Path(__file__).parent.parent / "histories"
+ENDINGS = {"licensed_then_revoked", "licensed_open", "rejected_exam", "rejected_interview",
+           "rejected_qualification", "rejected_security", "withdrawn", "disqualified",
+           "incomplete", "escalated_waiting"}
+
+
+async def test_every_recorded_history_replays() -> None:
+    files = history_files(HISTORIES)
+    assert ENDINGS <= {f.stem for f in files}  # every stage and ending is covered
+    verdicts = await replay(read_history(f) for f in files)
+    assert [(v.workflow_id, v.error) for v in verdicts if not v.deterministic] == []
+    assert len(verdicts) == len(files) and all(v.events > 10 for v in verdicts)
+
+
+@workflow.defn(name="ApplicantWorkflow", sandboxed=False)
+class SkipsTheRecord(ApplicantWorkflow):
+    """A 'harmless' change: stop writing the read model after each transition."""
+
+    async def _sync(self) -> None:
+        self._synced = self._state.version
+
+    @workflow.run
+    async def run(self, inp: ApplicantInput) -> ApplicationState:
+        return await super().run(inp)
+
+
+async def test_a_non_deterministic_change_is_reported_with_its_mismatch() -> None:
+    broken = Replayer(workflows=[SkipsTheRecord], data_converter=pydantic_data_converter)
+    [verdict] = await replay([read_history(HISTORIES / "rejected_exam.json")], using=broken)
+    assert not verdict.deterministic
+    assert verdict.error is not None and verdict.error.startswith("NondeterminismError")
