@@ -41,3 +41,42 @@ async def test_unknown_application_is_404(api: httpx.AsyncClient, cycle: int) ->
     r = await api.get("/v1/applications/0123456789abcdef/history", headers=auth(Role.auditor))
     assert r.status_code == 404
     assert r.json()["error"]["code"] == "not_found"
+
+
+async def test_export_and_replay(api: httpx.AsyncClient, cycle: int) -> None:
+    app = await register(api)
+    await advance(api, app, "awaiting_security")
+    auditor = auth(Role.auditor)
+    r = await api.get(f"/v1/applications/{app.id}/history/export", headers=auditor)
+    assert r.status_code == 200, r.text
+    exported = r.json()
+    assert exported["workflow_id"] == f"application-{app.id}"
+    assert len(exported["sha256"]) == 64 and exported["history"]["events"]
+    denied = await api.get(f"/v1/applications/{app.id}/history/export", headers=auth(Role.admin))
+    assert denied.status_code == 403
+
+    live = (await api.post("/v1/audit/replay", json={"application_id": app.id},
+                           headers=auditor)).json()
+    assert live["deterministic"] is True and live["events"] == len(exported["history"]["events"])
+    offline = (await api.post("/v1/audit/replay", headers=auditor, json={
+        "workflow_id": exported["workflow_id"], "history": exported["history"]})).json()
+    assert offline == {**live, "workflow_id": exported["workflow_id"]}
+
+    # Four events cut out after the third accepted update: a history no run could produce.
+    events = exported["history"]["events"]
+    accepted = [i for i, e in enumerate(events)
+                if e.get("eventType") in ("EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED",
+                                          "WorkflowExecutionUpdateAccepted")]
+    assert len(accepted) >= 3
+    tampered = [e for i, e in enumerate(events) if i < accepted[2]]
+    r = await api.post("/v1/audit/replay", headers=auditor, json={
+        "workflow_id": exported["workflow_id"],
+        "history": {"events": tampered + events[accepted[2] + 4:]}})
+    assert r.status_code == 200, r.text
+    assert r.json()["deterministic"] is False and r.json()["error"]
+
+
+@pytest.mark.parametrize("body", [{}, {"application_id": "x", "history": {"events": []}}])
+async def test_replay_needs_one_source(api: httpx.AsyncClient, body: dict[str, object]) -> None:
+    r = await api.post("/v1/audit/replay", json=body, headers=auth(Role.auditor))
+    assert r.status_code == 422

@@ -1,16 +1,24 @@
-"""Auditors' reading of an application's history (API.md)."""
+"""Auditors' tools over HTTP: timeline, export and replay of histories (API.md)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import hashlib
+import json
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict
+from temporalio.client import WorkflowHistory
 
 from daftar.api.auth import Principal, require
+from daftar.api.errors import ApiError
 from daftar.api.gateway import history_of
 from daftar.api.views import SECURITY_REASON_ROLES
+from daftar.audit.replay import ReplayVerdict, replay
 from daftar.audit.timeline import TimelineEvent, timeline
 from daftar.domain.stages import Role
+from daftar.domain.violations import Violation
+from daftar.workflows.messages import applicant_workflow_id
 
 router = APIRouter(tags=["audit"])
 
@@ -29,3 +37,49 @@ async def history(app_id: str, request: Request,
             if e.kind == "decision" and e.stage == "security":
                 e.reason = None
     return events
+
+
+class ExportView(BaseModel):
+    workflow_id: str
+    sha256: str
+    history: dict[str, Any]
+
+
+@router.get("/v1/applications/{app_id}/history/export", response_model=ExportView,
+            responses={404: {"description": "Unknown application"}})
+async def export(app_id: str, request: Request,
+                 _: Annotated[Principal, Depends(require(Role.auditor))]) -> ExportView:
+    """The raw Temporal history (the CLI's JSON) and the SHA-256 of that exact text."""
+    text = (await history_of(request.app.state.client, app_id)).to_json()
+    return ExportView(workflow_id=applicant_workflow_id(app_id),
+                      sha256=hashlib.sha256(text.encode()).hexdigest(), history=json.loads(text))
+
+
+class ReplayBody(BaseModel):
+    """Either a live application, or an exported history (with its workflow id)."""
+
+    model_config = ConfigDict(extra="forbid")
+    application_id: str | None = None
+    workflow_id: str | None = None
+    history: dict[str, Any] | None = None
+
+
+@router.post("/v1/audit/replay", response_model=ReplayVerdict,
+             responses={404: {"description": "Unknown application"},
+                        422: {"description": "Neither an application nor a history"}})
+async def replay_one(body: ReplayBody, request: Request,
+                     _: Annotated[Principal, Depends(require(Role.auditor))]) -> ReplayVerdict:
+    """Replay a history against the running code: deterministic or not, with the mismatch."""
+    if (body.application_id is None) == (body.history is None):
+        raise ApiError(422, "invalid_request", "Send either application_id or history.",
+                       [Violation(rule="REQUEST", message="application_id or history")])
+    if body.application_id is not None:
+        history = await history_of(request.app.state.client, body.application_id)
+    else:
+        try:
+            history = WorkflowHistory.from_json(body.workflow_id or "exported", body.history or {})
+        except Exception as err:  # any unreadable history is the caller's input
+            raise ApiError(422, "invalid_request", f"The history cannot be read: {err}.",
+                           [Violation(rule="REQUEST", field="history", message=str(err))]) from err
+    [verdict] = await replay([history])
+    return verdict
