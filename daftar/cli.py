@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> None:
                      help="the stack's data directory (for the signing secret)")
     sim.add_argument("--concurrency", type=int, default=16)
     sim.add_argument("--seed", type=int, default=1)
+    rep = sub.add_parser("replay", help="replay exported histories against this code")
+    rep.add_argument("path", type=Path, nargs="+", help="history files or export directories")
     args = parser.parse_args(argv)
     try:
         code = _run(args)
@@ -67,6 +69,8 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_cli(args.api, year=args.cycle, applicants=args.applicants,
                        data_dir=args.data_dir, concurrency=args.concurrency, seed=args.seed)
+    if args.command == "replay":
+        return asyncio.run(_replay(args.path))
     if args.command == "dev":
         from daftar.devstack import run_dev
 
@@ -102,3 +106,25 @@ async def _worker(settings: Settings) -> None:
         worker = build_worker(client, task_queue=settings.task_queue,
                               sessions=session_factory(engine), executor=executor)
         await worker.run()
+
+
+async def _replay(paths: list[Path]) -> int:
+    """`daftar replay`: every history replayed on this code; 1 if any is not deterministic."""
+    import time
+
+    from daftar.audit.replay import history_files, read_history, replay
+
+    files = [f for p in paths for f in history_files(p)]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing or not files:
+        print(f"daftar replay: no history at {', '.join(missing) or paths[0]}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    verdicts = await replay(read_history(f) for f in files)
+    elapsed = time.perf_counter() - started
+    failed = [v for v in verdicts if not v.deterministic]
+    for v in failed:
+        print(f"NOT DETERMINISTIC {v.workflow_id} ({v.events} events): {v.error}")
+    print(f"{len(verdicts) - len(failed)} of {len(verdicts)} histories replay deterministically "
+          f"({sum(v.events for v in verdicts)} events, {elapsed:.2f} s)")
+    return 1 if failed else 0

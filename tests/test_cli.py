@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -45,3 +46,22 @@ def test_unknown_role_is_refused() -> None:
     out = subprocess.run([DAFTAR, "token", "--sub", "x", "--role", "judge"],
                          capture_output=True, text=True)
     assert out.returncode != 0 and "invalid choice" in out.stderr
+
+
+HISTORIES = Path(__file__).parent / "histories"
+
+
+def test_replay_command_passes_recorded_histories_and_fails_a_tampered_one(
+        tmp_path: Path) -> None:
+    ok = subprocess.run([DAFTAR, "replay", str(HISTORIES)], capture_output=True, text=True,
+                        env=ENV)
+    count = len(list(HISTORIES.glob("*.json")))
+    assert ok.returncode == 0, ok.stderr
+    assert f"{count} of {count} histories replay deterministically" in ok.stdout
+    history = json.loads((HISTORIES / "withdrawn.json").read_text())
+    history["events"] = history["events"][:8] + history["events"][12:]
+    (tmp_path / "application-tampered.json").write_text(json.dumps(history))
+    bad = subprocess.run([DAFTAR, "replay", str(tmp_path)], capture_output=True, text=True,
+                         env=ENV)
+    assert bad.returncode == 1
+    assert "NOT DETERMINISTIC application-tampered" in bad.stdout
