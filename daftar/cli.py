@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> None:
                      help="the stack's data directory (for the signing secret)")
     sim.add_argument("--concurrency", type=int, default=16)
     sim.add_argument("--seed", type=int, default=1)
+    from daftar.audit.commands import add_history_parser
+
+    add_history_parser(sub)
     rep = sub.add_parser("replay", help="replay exported histories against this code")
     rep.add_argument("path", type=Path, nargs="+", help="history files or export directories")
     args = parser.parse_args(argv)
@@ -69,6 +72,10 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_cli(args.api, year=args.cycle, applicants=args.applicants,
                        data_dir=args.data_dir, concurrency=args.concurrency, seed=args.seed)
+    if args.command == "history":
+        from daftar.audit.commands import run_history
+
+        return run_history(args, _settings_in, lambda s: s.audit_key)
     if args.command == "replay":
         return asyncio.run(_replay(args.path))
     if args.command == "dev":
@@ -128,3 +135,8 @@ async def _replay(paths: list[Path]) -> int:
     print(f"{len(verdicts) - len(failed)} of {len(verdicts)} histories replay deterministically "
           f"({sum(v.events for v in verdicts)} events, {elapsed:.2f} s)")
     return 1 if failed else 0
+
+
+def _settings_in(data_dir: Path | None) -> Settings:
+    """Settings from the environment, with the secrets of `data_dir` when one is given."""
+    return Settings(data_dir=data_dir) if data_dir else Settings()

@@ -31,9 +31,9 @@ class RecordActivities:
         """Record that a stage passed its SLA without a decision."""
         with transaction(self._sessions) as session:
             new = insert_escalation(session, esc)
-        if new:
-            log.warning("stage overdue: escalated", application_id=esc.application_id,
-                        stage=esc.stage.value, due_at=esc.due_at.isoformat(), **_context())
+        log.warning("stage overdue: escalated" if new else "stage still overdue: reminded",
+                    application_id=esc.application_id, stage=esc.stage.value,
+                    due_at=esc.due_at.isoformat(), **_context())
 
 
 def _context() -> dict[str, str]:

@@ -18,7 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from pydantic import BaseModel, Field, ValidationError
+from temporalio.api.history.v1 import History
 from temporalio.client import Client, WorkflowHistory
 
 from daftar.workflows.messages import applicant_workflow_id
@@ -55,8 +57,41 @@ class VerifyReport(BaseModel):
 
 
 def history_json(history: WorkflowHistory) -> str:
-    """The history as `temporal workflow show --output json` writes it (proto JSON)."""
-    return history.to_json()
+    """The history exactly as `temporal workflow show --output json` writes it.
+
+    `history.to_json()` (proto JSON, 2-space indent) in the CLI's order: fields in declaration
+    order (Python's is by field number), map entries (search attributes, payload metadata)
+    sorted by key, and a final newline. The server sends map entries in a random order, so
+    without the sorting one history would give different bytes, and hashes, on each export.
+    """
+    body = _cli_order(History.DESCRIPTOR, history.to_json_dict())
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def _cli_order(descriptor: Descriptor, value: Any) -> Any:
+    """`value`, the proto JSON of a `descriptor` message, reordered as Go's protojson orders."""
+    if not isinstance(value, dict) or descriptor.full_name.startswith("google.protobuf."):
+        return value  # a well-known type: a string, or nothing of ours inside
+    out: dict[str, Any] = {}
+    for field in descriptor.fields:  # declaration order
+        if field.json_name not in value:
+            continue
+        item = value[field.json_name]
+        if field.message_type is None:
+            out[field.json_name] = item
+        elif field.message_type.GetOptions().map_entry:
+            key_type = field.message_type.fields_by_name["key"].type
+            numeric = key_type not in (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BOOL)
+            inner = field.message_type.fields_by_name["value"].message_type
+            out[field.json_name] = {
+                k: v if inner is None else _cli_order(inner, v)
+                for k, v in sorted(item.items(), key=lambda kv: int(kv[0]) if numeric else kv[0])}
+        elif isinstance(item, list):
+            out[field.json_name] = [_cli_order(field.message_type, v) for v in item]
+        else:
+            out[field.json_name] = _cli_order(field.message_type, item)
+    out.update((k, v) for k, v in value.items() if k not in out)  # anything else, as it came
+    return out
 
 
 def sha256_hex(data: bytes) -> str:
@@ -99,6 +134,12 @@ async def export_one(client: Client, application_id: str) -> tuple[str, str]:
     return text, sha256_hex(text.encode())
 
 
+def _prepare(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ArchiveError(f"{out} exists and is not an empty directory")
+    out.mkdir(parents=True, exist_ok=True)
+
+
 def cycle_query(year: int, extra_query: str | None = None) -> str:
     """The visibility query for a cycle's applications (`extra_query` narrows it)."""
     query = f"DaftarCycle = {int(year)}"
@@ -112,9 +153,8 @@ async def export_cycle(client: Client, year: int, out: Path, key: bytes,
 
     At most `concurrency` histories are in memory at once; the listing is paged.
     """
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ArchiveError(f"{out} exists and is not an empty directory")
-    out.mkdir(parents=True, exist_ok=True)
+    concurrency = max(1, concurrency)
+    await asyncio.to_thread(_prepare, out)
     query = cycle_query(year, extra_query)
     total = (await client.count_workflows(query)).count
     files: dict[str, str] = {}
@@ -146,12 +186,15 @@ async def export_cycle(client: Client, year: int, out: Path, key: bytes,
             if progress:
                 progress(PHASE, done, total)
 
-    async with asyncio.TaskGroup() as group:
-        group.create_task(lister())
-        for _ in range(concurrency):
-            group.create_task(fetcher())
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(lister())
+            for _ in range(concurrency):
+                group.create_task(fetcher())
+    except ExceptionGroup as failed:  # the first failure, as the caller would expect it
+        raise failed.exceptions[0] from failed
     manifest = sign_manifest(year, files, key)
-    write_manifest(out, manifest)
+    await asyncio.to_thread(write_manifest, out, manifest)
     return manifest
 
 

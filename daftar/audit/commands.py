@@ -16,7 +16,7 @@ from daftar.progress import TextProgress
 from daftar.settings import Settings
 
 
-def add_history_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_history_parser(sub: argparse._SubParsersAction) -> None:
     """`history export --cycle YEAR --out DIR` and `history verify DIR`."""
     history = sub.add_parser("history", help="archive a cycle's event histories, or verify one")
     actions = history.add_subparsers(dest="history_command", required=True)

@@ -53,6 +53,8 @@ with workflow.unsafe.imports_passed_through():
 _RECORD_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1),
                             maximum_interval=timedelta(seconds=30))
 _RECORD_TIMEOUT = timedelta(seconds=30)
+#: workflow.patched id: an overdue stage is escalated again every SLA period (not just once).
+OVERDUE_REMINDERS = "overdue-reminders"
 
 
 @workflow.defn
@@ -292,9 +294,14 @@ class ApplicantWorkflow:
         s = self._state
         if s.due_at is None:
             return None
-        if s.stage != Stage.awaiting_payment and any(e.stage == s.stage for e in s.escalations):
-            return None  # escalated once; the stage keeps waiting for its reviewer
-        return s.due_at - workflow.now()
+        done = [e for e in s.escalations if e.stage == s.stage]
+        if s.stage == Stage.awaiting_payment or not done:
+            return s.due_at - workflow.now()
+        # Still overdue: remind again every SLA period until someone decides. Applicants
+        # escalated before this change wait without reminders, as their histories say.
+        if not workflow.patched(OVERDUE_REMINDERS):
+            return None
+        return done[-1].at + (s.due_at - s.stage_entered_at) - workflow.now()
 
     async def _deadline_passed(self) -> None:
         s = self._state

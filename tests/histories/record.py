@@ -1,11 +1,13 @@
 """Record the representative histories replayed by every test run (DESIGN.md #7).
 
-    .venv/bin/python -m tests.histories.record
+    .venv/bin/python -m tests.histories.record [CASE ...]
 
-Runs one applicant through every stage and every ending on the time-skipping test server with
-the real worker, and writes each history as the Temporal CLI's JSON beside this file. Record
-again after a deliberate, patched change of a workflow; keep the old files too, as long as
-applicants whose histories look like them may still be running.
+Runs one applicant through every stage and every ending on the time-skipping test server
+with the real worker, and writes each history as the Temporal CLI's JSON beside this file
+(only the named cases, if any are given). Record again after a deliberate, patched change of
+a workflow, under new names: keep the old files (e.g. `escalated_before_reminders.json`, from
+before the `overdue-reminders` patch) as long as applicants whose histories look like them
+may still be running.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from daftar.audit.archive import history_json
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
 from daftar.store.db import create_schema, make_engine, session_factory
@@ -103,7 +106,16 @@ async def escalated_waiting(h: Any, harness: Harness) -> None:
         await asyncio.sleep(0.05)
 
 
-async def main() -> None:
+async def escalated_reminded(h: Any, harness: Harness) -> None:
+    await escalated_waiting(h, harness)
+    await harness.env.sleep(timedelta(days=6))  # a period later, still overdue: reminded
+    for _ in range(100):
+        if len((await state(h)).escalations) > 1:
+            return
+        await asyncio.sleep(0.05)
+
+
+async def main(only: set[str]) -> None:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=TEST_SERVER, data_converter=pydantic_data_converter)
     await register_search_attributes(env.client, "default")
@@ -122,20 +134,23 @@ async def main() -> None:
         "disqualified": (disqualified, {}),
         "incomplete": (incomplete, {"window_days": 1}),
         "escalated_waiting": (escalated_waiting, {"sla_days": SLA}),
+        "escalated_reminded": (escalated_reminded, {"sla_days": SLA}),
     }
     with ThreadPoolExecutor(max_workers=8) as executor:
         async with build_worker(env.client, task_queue=harness.task_queue,
                                 sessions=session_factory(engine), executor=executor):
             for name, (run, overrides) in cases.items():
+                if only and name not in only:
+                    continue
                 h = await harness.start(**overrides)
                 await run(h, harness)
                 history = await h.fetch_history()
-                (HERE / f"{name}.json").write_text(history.to_json())
+                (HERE / f"{name}.json").write_text(history_json(history))
                 sys.stdout.write(f"{name}: {len(history.events)} events\n")
     await env.shutdown()
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(set(sys.argv[1:])))
     sys.stdout.flush()
     os._exit(0)

@@ -32,7 +32,7 @@ async def test_registration_complete_before_the_window_closes_survives_it(
     assert (await state(h)).stage == Stage.awaiting_exam
 
 
-async def test_overdue_interview_is_escalated_once_and_still_decidable(harness: Harness) -> None:
+async def test_overdue_interview_is_escalated_then_reminded(harness: Harness) -> None:
     h = await harness.start(sla_days={"interview": 5, "qualification": 5, "security": 5,
                                       "licence": 5})
     await register(h)
@@ -44,8 +44,12 @@ async def test_overdue_interview_is_escalated_once_and_still_decidable(harness: 
     s = await _poll_escalated(h)
     assert [e.stage for e in s.escalations] == [Stage.awaiting_interview]
     assert s.stage == Stage.awaiting_interview  # the stage keeps waiting
-    await harness.env.sleep(timedelta(days=20))
-    assert len((await state(h)).escalations) == 1  # escalated once, not every tick
+    await harness.env.sleep(timedelta(days=6))  # still overdue a period later: reminded
+    await _poll_escalations(h, count=2)
+    first, second = (await state(h)).escalations
+    assert (first.stage, second.stage) == (Stage.awaiting_interview, Stage.awaiting_interview)
+    assert second.at - first.at >= timedelta(days=5)
+    assert len((await state(h)).escalations) == 2  # once per period, not every tick
     await _poll_row_escalated(harness, s.application_id)
     with Session(harness.engine) as session:
         rows = session.exec(select(EscalationRow).where(
@@ -63,6 +67,14 @@ async def _poll_row_escalated(harness: Harness, app_id: str) -> None:
                 return
         await asyncio.sleep(0.05)
     raise AssertionError("the read model did not mark the escalation")
+
+
+async def _poll_escalations(h: Handle, *, count: int) -> None:
+    for _ in range(100):
+        if len((await state(h)).escalations) >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"fewer than {count} escalations")
 
 
 async def _poll_escalated(h: Handle) -> ApplicationState:

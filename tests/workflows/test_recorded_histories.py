@@ -6,17 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from temporalio import workflow
+from temporalio.api.enums.v1 import EventType
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from daftar.audit.replay import history_files, read_history, replay
-from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.workflows.applicant import OVERDUE_REMINDERS, ApplicantWorkflow
 from daftar.workflows.messages import ApplicantInput, ApplicationState
 
 HISTORIES = Path(__file__).parent.parent / "histories"
 ENDINGS = {"licensed_then_revoked", "licensed_open", "rejected_exam", "rejected_interview",
            "rejected_qualification", "rejected_security", "withdrawn", "disqualified",
-           "incomplete", "escalated_waiting"}
+           "incomplete", "escalated_waiting", "escalated_reminded",
+           "escalated_before_reminders"}
 
 
 async def test_every_recorded_history_replays() -> None:
@@ -44,3 +46,19 @@ async def test_a_non_deterministic_change_is_reported_with_its_mismatch() -> Non
     [verdict] = await replay([read_history(HISTORIES / "rejected_exam.json")], using=broken)
     assert not verdict.deterministic
     assert verdict.error is not None and verdict.error.startswith("NondeterminismError")
+
+
+def patch_markers(name: str) -> list[str]:
+    history = read_history(HISTORIES / f"{name}.json")
+    return [e.marker_recorded_event_attributes.details["patch-data"].payloads[0].data.decode()
+            for e in history.events
+            if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+            and e.marker_recorded_event_attributes.marker_name == "core_patch"]
+
+
+async def test_reminders_are_behind_a_patch_that_old_histories_skip() -> None:
+    assert f'"{OVERDUE_REMINDERS}"' not in "".join(patch_markers("escalated_before_reminders"))
+    assert any(OVERDUE_REMINDERS in m for m in patch_markers("escalated_reminded"))
+    old, new = await replay([read_history(HISTORIES / "escalated_before_reminders.json"),
+                             read_history(HISTORIES / "escalated_reminded.json")])
+    assert old.deterministic and new.deterministic

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from daftar.api.auth import Principal, require
 from daftar.api.errors import ApiError
 from daftar.api.gateway import history_of
 from daftar.api.views import SECURITY_REASON_ROLES
+from daftar.audit.archive import history_json, sha256_hex
 from daftar.audit.replay import ReplayVerdict, replay
 from daftar.audit.timeline import TimelineEvent, timeline
 from daftar.domain.stages import Role
@@ -50,9 +50,9 @@ class ExportView(BaseModel):
 async def export(app_id: str, request: Request,
                  _: Annotated[Principal, Depends(require(Role.auditor))]) -> ExportView:
     """The raw Temporal history (the CLI's JSON) and the SHA-256 of that exact text."""
-    text = (await history_of(request.app.state.client, app_id)).to_json()
-    return ExportView(workflow_id=applicant_workflow_id(app_id),
-                      sha256=hashlib.sha256(text.encode()).hexdigest(), history=json.loads(text))
+    text = history_json(await history_of(request.app.state.client, app_id))
+    return ExportView(workflow_id=applicant_workflow_id(app_id), sha256=sha256_hex(text.encode()),
+                      history=json.loads(text))
 
 
 class ReplayBody(BaseModel):
