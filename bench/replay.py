@@ -33,12 +33,13 @@ async def main(count: int) -> None:
     elapsed = time.perf_counter() - started
     events = sum(v.events for v in verdicts)
     failed = sum(not v.deterministic for v in verdicts)
+    rate = f"{len(verdicts) / elapsed:.0f} histories/s, {events / elapsed:.0f} events/s"
     print(f"""| figure | value |
 | --- | --- |
 | histories replayed | {len(verdicts)} ({len(sources)} recorded kinds in turn) |
 | events | {events} |
 | not deterministic | {failed} |
-| wall time | {elapsed:.1f} s ({len(verdicts) / elapsed:.0f} histories/s, {events / elapsed:.0f} events/s) |""")
+| wall time | {elapsed:.1f} s ({rate}) |""")
 
 
 if __name__ == "__main__":
