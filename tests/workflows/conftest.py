@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.domain.eligibility import check_registration
@@ -55,6 +57,15 @@ class Harness:
     env: WorkflowEnvironment
     engine: Engine
     task_queue: str
+    started: list[WorkflowHandle[Any, Any]] = field(default_factory=list)
+
+    async def stop_all(self) -> None:
+        """End the workflows this test left running: once its worker is gone, their next
+        timer (a reminder) would leave a task nobody takes, and the time-skipping server
+        skips no more time while any task is outstanding."""
+        for handle in self.started:
+            with contextlib.suppress(RPCError):
+                await handle.terminate(reason="end of test")
 
     async def start(self, *, window_days: float = 10, sla_days: dict[str, int] | None = None,
                     **overrides: Any) -> WorkflowHandle[Any, Any]:
@@ -73,10 +84,12 @@ class Harness:
                              sla_days=sla_days or dict(DEFAULT_SLA_DAYS)),
             form=registration, national_id=check.national_id, flags=check.flags,
             veteran=check.veteran)
-        return await self.env.client.start_workflow(
+        handle = await self.env.client.start_workflow(
             ApplicantWorkflow.run, inp, id=applicant_workflow_id(app_id),
             task_queue=self.task_queue,
             search_attributes=search.initial_attributes(1401, registration))
+        self.started.append(handle)
+        return handle
 
 
 @pytest.fixture
@@ -87,4 +100,6 @@ async def harness(env: WorkflowEnvironment, engine: Engine) -> AsyncIterator[Har
         worker = build_worker(env.client, task_queue=queue,
                               sessions=session_factory(engine), executor=executor)
         async with worker:
-            yield Harness(env=env, engine=engine, task_queue=queue)
+            harness = Harness(env=env, engine=engine, task_queue=queue)
+            yield harness
+            await harness.stop_all()
