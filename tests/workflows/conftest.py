@@ -37,8 +37,9 @@ KEY = b"test-identity-key"
 
 @pytest.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=TEST_SERVER, data_converter=pydantic_data_converter)
+    start = WorkflowEnvironment.start_time_skipping
+    environment = await start(test_server_existing_path=TEST_SERVER,
+                              data_converter=pydantic_data_converter)
     await register_search_attributes(environment.client, "default")
     yield environment
     await environment.shutdown()
