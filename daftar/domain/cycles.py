@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
-from daftar.domain.jalali import JalaliDate, parse_jalali
+from daftar.domain.jalali import JalaliDate, day_end_utc, day_start_utc, parse_jalali
 from daftar.domain.violations import Violation
 
 
@@ -76,3 +77,18 @@ def cycle_violations(
                                      message=f"{city}'s neighbour {n[1]} is in the same "
                                              "province; neighbours are in other provinces."))
     return out
+
+
+def registration_window(start: str, end: str) -> tuple[datetime, datetime]:
+    """REG-1: the window as UTC instants, from the first day's start to the last day's end
+    (Asia/Tehran), inclusive of both Jalali days."""
+    return day_start_utc(parse_jalali(start)), day_end_utc(parse_jalali(end))
+
+
+def window_violation(now: datetime, start: str, end: str) -> Violation | None:
+    """REG-1: a registration at `now` outside the window, or None inside it."""
+    opens, closes = registration_window(start, end)
+    if opens <= now < closes:
+        return None
+    return Violation(rule="REG-1", message=f"Registration is open from {start} to {end} "
+                                           "(Tehran time).")

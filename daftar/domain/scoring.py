@@ -172,6 +172,11 @@ def pass_mark_of_totals(totals: list[Decimal]) -> tuple[Decimal, int, Decimal]:
         return _PASS_SHARE * top_mean, count, top_mean
 
 
+def passes(total: Decimal, pass_mark: Decimal) -> bool:
+    """EXAM-2: a total at or above the pass mark passes (ties pass)."""
+    return total >= pass_mark
+
+
 def score_cohort(config: ScoringConfig, candidates: list[CandidateAnswers]) -> CohortScores:
     """Score a cycle's result rows (EXAM-4) and apply the floating pass mark (EXAM-2).
 
@@ -238,7 +243,7 @@ def score_cohort(config: ScoringConfig, candidates: list[CandidateAnswers]) -> C
             totals.append(total)
         mark, count, top_mean = pass_mark_of_totals(totals)
         scores = [CandidateScore.model_construct(
-            key=key, percents=p, standard=t, groups=g, total=total, passed=total >= mark)
+            key=key, percents=p, standard=t, groups=g, total=total, passed=passes(total, mark))
             for (key, p, t, g), total in zip(rows, totals, strict=True)]
         passed = sum(1 for s in scores if s.passed)
         rate = Decimal(passed) / len(scores) if scores else Decimal(0)

@@ -68,14 +68,21 @@ def unsent_scores(session: Session, cycle: int, after: str, limit: int) -> list[
 
 def record_score_outcomes(session: Session, cycle: int, outcomes: dict[str, str]) -> None:
     """Mark a page as published and count it, in one transaction (a retry counts nothing)."""
-    sent = skipped = 0
-    for outcome, ids in _by_outcome(outcomes).items():
-        done = session.exec(update(ExamScore).where(
-            col(ExamScore.cycle) == cycle, col(ExamScore.application_id).in_(ids),
-            col(ExamScore.outcome).is_(None)).values(outcome=outcome)).rowcount
-        sent, skipped = (sent + done, skipped) if outcome == SENT else (sent, skipped + done)
+    sent, skipped = _mark(session, ExamScore, outcomes, col(ExamScore.cycle) == cycle)
     session.exec(update(ExamLoad).where(col(ExamLoad.cycle) == cycle).values(
         sent=ExamLoad.sent + sent, skipped=ExamLoad.skipped + skipped))
+
+
+def _mark(session: Session, model: Any, outcomes: dict[str, str],
+          *where: Any) -> tuple[int, int]:
+    """Set each unmarked row's outcome; how many were sent and skipped by this call."""
+    sent = skipped = 0
+    for outcome, ids in _by_outcome(outcomes).items():
+        done = session.exec(update(model).where(
+            *where, col(model.application_id).in_(ids), col(model.outcome).is_(None))
+            .values(outcome=outcome)).rowcount
+        sent, skipped = (sent + done, skipped) if outcome == SENT else (sent, skipped + done)
+    return sent, skipped
 
 
 def _by_outcome(outcomes: dict[str, str]) -> dict[str, list[str]]:
@@ -164,12 +171,8 @@ def unsent_placements(session: Session, cycle: int, number: int, after: str,
 
 def record_placement_outcomes(session: Session, cycle: int, number: int,
                               outcomes: dict[str, str]) -> None:
-    sent = skipped = 0
-    for outcome, ids in _by_outcome(outcomes).items():
-        done = session.exec(update(PlacementRecord).where(
-            col(PlacementRecord.cycle) == cycle, col(PlacementRecord.application_id).in_(ids),
-            col(PlacementRecord.outcome).is_(None)).values(outcome=outcome)).rowcount
-        sent, skipped = (sent + done, skipped) if outcome == SENT else (sent, skipped + done)
+    sent, skipped = _mark(session, PlacementRecord, outcomes,
+                          col(PlacementRecord.cycle) == cycle)
     session.exec(update(LaunchRound).where(
         col(LaunchRound.cycle) == cycle, col(LaunchRound.number) == number).values(
         sent=LaunchRound.sent + sent, skipped=LaunchRound.skipped + skipped))

@@ -16,6 +16,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from daftar.activities.records import RecordActivities
     from daftar.domain.decisions import Outcome, failed_rules
+    from daftar.domain.scoring import passes
     from daftar.domain.stages import (
         DECISION_FLOW,
         SLA_KEYS,
@@ -141,7 +142,7 @@ class ApplicantWorkflow:
     @workflow.update
     def record_exam_result(self, msg: ExamResultIn) -> ApplicationState:
         """The candidate's exam result, once: the validator refuses a repeat (EXAM-2)."""
-        passed = msg.total_score >= msg.pass_mark  # EXAM-2: ties pass
+        passed = passes(msg.total_score, msg.pass_mark)
         self._state.exam_result = ExamResult(total_score=msg.total_score,
                                              pass_mark=msg.pass_mark, passed=passed,
                                              subjects=msg.subjects, at=workflow.now())

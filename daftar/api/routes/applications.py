@@ -26,6 +26,7 @@ from daftar.api.schemas import (
     WithdrawBody,
 )
 from daftar.api.views import application_view
+from daftar.domain.cycles import window_violation
 from daftar.domain.eligibility import check_registration
 from daftar.domain.photo import MAX_PHOTO_BYTES, check_photo
 from daftar.domain.registration import RegistrationForm, RegistrationRules
@@ -90,18 +91,17 @@ async def register(
     settings: SettingsDep,
 ) -> Registered:
     """Register in the cycle's window (REG-1); every broken rule is reported at once."""
-    opens, closes = window(cycle)
-    now = datetime.now(UTC)
+    _, closes = window(cycle)
     rules = RegistrationRules(
         registration_start=cycle.config["registration_start"],
         registration_end=cycle.config["registration_end"],
         cities=[(c["province"], c["city"]) for c in cycle.config["cities"]])
     check = check_registration(form, rules)
     violations = list(check.violations)
-    if not opens <= now < closes:
-        violations.insert(0, Violation(
-            rule="REG-1", message=f"Registration is open from {cycle.config['registration_start']}"
-                                  f" to {cycle.config['registration_end']} (Tehran time)."))
+    closed = window_violation(datetime.now(UTC), cycle.config["registration_start"],
+                              cycle.config["registration_end"])
+    if closed is not None:
+        violations.insert(0, closed)
     if violations:
         raise violations_error("The registration breaks the cycle's rules.", violations)
     app_id = application_id(settings.identity_key, cycle.year, check.national_id)

@@ -13,8 +13,8 @@ from daftar.api.deps import SessionDep
 from daftar.api.errors import ApiError, violations_error
 from daftar.api.schemas import CycleCreate, CycleView
 from daftar.api.views import instant
-from daftar.domain.cycles import cycle_violations
-from daftar.domain.jalali import day_end_utc, day_start_utc, parse_jalali
+from daftar.domain.cycles import cycle_violations, registration_window
+from daftar.domain.jalali import parse_jalali
 from daftar.domain.stages import STAFF_ROLES, Role
 from daftar.store import queries
 from daftar.store.models import CityRecord, CycleRecord
@@ -79,9 +79,9 @@ def load_cycle(session: SessionDep, year: int) -> CycleRecord:
 
 
 def window(cycle: CycleRecord) -> tuple[datetime, datetime]:
-    """REG-1: the window as UTC instants, from the first day's start to the last day's end."""
-    return (day_start_utc(parse_jalali(cycle.config["registration_start"])),
-            day_end_utc(parse_jalali(cycle.config["registration_end"])))
+    """REG-1: the cycle's window as UTC instants."""
+    return registration_window(cycle.config["registration_start"],
+                               cycle.config["registration_end"])
 
 
 def _view(session: SessionDep, year: int) -> CycleView:
