@@ -1,21 +1,42 @@
-"""All configuration in one place (pydantic-settings); the same code runs on every stack."""
+"""All configuration in one place (pydantic-settings); the same code runs on every stack.
+
+Every setting is an environment variable `DAFTAR_<NAME>` (the database also `DATABASE_URL`).
+The embedded stack keeps its secrets in the data directory's `secrets.json`; production
+(`DAFTAR_ENVIRONMENT=production`) takes every secret from the environment and refuses to start
+without it. A wrong or missing setting stops start-up with a message naming the variable.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from daftar.domain.stages import DEFAULT_SLA_DAYS
 
 SECRETS_FILE = "secrets.json"
+#: AES-256-GCM: every payload-codec key is 32 bytes.
+CODEC_KEY_BYTES = 32
+#: The shortest JWT signing secret production accepts (HS256 wants at least 256 bits).
+MIN_SECRET_CHARS = 32
 
 
 class SettingsError(RuntimeError):
     """A missing or wrong setting; the message names it."""
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a settings field."""
+    return "DATABASE_URL" if field == "database_url" else f"DAFTAR_{field.upper()}"
 
 
 class Settings(BaseSettings):
@@ -23,18 +44,92 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="DAFTAR_", extra="ignore")
 
+    environment: Literal["development", "production"] = "development"
     data_dir: Path = Path("data")
+    # Temporal
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "daftar"
+    temporal_tls: bool = False
+    temporal_tls_ca: Path | None = None
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_tls_server_name: str | None = None
+    # The read model
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "DAFTAR_DATABASE_URL"))
+    # Secrets
     jwt_secret: SecretStr | None = None
     id_key: SecretStr | None = None
     archive_key: SecretStr | None = None
-    token_ttl_hours: int = 12
+    #: Payload-codec keys, `id=base64key[,id=base64key...]`; the first encrypts, all decrypt.
+    codec_keys: SecretStr | None = None
+    token_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Rules with operator-chosen defaults
+    sla_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_SLA_DAYS))
+    # The API
+    api_host: str = "0.0.0.0"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    #: Browser origins allowed to call the payload codec (the Temporal Web UI).
+    codec_cors_origins: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:8233", "http://localhost:8233"])
+    retry_after_seconds: int = Field(default=5, ge=1, le=300)
+    # The worker
+    #: Where the worker serves Temporal SDK metrics for Prometheus (`host:port`); "" turns off.
+    worker_metrics_address: str = "0.0.0.0:9464"
+    #: How long a stopping worker lets running activities finish.
+    shutdown_grace_seconds: int = Field(default=30, ge=0, le=3600)
+    # Logs
     log_format: Literal["console", "json"] = "console"
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("temporal_address", "worker_metrics_address")
+    @classmethod
+    def _host_port(cls, value: str, info: Any) -> str:
+        if info.field_name == "worker_metrics_address" and value == "":
+            return value
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"expected host:port, got {value!r}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            driver = make_url(value).drivername
+        except ArgumentError:
+            raise ValueError("not a database URL (postgresql://… or sqlite:///…)") from None
+        if driver.split("+")[0] not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError(f"unsupported database {driver!r}: use PostgreSQL or SQLite")
+        return value
+
+    @field_validator("sla_days")
+    @classmethod
+    def _sla(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = set(value) - set(DEFAULT_SLA_DAYS)
+        if unknown:
+            raise ValueError(f"unknown SLA stages {sorted(unknown)}; known: "
+                             f"{sorted(DEFAULT_SLA_DAYS)}")
+        if any(days < 1 for days in value.values()):
+            raise ValueError("SLA days must be at least 1")
+        return {**DEFAULT_SLA_DAYS, **value}
+
+    @field_validator("codec_keys")
+    @classmethod
+    def _codec_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_codec_keys(value.get_secret_value())
+        return value
+
+    # -- derived values -------------------------------------------------------------------
 
     @property
     def db_url(self) -> str:
@@ -42,41 +137,109 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.data_dir / 'daftar.db'}"
 
     @cached_property
-    def _secrets(self) -> dict[str, str]:
+    def _secrets(self) -> dict[str, Any]:
         path = self.data_dir / SECRETS_FILE
-        if path.exists():
+        if self.environment == "development" and path.exists():
             return dict(json.loads(path.read_text()))
         return {}
 
     @property
     def signing_secret(self) -> str:
         """The JWT signing secret: `DAFTAR_JWT_SECRET`, or the data directory's secrets file."""
-        if self.jwt_secret is not None:
-            return self.jwt_secret.get_secret_value()
-        if "jwt_secret" in self._secrets:
-            return self._secrets["jwt_secret"]
-        raise SettingsError(
-            f"DAFTAR_JWT_SECRET is not set and {self.data_dir / SECRETS_FILE} does not exist: "
-            "set it, or start the embedded stack (`daftar dev`) once to create it.")
+        return self._key(self.jwt_secret, "jwt_secret").decode()
 
     @property
     def identity_key(self) -> bytes:
         """The key of the keyed hash that turns a national id into an application id."""
-        return self._key(self.id_key, "id_key", "DAFTAR_ID_KEY")
+        return self._key(self.id_key, "id_key")
 
     @property
     def audit_key(self) -> bytes:
         """The key of the HMAC that seals an exported archive's manifest."""
-        return self._key(self.archive_key, "archive_key", "DAFTAR_ARCHIVE_KEY")
+        return self._key(self.archive_key, "archive_key")
 
-    def _key(self, value: SecretStr | None, name: str, variable: str) -> bytes:
+    @property
+    def codec_keyring(self) -> dict[str, bytes]:
+        """The payload codec's keys by id, the encrypting key first."""
+        if self.codec_keys is not None:
+            return parse_codec_keys(self.codec_keys.get_secret_value())
+        if "codec_keys" in self._secrets:
+            return parse_codec_keys(str(self._secrets["codec_keys"]))
+        raise self._missing("codec_keys")
+
+    def _key(self, value: SecretStr | None, name: str) -> bytes:
         if value is not None:
             return value.get_secret_value().encode()
         if name in self._secrets:
-            return self._secrets[name].encode()
-        raise SettingsError(
-            f"{variable} is not set and {self.data_dir / SECRETS_FILE} has no {name}: "
+            return str(self._secrets[name]).encode()
+        raise self._missing(name)
+
+    def _missing(self, name: str) -> SettingsError:
+        if self.environment == "production":
+            return SettingsError(f"{env_name(name)} is not set; production takes every "
+                                 "secret from the environment.")
+        return SettingsError(
+            f"{env_name(name)} is not set and {self.data_dir / SECRETS_FILE} has no {name}: "
             "set it, or start the embedded stack (`daftar dev`) once to create it.")
+
+    def check(self, *, needs: tuple[str, ...] = ("jwt_secret", "id_key", "codec_keys")) -> None:
+        """Fail now, naming the setting, if a secret this part needs is missing or weak."""
+        for name in needs:
+            if name == "codec_keys":
+                self.codec_keyring  # noqa: B018 - raises, naming the variable
+                continue
+            value = self._key(getattr(self, name), name)
+            if (self.environment == "production" and name == "jwt_secret"
+                    and len(value) < MIN_SECRET_CHARS):
+                raise SettingsError(f"{env_name(name)} is too short: production needs at "
+                                    f"least {MIN_SECRET_CHARS} characters.")
+        tls = (self.temporal_tls_ca, self.temporal_tls_cert, self.temporal_tls_key)
+        if (self.temporal_tls_cert is None) != (self.temporal_tls_key is None):
+            raise SettingsError("DAFTAR_TEMPORAL_TLS_CERT and DAFTAR_TEMPORAL_TLS_KEY go "
+                                "together: set both for mutual TLS, or neither.")
+        for field, path in zip(("temporal_tls_ca", "temporal_tls_cert", "temporal_tls_key"),
+                               tls, strict=True):
+            if path is not None and not path.is_file():
+                raise SettingsError(f"{env_name(field)}: no file at {path}.")
+
+
+def parse_codec_keys(text: str) -> dict[str, bytes]:
+    """`id=base64key,id=base64key` → {id: key}, in order; each key 32 bytes (AES-256)."""
+    ring: dict[str, bytes] = {}
+    for part in (p.strip() for p in text.split(",")):
+        kid, sep, encoded = part.partition("=")
+        kid = kid.strip()
+        if not sep or not kid or not encoded:
+            raise ValueError("expected id=base64key[,id=base64key...]")
+        try:
+            key = base64.b64decode(encoded.strip() + "=" * (-len(encoded.strip()) % 4),
+                                   altchars=b"-_", validate=False)
+        except (binascii.Error, ValueError):
+            raise ValueError(f"key {kid!r} is not base64") from None
+        if len(key) != CODEC_KEY_BYTES:
+            raise ValueError(f"key {kid!r} is {len(key)} bytes; AES-256 needs "
+                             f"{CODEC_KEY_BYTES}")
+        if kid in ring:
+            raise ValueError(f"key id {kid!r} appears twice")
+        ring[kid] = key
+    return ring
+
+
+def new_codec_key(kid: str) -> str:
+    """A fresh `id=base64key` entry for `DAFTAR_CODEC_KEYS`."""
+    return f"{kid}={base64.urlsafe_b64encode(secrets.token_bytes(CODEC_KEY_BYTES)).decode()}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment; a wrong value becomes a `SettingsError` naming it."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            field = str(e["loc"][0]) if e["loc"] else "?"
+            problems.append(f"{env_name(field)}: {e['msg']}")
+        raise SettingsError("wrong setting — " + "; ".join(problems)) from None
 
 
 SECRET_NAMES = ("jwt_secret", "id_key", "archive_key")
@@ -88,8 +251,10 @@ def ensure_secrets(data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / SECRETS_FILE
     known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
-    missing = [name for name in SECRET_NAMES if name not in known]
+    missing = [name for name in (*SECRET_NAMES, "codec_keys") if name not in known]
     if missing:
-        known.update({name: secrets.token_urlsafe(48) for name in missing})
+        for name in missing:
+            known[name] = (new_codec_key("k1") if name == "codec_keys"
+                           else secrets.token_urlsafe(48))
         path.write_text(json.dumps(known))
         path.chmod(0o600)

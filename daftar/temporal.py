@@ -8,18 +8,33 @@ from temporalio.api.operatorservice.v1 import (
     ListSearchAttributesRequest,
 )
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.runtime import Runtime
+from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
+from daftar.codec import data_converter
 from daftar.settings import Settings
 from daftar.workflows import search
 
 
-async def connect(settings: Settings) -> Client:
-    """A client with the pydantic converter (Decimal, date and datetime round-trip)."""
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """TLS to Temporal from settings: off, server-verified, or mutual (client cert and key)."""
+    files = (settings.temporal_tls_ca, settings.temporal_tls_cert, settings.temporal_tls_key)
+    if not settings.temporal_tls and not any(files):
+        return False
+    ca, cert, key = (path.read_bytes() if path else None for path in files)
+    return TLSConfig(server_root_ca_cert=ca, client_cert=cert, client_private_key=key,
+                     domain=settings.temporal_tls_server_name)
+
+
+async def connect(settings: Settings, *, runtime: Runtime | None = None,
+                  lazy: bool = False) -> Client:
+    """A client with daftar's converter: pydantic (Decimal, date and datetime round-trip)
+    and the payload codec. `lazy` connects on first use, so a part can start while
+    Temporal is still down and recover when it returns."""
     return await Client.connect(settings.temporal_address,
                                 namespace=settings.temporal_namespace,
-                                data_converter=pydantic_data_converter)
+                                data_converter=data_converter(settings.codec_keyring),
+                                tls=tls_config(settings), runtime=runtime, lazy=lazy)
 
 
 async def register_search_attributes(client: Client, namespace: str) -> None:
