@@ -73,7 +73,6 @@ class Settings(BaseSettings):
     #: Browser origins allowed to call the payload codec (the Temporal Web UI).
     codec_cors_origins: list[str] = Field(
         default_factory=lambda: ["http://127.0.0.1:8233", "http://localhost:8233"])
-    retry_after_seconds: int = Field(default=5, ge=1, le=300)
     # The worker
     #: Where the worker serves Temporal SDK metrics for Prometheus (`host:port`); "" turns off.
     worker_metrics_address: str = "0.0.0.0:9464"

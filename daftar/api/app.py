@@ -9,9 +9,9 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
-from daftar.api import errors
+from daftar.api import errors, metrics
 from daftar.api.gateway import Applicants, Cycles
-from daftar.api.routes import applications, audit, cohort, cycles, health, listing
+from daftar.api.routes import applications, audit, codec, cohort, cycles, health, listing
 from daftar.settings import Settings
 from daftar.store.db import make_engine, session_factory
 from daftar.temporal import connect
@@ -25,7 +25,8 @@ def create_app(settings: Settings, *, client: Client | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
         db = engine or make_engine(settings.db_url)
-        temporal = client or await connect(settings)
+        # Lazy: the API starts while Temporal is still down and answers 503 until it is up.
+        temporal = client or await connect(settings, lazy=True)
         app.state.settings = settings
         app.state.client = temporal
         app.state.sessions = session_factory(db)
@@ -44,6 +45,8 @@ def create_app(settings: Settings, *, client: Client | None = None,
         lifespan=lifespan,
     )
     errors.install(app)
+    metrics.install(app)
+    codec.install(app, settings)
     for module in (health, cycles, applications, listing, cohort, audit):
         app.include_router(module.router)
     return app

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from daftar.api import errors
+
 router = APIRouter(tags=["health"])
 
 
@@ -27,7 +29,8 @@ async def readyz(request: Request) -> Any:
             "checks": {k: "ok" if v else "down" for k, v in checks.items()}}
     if ready:
         return body
-    return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
+    return JSONResponse(body, status_code=503,
+                        headers={"Retry-After": str(errors.RETRY_AFTER_SECONDS)})
 
 
 async def _temporal(request: Request) -> bool:
