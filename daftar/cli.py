@@ -6,13 +6,12 @@ import argparse
 import asyncio
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
 from daftar.domain.stages import Role
 from daftar.logs import configure
-from daftar.settings import Settings, SettingsError
+from daftar.settings import Settings, SettingsError, load_settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -23,8 +22,11 @@ def main(argv: list[str] | None = None) -> None:
     dev.add_argument("--api-port", type=int, default=8000)
     dev.add_argument("--temporal-port", type=int, default=7233)
     dev.add_argument("--ui-port", type=int, default=8233)
+    dev.add_argument("--metrics-port", type=int, default=9464,
+                     help="the worker's Prometheus metrics port (0: off)")
     sub.add_parser("api", help="the API alone, configured by environment variables")
     sub.add_parser("worker", help="the worker alone, configured by environment variables")
+    sub.add_parser("migrate", help="bring the read model's schema up to this version")
     token = sub.add_parser("token", help="print a staff token (last line)")
     token.add_argument("--sub", required=True)
     token.add_argument("--role", action="append", required=True,
@@ -61,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "token":
         from daftar.api.auth import issue_token
 
-        settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+        settings = load_settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
         hours = args.hours or settings.token_ttl_hours
         print(f"token for {args.sub} ({', '.join(args.role)}), valid {hours} h:")
         print(issue_token(settings.signing_secret, sub=args.sub,
@@ -83,43 +85,46 @@ def _run(args: argparse.Namespace) -> int:
 
         configure(fmt="console")
         asyncio.run(run_dev(args.data_dir, api_port=args.api_port,
-                            temporal_port=args.temporal_port, ui_port=args.ui_port))
+                            temporal_port=args.temporal_port, ui_port=args.ui_port,
+                            metrics_port=args.metrics_port))
         return 0
-    settings = Settings()
+    settings = load_settings()
     configure(fmt=settings.log_format, level=settings.log_level)
+    if args.command == "migrate":
+        return _migrate(settings)
     if args.command == "api":
         import uvicorn
 
         from daftar.api.app import create_app
 
-        settings.signing_secret  # noqa: B018 - fail at start-up, naming the missing setting
-        uvicorn.run(create_app(settings), host=os.environ.get("DAFTAR_API_HOST", "0.0.0.0"),
-                    port=int(os.environ.get("DAFTAR_API_PORT", "8000")), log_config=None)
+        settings.check()  # fail at start-up, naming the missing setting
+        uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port,
+                    log_config=None)
         return 0
-    asyncio.run(_worker(settings))
+    settings.check(needs=("id_key", "codec_keys"))
+    from daftar.runner import run_worker
+
+    asyncio.run(run_worker(settings))
     return 0
 
 
-async def _worker(settings: Settings) -> None:
-    from daftar.store.db import create_schema, make_engine, session_factory
-    from daftar.temporal import connect, register_search_attributes
-    from daftar.worker import build_worker
+def _migrate(settings: Settings) -> int:
+    from daftar.store.db import make_engine, migrate
 
     engine = make_engine(settings.db_url)
-    create_schema(engine)
-    client = await connect(settings)
-    await register_search_attributes(client, settings.temporal_namespace)
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(client, task_queue=settings.task_queue,
-                              sessions=session_factory(engine), executor=executor)
-        await worker.run()
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    print("the read model is up to date")
+    return 0
 
 
 async def _replay(paths: list[Path]) -> int:
     """`daftar replay`: every history replayed on this code; 1 if any is not deterministic."""
     import time
 
-    from daftar.audit.replay import history_files, read_history, replay
+    from daftar.audit.replay import history_files, read_history, replay, replayer
 
     files = [f for p in paths for f in history_files(p)]
     missing = [str(f) for f in files if not f.is_file()]
@@ -127,7 +132,8 @@ async def _replay(paths: list[Path]) -> int:
         print(f"daftar replay: no history at {', '.join(missing) or paths[0]}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    verdicts = await replay(read_history(f) for f in files)
+    verdicts = await replay((read_history(f) for f in files),
+                            using=replayer(_keyring()))
     elapsed = time.perf_counter() - started
     failed = [v for v in verdicts if not v.deterministic]
     for v in failed:
@@ -137,6 +143,15 @@ async def _replay(paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
+def _keyring() -> dict[str, bytes] | None:
+    """The payload codec's keys, when this machine has them (old plaintext histories replay
+    without them; encrypted ones need them)."""
+    try:
+        return load_settings().codec_keyring
+    except SettingsError:
+        return None
+
+
 def _settings_in(data_dir: Path | None) -> Settings:
     """Settings from the environment, with the secrets of `data_dir` when one is given."""
-    return Settings(data_dir=data_dir) if data_dir else Settings()
+    return load_settings(data_dir=data_dir) if data_dir else load_settings()

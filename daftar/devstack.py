@@ -18,8 +18,9 @@ from temporalio.client import Client
 from daftar.api.app import create_app
 from daftar.api.auth import issue_token
 from daftar.domain.stages import Role
-from daftar.settings import Settings, ensure_secrets
+from daftar.settings import Settings, ensure_secrets, load_settings
 from daftar.store.db import create_schema, make_engine, session_factory
+from daftar.telemetry import worker_runtime
 from daftar.temporal import connect, register_search_attributes
 from daftar.worker import build_worker
 from daftar.workflows import search
@@ -36,13 +37,17 @@ def temporal_cli() -> str:
     return found
 
 
-def start_temporal(data_dir: Path, *, port: int, ui_port: int) -> subprocess.Popen[bytes]:
-    """`temporal server start-dev` on a SQLite file in `data_dir`, WAL on (DESIGN.md)."""
+def start_temporal(data_dir: Path, *, port: int, ui_port: int,
+                   codec_endpoint: str | None = None) -> subprocess.Popen[bytes]:
+    """`temporal server start-dev` on a SQLite file in `data_dir`, WAL on (DESIGN.md); its
+    Web UI decodes payloads through daftar's codec endpoint for staff allowed to read them."""
     args = [temporal_cli(), "server", "start-dev",
             "--db-filename", str(data_dir / "temporal.db"),
             "--ip", "127.0.0.1", "--port", str(port), "--ui-port", str(ui_port),
             "--log-level", "warn",
             "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"]
+    if codec_endpoint:
+        args += ["--ui-codec-endpoint", codec_endpoint]
     for key in search.ALL_KEYS:
         kind = "Int" if key.indexed_value_type == 3 else "Keyword"
         args += ["--search-attribute", f"{key.name}={kind}"]
@@ -52,30 +57,39 @@ def start_temporal(data_dir: Path, *, port: int, ui_port: int) -> subprocess.Pop
 
 
 async def wait_for_temporal(settings: Settings, proc: subprocess.Popen[bytes]) -> Client:
+    runtime = worker_runtime(settings.worker_metrics_address)
     for _ in range(300):
         if proc.poll() is not None:
             raise SystemExit(f"The Temporal dev server exited ({proc.returncode}); "
                              f"see {settings.data_dir / 'temporal.log'}.")
         try:
-            return await connect(settings)
+            return await connect(settings, runtime=runtime)
         except RuntimeError:
             await asyncio.sleep(0.2)
     raise SystemExit("The Temporal dev server did not answer within 60 s.")
 
 
-async def run_dev(data_dir: Path, *, api_port: int, temporal_port: int, ui_port: int) -> None:
+async def run_dev(data_dir: Path, *, api_port: int, temporal_port: int, ui_port: int,
+                  metrics_port: int = 9464) -> None:
     """Run all three until Ctrl-C or SIGTERM, then stop them in order."""
     ensure_secrets(data_dir)
-    settings = Settings(data_dir=data_dir, temporal_address=f"127.0.0.1:{temporal_port}")
-    proc = start_temporal(data_dir, port=temporal_port, ui_port=ui_port)
+    settings = load_settings(
+        data_dir=data_dir, temporal_address=f"127.0.0.1:{temporal_port}",
+        worker_metrics_address=f"127.0.0.1:{metrics_port}" if metrics_port else "",
+        codec_cors_origins=[f"http://127.0.0.1:{ui_port}", f"http://localhost:{ui_port}"])
+    settings.check()
+    proc = start_temporal(data_dir, port=temporal_port, ui_port=ui_port,
+                          codec_endpoint=f"http://127.0.0.1:{api_port}/v1/codec")
     try:
         client = await wait_for_temporal(settings, proc)
         await register_search_attributes(client, settings.temporal_namespace)
         engine = make_engine(settings.db_url)
         create_schema(engine)
         with ThreadPoolExecutor(max_workers=16) as executor:
-            worker = build_worker(client, task_queue=settings.task_queue,
-                                  sessions=session_factory(engine), executor=executor)
+            worker = build_worker(
+                client, task_queue=settings.task_queue, sessions=session_factory(engine),
+                executor=executor,
+                graceful_shutdown_timeout=timedelta(seconds=settings.shutdown_grace_seconds))
             app = create_app(settings, client=client, engine=engine)
             server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=api_port,
                                                    log_config=None))
@@ -85,7 +99,7 @@ async def run_dev(data_dir: Path, *, api_port: int, temporal_port: int, ui_port:
                 loop.add_signal_handler(sig, stop.set)
             worker_task = asyncio.create_task(worker.run())
             api_task = asyncio.create_task(server.serve())
-            _banner(settings, api_port=api_port, ui_port=ui_port)
+            _banner(settings, api_port=api_port, ui_port=ui_port, metrics_port=metrics_port)
             done_task = asyncio.create_task(stop.wait())
             await asyncio.wait({worker_task, api_task, done_task},
                                return_when=asyncio.FIRST_COMPLETED)
@@ -106,15 +120,18 @@ async def run_dev(data_dir: Path, *, api_port: int, temporal_port: int, ui_port:
     print("stopped; data kept in", data_dir, flush=True)
 
 
-def _banner(settings: Settings, *, api_port: int, ui_port: int) -> None:
+def _banner(settings: Settings, *, api_port: int, ui_port: int, metrics_port: int) -> None:
     token = issue_token(settings.signing_secret, sub="admin", roles=[Role.admin],
                         ttl=timedelta(hours=settings.token_ttl_hours))
+    worker_metrics = (f"http://127.0.0.1:{metrics_port}/metrics (worker)" if metrics_port
+                      else "worker metrics off")
     print(f"""
 daftar is running (data in {settings.data_dir}; Ctrl-C stops it)
   API          http://127.0.0.1:{api_port}
   API docs     http://127.0.0.1:{api_port}/docs
   Temporal UI  http://127.0.0.1:{ui_port}
   Temporal     {settings.temporal_address}
+  metrics      http://127.0.0.1:{api_port}/metrics (API), {worker_metrics}
   admin token  (valid {settings.token_ttl_hours} h; `daftar token` makes others):
 {token}
 """, flush=True)

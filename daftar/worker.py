@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -18,8 +19,10 @@ WORKFLOWS = [ApplicantWorkflow, ExamCycleWorkflow]
 
 def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                  executor: ThreadPoolExecutor, fan_out_page: int = 500,
-                 fan_out_concurrency: int = 64) -> Worker:
-    """A worker for all of daftar's workflows and activities on `task_queue`."""
+                 fan_out_concurrency: int = 64,
+                 graceful_shutdown_timeout: timedelta = timedelta(0)) -> Worker:
+    """A worker for all of daftar's workflows and activities on `task_queue`;
+    on shutdown, running activities get `graceful_shutdown_timeout` to finish."""
     records = RecordActivities(sessions)
     cohort = CohortActivities(client, sessions, concurrency=fan_out_concurrency,
                               page_size=fan_out_page)
@@ -31,4 +34,5 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                     cohort.publish_results, cohort.allocate_round, cohort.send_offices],
         activity_executor=executor,
         max_concurrent_activities=16,
+        graceful_shutdown_timeout=graceful_shutdown_timeout,
     )

@@ -64,7 +64,9 @@ class CycleCreate(Strict):
         default_factory=lambda: {"general": Decimal("0.4"), "specialised": Decimal("0.6")})
     taraz_scale: Decimal = Field(default=Decimal(2000), gt=0)
     cities: list[City] = Field(min_length=1)
-    sla_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_SLA_DAYS))
+    #: Days per reviewing stage; stages left out take the operator's default
+    #: (`DAFTAR_SLA_DAYS`, else 30/14/30/14 for interview/qualification/security/licence).
+    sla_days: dict[str, int] = Field(default_factory=dict)
 
     @field_validator("sla_days")
     @classmethod
@@ -75,7 +77,7 @@ class CycleCreate(Strict):
                              f"known: {sorted(DEFAULT_SLA_DAYS)}")
         if any(days < 1 for days in value.values()):
             raise ValueError("SLA days must be at least 1")
-        return {**DEFAULT_SLA_DAYS, **value}
+        return value
 
 
 class Instant(BaseModel):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from sqlalchemy.exc import IntegrityError
 
 from daftar.api.auth import Principal, require
-from daftar.api.deps import SessionDep
+from daftar.api.deps import SessionDep, SettingsDep
 from daftar.api.errors import ApiError, violations_error
 from daftar.api.schemas import CycleCreate, CycleView
 from daftar.api.views import instant
@@ -29,6 +29,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 def create_cycle(
     body: CycleCreate,
     session: SessionDep,
+    settings: SettingsDep,
     _: Annotated[Principal, Depends(require(Role.admin))],
 ) -> CycleView:
     """Create a cycle with its window, fee, subjects, cities and SLAs."""
@@ -41,6 +42,7 @@ def create_cycle(
     if violations:
         raise violations_error("The cycle's configuration is inconsistent.", violations)
     config = body.model_dump(mode="json")
+    config["sla_days"] = {**settings.sla_days, **body.sla_days}
     config["registration_start"] = str(parse_jalali(body.registration_start))
     config["registration_end"] = str(parse_jalali(body.registration_end))
     if body.exam_date:

@@ -1,0 +1,309 @@
+"""Graceful life: the API answers 503 with Retry-After while Temporal or PostgreSQL is down
+and recovers by itself when they return; nothing accepted meanwhile is lost.
+
+A private Temporal dev server (on a SQLite file) and a private PostgreSQL cluster are really
+stopped and started; the API and worker run in this process against them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from daftar.api.app import create_app
+from daftar.domain import jalali
+from daftar.domain.stages import Role
+from daftar.settings import Settings, new_codec_key
+from daftar.store.db import create_schema, make_engine, session_factory
+from daftar.store.models import ApplicationRecord
+from daftar.temporal import connect
+from daftar.worker import build_worker
+from tests.api.conftest import registration_window
+from tests.api.helpers import FEE, ID_KEY, PASS, SECRET, auth, image
+from tests.conftest import free_port
+from tests.factories import form
+from tests.outages import PrivatePostgres, PrivateTemporal
+
+YEAR = 1410
+
+
+@pytest.fixture
+def postgres() -> Any:
+    pg = PrivatePostgres()
+    pg.start()
+    yield pg
+    pg.remove()
+
+
+@pytest.fixture
+def temporal(tmp_path: Path) -> Any:
+    server = PrivateTemporal(tmp_path)
+    yield server
+    server.stop()
+
+
+async def serve(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_config=None, log_level="warning"))
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        assert not task.done(), "uvicorn exited at start"
+        await asyncio.sleep(0.05)
+    return server, task, f"http://127.0.0.1:{port}"
+
+
+async def until(check: Any, what: str, seconds: float = 90) -> Any:
+    """Poll `check` (an async callable) until it returns something truthy."""
+    for _ in range(int(seconds / 0.25)):
+        result = await check()
+        if result:
+            return result
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"never happened within {seconds} s: {what}")
+
+
+def unavailable(r: httpx.Response) -> bool:
+    """API.md's 503: the error shape, a code, and a Retry-After hint in seconds."""
+    return (r.status_code == 503 and r.json()["error"]["code"] == "unavailable"
+            and int(r.headers["Retry-After"]) > 0)
+
+
+@contextlib.asynccontextmanager
+async def running_worker(settings: Settings, engine: Any) -> AsyncIterator[None]:
+    client = await connect(settings)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        async with build_worker(client, task_queue=settings.task_queue,
+                                sessions=session_factory(engine), executor=executor):
+            yield
+
+
+async def test_outages_give_503_and_the_api_recovers_by_itself(
+        postgres: PrivatePostgres, temporal: PrivateTemporal) -> None:
+    settings = Settings(
+        jwt_secret=SecretStr(SECRET), id_key=SecretStr(ID_KEY),
+        codec_keys=SecretStr(new_codec_key("outage")), database_url=postgres.url,
+        temporal_address=temporal.address, task_queue=f"outage-{uuid.uuid4().hex[:8]}")
+    engine = make_engine(postgres.url)
+    create_schema(engine)
+    # The API starts while Temporal is still down.
+    server, task, base = await serve(create_app(settings))
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as api:
+            await _walk_through_outages(api, settings, engine, postgres, temporal)
+    finally:
+        server.should_exit = True
+        await task
+        engine.dispose()
+
+
+async def _walk_through_outages(api: httpx.AsyncClient, settings: Settings, engine: Any,
+                                postgres: PrivatePostgres, temporal: PrivateTemporal) -> None:
+    admin = auth(Role.admin)
+    assert (await api.get("/healthz")).status_code == 200
+    r = await api.get("/readyz")
+    assert r.status_code == 503 and r.json()["checks"] == {"temporal": "down",
+                                                           "database": "ok"}
+    start, end = registration_window(jalali.business_day(datetime.now(UTC)))
+    r = await api.post("/v1/cycles", headers=admin, json={
+        "year": YEAR, "registration_start": start, "registration_end": end, "fee_rials": FEE,
+        "cities": [{"province": "Tehran", "city": "Tehran", "capacity": 5, "priority": 1}]})
+    assert r.status_code == 201, r.text
+    assert unavailable(await api.post(f"/v1/cycles/{YEAR}/applications", json=form()))
+
+    temporal.start()
+    async with running_worker(await _when_up(settings), engine):
+        first = await until(lambda: _register(api), "registration once Temporal is up")
+        assert (await api.get("/readyz")).status_code == 200
+
+        temporal.stop()
+        assert unavailable(await api.post(f"/v1/cycles/{YEAR}/applications", json=form()))
+        assert unavailable(await _pay(api, first))
+        assert (await api.get("/readyz")).json()["checks"]["temporal"] == "down"
+        temporal.start()
+        r = await until(lambda: _ok(_pay(api, first)), "payment once Temporal is back")
+        assert r.json()["stage"] == "awaiting_payment"  # still needs the photo
+        r = await api.put(f"/v1/applications/{first}/photo", content=image(),
+                          headers={**auth(Role.applicant, sub=first),
+                                   "content-type": "image/jpeg"})
+        assert r.status_code == 204, r.text
+
+        postgres.stop()
+        listing = await api.get(f"/v1/applications?cycle={YEAR}", headers=admin)
+        assert unavailable(listing)
+        r = await api.get("/readyz")
+        assert r.json()["checks"] == {"temporal": "ok", "database": "down"}
+        # Decisions go to the workflow, which keeps them while the read model is down.
+        r = await api.post(f"/v1/applications/{first}/exam-result", json=PASS,
+                           headers=auth(Role.exam_officer))
+        assert r.status_code == 200, r.text
+        assert r.json()["stage"] == "awaiting_interview"
+        postgres.start()
+        await until(lambda: _recorded_stage(engine, first, "awaiting_interview"),
+                    "the read model converging to the workflow")
+        r = await api.get(f"/v1/applications?cycle={YEAR}", headers=admin)
+        assert r.status_code == 200
+        assert [(i["application_id"], i["stage"]) for i in r.json()["items"]] == [
+            (first, "awaiting_interview")]
+        assert (await api.get("/readyz")).status_code == 200
+
+
+async def _when_up(settings: Settings) -> Settings:
+    async def up() -> bool:
+        try:
+            await connect(settings)
+        except RuntimeError:
+            return False
+        return True
+
+    await until(up, "Temporal answering")
+    return settings
+
+
+async def _register(api: httpx.AsyncClient) -> str | None:
+    r = await api.post(f"/v1/cycles/{YEAR}/applications", json=form())
+    if r.status_code == 503:
+        return None
+    assert r.status_code == 201, r.text
+    app_id: str = r.json()["application_id"]
+    return app_id
+
+
+async def _pay(api: httpx.AsyncClient, app_id: str) -> httpx.Response:
+    return await api.post(f"/v1/applications/{app_id}/payment",
+                          json={"reference": f"PAY-{app_id}", "amount_rials": FEE},
+                          headers=auth(Role.payment_gateway, sub="gateway"))
+
+
+async def _ok(call: Any) -> httpx.Response | None:
+    r: httpx.Response = await call
+    return r if r.status_code == 200 else None
+
+
+async def _recorded_stage(engine: Any, app_id: str, stage: str) -> bool:
+    def read() -> str | None:
+        with session_factory(engine)() as s:
+            row = s.execute(select(ApplicationRecord.stage).where(
+                ApplicationRecord.application_id == app_id)).scalar_one_or_none()
+            return None if row is None else str(row)
+
+    try:
+        return await asyncio.to_thread(read) == stage
+    except Exception:  # the database is still coming back
+        return False
+
+
+class WorkerProcess:
+    """`daftar worker` as production runs it: configured by environment variables only."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.proc: asyncio.subprocess.Process | None = None
+        self.lines: list[dict[str, Any]] = []
+
+    async def start(self) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", "from daftar.cli import main; main()", "worker",
+            env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        await self.wait_for("worker started")
+
+    async def wait_for(self, event: str) -> dict[str, Any]:
+        assert self.proc is not None and self.proc.stderr is not None
+        while True:
+            raw = await asyncio.wait_for(self.proc.stderr.readline(), timeout=60)
+            assert raw, f"the worker exited before logging {event!r}: {self.lines}"
+            line = json.loads(raw)
+            self.lines.append(line)
+            if line["event"] == event:
+                return line
+
+    async def terminate(self) -> int:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        await self.wait_for("worker stopped")
+        return await asyncio.wait_for(self.proc.wait(), timeout=60)
+
+
+async def test_the_worker_drains_on_sigterm_and_a_new_one_takes_over(
+        tmp_path: Path, temporal: PrivateTemporal) -> None:
+    temporal.start()
+    metrics_port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("DAFTAR_") and k != "DATABASE_URL"}
+    env |= {"DAFTAR_TEMPORAL_ADDRESS": temporal.address, "DAFTAR_JWT_SECRET": SECRET,
+            "DAFTAR_ID_KEY": ID_KEY, "DAFTAR_CODEC_KEYS": new_codec_key("drain"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}",
+            "DAFTAR_TASK_QUEUE": f"drain-{uuid.uuid4().hex[:8]}", "DAFTAR_LOG_FORMAT": "json",
+            "DAFTAR_WORKER_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}"}
+    settings = Settings(
+        jwt_secret=SecretStr(SECRET), id_key=SecretStr(ID_KEY),
+        codec_keys=SecretStr(env["DAFTAR_CODEC_KEYS"]), database_url=env["DATABASE_URL"],
+        temporal_address=temporal.address, task_queue=env["DAFTAR_TASK_QUEUE"])
+    first = WorkerProcess(env)
+    await first.start()  # it migrates the read model before it polls
+    server, task, base = await serve(create_app(settings))
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=90) as api:
+            async with httpx.AsyncClient() as scrape:
+                metrics = await scrape.get(f"http://127.0.0.1:{metrics_port}/metrics")
+            assert metrics.status_code == 200 and "temporal_" in metrics.text
+            app_id = await _paid_applicant(api)
+
+            assert await first.terminate() == 0
+            events = [e["event"] for e in first.lines]
+            assert "draining: no new tasks; running ones may finish" in events
+            assert events[-1] == "worker stopped"
+            # Sent while no worker runs: accepted once a new worker is up, and only once.
+            decision = asyncio.create_task(api.post(
+                f"/v1/applications/{app_id}/exam-result", json=PASS,
+                headers=auth(Role.exam_officer)))
+            second = WorkerProcess(env)
+            await second.start()
+            r = await decision
+            if r.status_code == 503:  # the server gave up waiting first; the call is retried
+                r = await api.post(f"/v1/applications/{app_id}/exam-result", json=PASS,
+                                   headers=auth(Role.exam_officer))
+            assert r.status_code == 200, r.text
+            assert r.json()["stage"] == "awaiting_interview"
+            history = await api.get(f"/v1/applications/{app_id}/history",
+                                    headers=auth(Role.auditor))
+            kinds = [e["kind"] for e in history.json()]
+            assert kinds.count("exam_result") == 1
+            assert await second.terminate() == 0
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def _paid_applicant(api: httpx.AsyncClient) -> str:
+    start, end = registration_window(jalali.business_day(datetime.now(UTC)))
+    r = await api.post("/v1/cycles", headers=auth(Role.admin), json={
+        "year": YEAR, "registration_start": start, "registration_end": end, "fee_rials": FEE,
+        "cities": [{"province": "Tehran", "city": "Tehran", "capacity": 5, "priority": 1}]})
+    assert r.status_code == 201, r.text
+    app_id = await _register(api)
+    assert app_id is not None
+    r = await api.put(f"/v1/applications/{app_id}/photo", content=image(),
+                      headers={**auth(Role.applicant, sub=app_id),
+                               "content-type": "image/jpeg"})
+    assert r.status_code == 204, r.text
+    r = await _pay(api, app_id)
+    assert r.status_code == 200 and r.json()["stage"] == "awaiting_exam", r.text
+    return app_id
