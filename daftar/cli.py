@@ -101,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
         uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port,
                     log_config=None)
         return 0
-    settings.check(needs=("id_key", "codec_keys"))
+    settings.check(needs=("codec_keys",))
     from daftar.runner import run_worker
 
     asyncio.run(run_worker(settings))

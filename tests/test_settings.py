@@ -139,4 +139,4 @@ def test_the_api_refuses_to_start_naming_the_setting(tmp_path: Path) -> None:
     proc = subprocess.run([*daftar, "worker"], env=env, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 2
-    assert "DAFTAR_ID_KEY is not set" in proc.stderr
+    assert "DAFTAR_CODEC_KEYS is not set" in proc.stderr

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from daftar.codec import data_converter
 from daftar.worker import WORKFLOWS
 
 MANIFEST = "manifest.json"
@@ -29,9 +29,13 @@ class ReplayVerdict(BaseModel):
     error: str | None = None
 
 
-def replayer() -> Replayer:
-    """A replayer of daftar's workflows with the converter every client and worker uses."""
-    return Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
+def replayer(keyring: dict[str, bytes] | None = None) -> Replayer:
+    """A replayer of daftar's workflows with the converter every client and worker uses.
+
+    Encrypted histories need the payload codec's `keyring` (one that still holds every key
+    they were sealed with); plaintext ones, recorded before encryption, replay either way.
+    """
+    return Replayer(workflows=WORKFLOWS, data_converter=data_converter(keyring))
 
 
 async def replay(histories: Iterable[WorkflowHistory],

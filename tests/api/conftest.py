@@ -27,7 +27,7 @@ from daftar.settings import Settings
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.worker import build_worker
 from tests.api.helpers import FEE, ID_KEY, SECRET, YEAR, Stack, auth
-from tests.conftest import free_port
+from tests.conftest import TEST_CODEC_KEYS, free_port
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +60,7 @@ async def stack(temporal_env: WorkflowEnvironment, read_engine: Engine) -> Async
     """Worker and API running for the whole session."""
     task_queue = f"daftar-api-{uuid.uuid4().hex[:8]}"
     settings = Settings(jwt_secret=SecretStr(SECRET), id_key=SecretStr(ID_KEY),
-                        task_queue=task_queue)
+                        codec_keys=SecretStr(TEST_CODEC_KEYS), task_queue=task_queue)
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(temporal_env.client, task_queue=task_queue,
                               sessions=session_factory(read_engine), executor=executor)

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 from temporalio.client import WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from daftar.codec import data_converter
 from daftar.domain.eligibility import check_registration
 from daftar.domain.registration import RegistrationForm, RegistrationRules
 from daftar.domain.stages import DEFAULT_SLA_DAYS
@@ -28,7 +28,7 @@ from daftar.worker import build_worker
 from daftar.workflows import search
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.messages import ApplicantInput, CycleTerms, applicant_workflow_id
-from tests.conftest import TEST_SERVER
+from tests.conftest import TEST_KEYRING, TEST_SERVER
 from tests.factories import form
 
 FEE = 2_000_000
@@ -39,7 +39,7 @@ KEY = b"test-identity-key"
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     start = WorkflowEnvironment.start_time_skipping
     environment = await start(test_server_existing_path=TEST_SERVER,
-                              data_converter=pydantic_data_converter)
+                              data_converter=data_converter(TEST_KEYRING))
     await register_search_attributes(environment.client, "default")
     yield environment
     await environment.shutdown()

@@ -12,6 +12,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from temporalio.client import WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
@@ -21,7 +22,7 @@ from daftar.audit.commands import add_history_parser, run_history
 from daftar.settings import Settings
 from daftar.store.db import session_factory
 from daftar.worker import build_worker
-from tests.conftest import TEMPORAL_CLI
+from tests.conftest import TEMPORAL_CLI, TEST_CODEC_KEYS
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import Handle, exam, register
 
@@ -62,7 +63,8 @@ def cli(argv: list[str], address: str, out: io.StringIO) -> int:
     parser = argparse.ArgumentParser(prog="daftar")
     add_history_parser(parser.add_subparsers(dest="command", required=True))
     return run_history(parser.parse_args(argv),
-                       lambda d: Settings(temporal_address=address, data_dir=d or Path("x")),
+                       lambda d: Settings(temporal_address=address, data_dir=d or Path("x"),
+                                          codec_keys=SecretStr(TEST_CODEC_KEYS)),
                        lambda _: KEY, out=out, err=out)
 
 

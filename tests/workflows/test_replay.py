@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from daftar.codec import data_converter
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.messages import DisqualifyIn, LicenceIn
+from tests.conftest import TEST_KEYRING
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import decide, exam, place, register, staff, to_launch
 
@@ -30,7 +31,7 @@ async def test_histories_of_every_ending_replay_deterministically(harness: Harne
     running = await harness.start()
     await register(running)
 
-    replayer = Replayer(workflows=[ApplicantWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(workflows=[ApplicantWorkflow], data_converter=data_converter(TEST_KEYRING))
     for handle in (licensed, rejected, running):
         history = await handle.fetch_history()
         result = await replayer.replay_workflow(history, raise_on_replay_failure=False)

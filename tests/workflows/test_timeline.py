@@ -6,9 +6,9 @@ import asyncio
 from datetime import timedelta
 
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from daftar.audit.timeline import TimelineEvent, timeline
+from daftar.codec import data_converter
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
 from daftar.workflows.applicant import ApplicantWorkflow
@@ -19,6 +19,7 @@ from daftar.workflows.messages import (
     LicenceIn,
     WithdrawIn,
 )
+from tests.conftest import TEST_KEYRING
 from tests.factories import VETERAN
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import (
@@ -35,7 +36,7 @@ from tests.workflows.steps import (
 
 
 async def events(h: Handle) -> list[TimelineEvent]:
-    return await timeline(await h.fetch_history(), pydantic_data_converter)
+    return await timeline(await h.fetch_history(), data_converter(TEST_KEYRING))
 
 
 async def test_full_path_to_revocation(harness: Harness) -> None:

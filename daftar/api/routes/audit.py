@@ -14,7 +14,7 @@ from daftar.api.errors import ApiError
 from daftar.api.gateway import history_of
 from daftar.api.views import SECURITY_REASON_ROLES
 from daftar.audit.archive import history_json, sha256_hex
-from daftar.audit.replay import ReplayVerdict, replay
+from daftar.audit.replay import ReplayVerdict, replay, replayer
 from daftar.audit.timeline import TimelineEvent, timeline
 from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
@@ -81,5 +81,6 @@ async def replay_one(body: ReplayBody, request: Request,
         except Exception as err:  # any unreadable history is the caller's input
             raise ApiError(422, "invalid_request", f"The history cannot be read: {err}.",
                            [Violation(rule="REQUEST", field="history", message=str(err))]) from err
-    [verdict] = await replay([history])
+    [verdict] = await replay([history],
+                             using=replayer(request.app.state.settings.codec_keyring))
     return verdict
