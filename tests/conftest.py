@@ -7,7 +7,7 @@ import os
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -61,6 +61,32 @@ def postgres_url() -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+#: The read model of the workflow and API tests: `sqlite` (the embedded default) or
+#: `postgresql` (production); CI runs the whole suite once with each.
+READ_MODEL = os.environ.get("DAFTAR_TEST_DATABASE", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def read_model_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+    """A fresh read model per caller, on `DAFTAR_TEST_DATABASE`'s database."""
+    if READ_MODEL not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f"DAFTAR_TEST_DATABASE={READ_MODEL!r}: sqlite or postgresql")
+    created: list[str] = []
+
+    def make(name: str) -> str:
+        if READ_MODEL == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp(name) / 'read.db'}"
+        created.append(database := f"daftar_{name}_{uuid.uuid4().hex[:10]}")
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{database}"')
+        return f"{POSTGRES_ADMIN_URL.rpartition('/')[0]}/{database}"
+
+    yield make
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        for database in created:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -36,8 +36,8 @@ def temporal_env(dev_server: WorkflowEnvironment) -> WorkflowEnvironment:
 
 
 @pytest.fixture(scope="session")
-def read_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('api') / 'read.db'}")
+def read_engine(read_model_url: Callable[[str], str]) -> Iterator[Engine]:
+    engine = make_engine(read_model_url("api"))
     create_schema(engine)
     yield engine
     engine.dispose()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,8 +45,8 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    db = make_engine(f"sqlite:///{Path(tmp_path_factory.mktemp('wf')) / 'read.db'}")
+def engine(read_model_url: Callable[[str], str]) -> Iterator[Engine]:
+    db = make_engine(read_model_url("wf"))
     create_schema(db)
     yield db
     db.dispose()
