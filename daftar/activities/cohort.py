@@ -74,7 +74,7 @@ class CohortActivities:
             key=lambda score: score.application_id)
         final = await self._db(lambda s: store.set_publication_state(s, job.cycle, "published"))
         log.info("exam results published", cycle=job.cycle, sent=final.sent,
-                 skipped=final.skipped)
+                 skipped=final.skipped, actor=job.actor.id)
         return FanOutResult(sent=final.sent, skipped=final.skipped)
 
     @activity.defn
@@ -90,7 +90,7 @@ class CohortActivities:
             summary = RoundSummary(number=stored.number, placed=stored.placed,
                                    waiting=stored.waiting)
         log.info("launch round allocated", cycle=job.cycle, round=job.number,
-                 placed=summary.placed, waiting=summary.waiting)
+                 placed=summary.placed, waiting=summary.waiting, actor=job.actor.id)
         return summary
 
     @activity.defn

@@ -23,8 +23,9 @@ class RecordActivities:
         """Bring the application's row (and its decisions) up to this version."""
         with transaction(self._sessions) as session:
             upsert_application(session, row)
+        # workflow_id and run_id come from daftar.logs.add_activity_context.
         log.debug("application recorded", application_id=row.application_id,
-                  stage=row.stage.value, version=row.version, **_context())
+                  stage=row.stage.value, version=row.version, actor="system")
 
     @activity.defn
     def record_escalation(self, esc: EscalationIn) -> None:
@@ -33,9 +34,4 @@ class RecordActivities:
             new = insert_escalation(session, esc)
         log.warning("stage overdue: escalated" if new else "stage still overdue: reminded",
                     application_id=esc.application_id, stage=esc.stage.value,
-                    due_at=esc.due_at.isoformat(), **_context())
-
-
-def _context() -> dict[str, str]:
-    info = activity.info()
-    return {"workflow_id": info.workflow_id or "", "run_id": info.workflow_run_id or ""}
+                    due_at=esc.due_at.isoformat(), actor="system")

@@ -276,8 +276,13 @@ class ApplicantWorkflow:
         self._state.due_at = (now + timedelta(days=self._terms.sla_days[key])
                               if key and key in self._terms.sla_days else None)
         self._bump()
-        workflow.logger.info("stage %s", stage.value,
-                             extra={"application_id": self._state.application_id})
+        workflow.logger.info("stage %s", stage.value, extra={
+            "application_id": self._state.application_id, "stage": stage.value,
+            # Every update records its sender before it moves the stage; a move of the run
+            # loop's own (a deadline) has no sender.
+            "actor": (self._state.decisions[-1].actor
+                      if workflow.current_update_info() and self._state.decisions
+                      else "system")})
 
     def _reject(self, rules: list[str]) -> None:
         self._state.rejected_stage = self._state.stage
