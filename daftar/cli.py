@@ -109,14 +109,17 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings) -> int:
-    from daftar.store.db import make_engine, migrate
+    from daftar.store.db import current_revision, make_engine, migrate
 
     engine = make_engine(settings.db_url)
     try:
+        before = current_revision(engine)
         migrate(engine)
+        after = current_revision(engine)
     finally:
         engine.dispose()
-    print("the read model is up to date")
+    print(f"read model at revision {after}" + ("" if before == after else
+                                               f" (was {before or 'empty'})"))
     return 0
 
 

@@ -65,3 +65,18 @@ def test_replay_command_passes_recorded_histories_and_fails_a_tampered_one(
                          env=ENV)
     assert bad.returncode == 1
     assert "NOT DETERMINISTIC application-tampered" in bad.stdout
+
+
+def test_migrate_brings_an_empty_read_model_to_the_newest_revision(tmp_path: Path) -> None:
+    from daftar.store.db import current_revision, head_revision, make_engine
+
+    url = f"sqlite:///{tmp_path / 'read.db'}"
+    env = {k: v for k, v in ENV.items() if k != "DATABASE_URL"} | {"DATABASE_URL": url}
+    first = subprocess.run([DAFTAR, "migrate"], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == f"read model at revision {head_revision()} (was empty)"
+    again = subprocess.run([DAFTAR, "migrate"], capture_output=True, text=True, env=env)
+    assert again.stdout.strip() == f"read model at revision {head_revision()}"
+    engine = make_engine(url)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
