@@ -1,0 +1,70 @@
+"""Rotating the payload key: a path begun under the old key goes on under the new one, and
+its whole history stays readable while the old key stays in the ring (on the dev server)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from daftar.audit.replay import replay, replayer
+from daftar.audit.timeline import timeline
+from daftar.codec import KEY_ID, UnknownKeyError, data_converter
+from daftar.domain.stages import DecisionStage, Stage
+from daftar.store.db import session_factory
+from daftar.worker import build_worker
+from tests.workflows.conftest import Harness
+from tests.workflows.steps import decide, exam, register
+from tests.workflows.test_encryption import payloads
+
+OLD = {"2026-11": bytes(range(32))}
+NEW = {"2027-01": bytes(range(32, 64)), **OLD}
+
+
+def key_ids(history_json: str) -> list[str]:
+    """The key id of every encrypted payload, in history order."""
+    return [base64.b64decode(p["metadata"][KEY_ID]).decode()
+            for p in payloads(json.loads(history_json)) if KEY_ID in p["metadata"]]
+
+
+async def test_a_path_begun_under_the_old_key_finishes_under_the_new(
+        dev_server: WorkflowEnvironment, engine: Engine) -> None:
+    service = dev_server.client.service_client
+    before = Client(service, namespace="default", data_converter=data_converter(OLD))
+    after = Client(service, namespace="default", data_converter=data_converter(NEW))
+    queue = f"rotate-{uuid.uuid4().hex[:8]}"
+    harness = Harness(env=WorkflowEnvironment.from_client(before), engine=engine,
+                      task_queue=queue)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        async with build_worker(before, task_queue=queue, sessions=session_factory(engine),
+                                executor=executor):
+            h = await harness.start()
+            assert (await register(h)).stage == Stage.awaiting_exam
+        # The key is rotated: worker and client restart with the new key first.
+        async with build_worker(after, task_queue=queue, sessions=session_factory(engine),
+                                executor=executor):
+            rotated = after.get_workflow_handle(h.id)
+            await exam(rotated)
+            state = await decide(rotated, DecisionStage.interview)
+            assert state.stage == Stage.awaiting_qualification
+            history = await rotated.fetch_history()
+            await rotated.terminate(reason="end of test")
+
+    ids = key_ids(history.to_json())
+    assert ids[0] == "2026-11"  # the registration, sealed before the rotation
+    assert ids[-1] == "2027-01" and set(ids) == {"2026-11", "2027-01"}
+
+    events = await timeline(history, data_converter(NEW))
+    assert [e.kind for e in events if e.kind in ("registered", "exam_result", "decision")] == [
+        "registered", "exam_result", "decision"]
+    [verdict] = await replay([history], using=replayer(NEW))
+    assert verdict.deterministic, verdict.error
+    # Retire the old key too early and the oldest events can no longer be read.
+    with pytest.raises(UnknownKeyError, match="2026-11"):
+        await timeline(history, data_converter({"2027-01": NEW["2027-01"]}))
