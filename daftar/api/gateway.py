@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import structlog
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowHistory,
     WorkflowUpdateFailedError,
+    WorkflowUpdateStage,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -44,7 +46,7 @@ class Applicants:
     async def start(self, inp: ApplicantInput) -> None:
         """Start the applicant's workflow; 409 REG-5 when the person already applied."""
         try:
-            await self._client.start_workflow(
+            handle = await self._client.start_workflow(
                 ApplicantWorkflow.run, inp,
                 id=applicant_workflow_id(inp.application_id),
                 task_queue=self._queue,
@@ -61,6 +63,8 @@ class Applicants:
                            ) from err
         except RPCError as err:
             raise from_rpc(err) from err
+        _bind(application_id=inp.application_id, run_id=handle.result_run_id,
+              stage="awaiting_payment")
 
     def _handle(self, application_id: str) -> WorkflowHandle[Any, Any]:
         return self._client.get_workflow_handle(applicant_workflow_id(application_id))
@@ -68,19 +72,23 @@ class Applicants:
     async def state(self, application_id: str) -> ApplicationState:
         """The application's full state; 404 when there is none."""
         try:
-            return await self._handle(application_id).query(
+            state: ApplicationState = await self._handle(application_id).query(
                 ApplicantWorkflow.state, rpc_timeout=RPC_TIMEOUT)
         except RPCError as err:
             if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
                 raise _unknown(application_id) from err
             raise from_rpc(err) from err
+        _bind(stage=state.stage.value)
+        return state
 
     async def update(self, application_id: str, update: Any, msg: Any) -> ApplicationState:
         """Send an update and wait for its result; refusals come back as ApiError."""
-        handle = self._handle(application_id)
         try:
-            result: ApplicationState = await handle.execute_update(
-                update, msg, rpc_timeout=RPC_TIMEOUT)
+            handle = await self._handle(application_id).start_update(
+                update, msg, wait_for_stage=WorkflowUpdateStage.COMPLETED,
+                rpc_timeout=RPC_TIMEOUT)
+            result: ApplicationState = await handle.result(rpc_timeout=RPC_TIMEOUT)
+            _bind(run_id=handle.workflow_run_id, stage=result.stage.value)
             return result
         except WorkflowUpdateFailedError as err:
             raise from_update_failure(err) from err
@@ -101,6 +109,11 @@ class Applicants:
         return ApiError(409, "closed", f"The application is closed ({state.stage.value}).",
                         [Violation(rule=state.rules[0] if state.rules else "REG-3",
                                    message=f"The application ended at {state.stage.value}.")])
+
+
+def _bind(**fields: str | None) -> None:
+    """Put what Temporal told us (run id, stage) on the request's log lines."""
+    structlog.contextvars.bind_contextvars(**{k: v for k, v in fields.items() if v})
 
 
 def _unknown(application_id: str) -> ApiError:

@@ -103,15 +103,17 @@ async def test_every_line_about_an_applicant_names_it_and_holds_no_personal_data
         assert line["run_id"] == run_id and line["actor"] == "system" and line["stage"], line
         assert line["activity_type"] == "record_application", line
 
-    # The API: one line per request, the route template, the caller where it was verified.
-    # (The API addresses the workflow by id, so its lines have no run id; nor a stage, which
-    # it learns only from the reply.)
+    # The API: one line per request, the route template, the caller where it was verified,
+    # and the stage (and, after an update, the run) that Temporal's reply named.
     requests = [line for line in about if line["logger"] == "daftar.api.access"]
-    assert [(r["method"], r["route"], r["status"], r.get("actor")) for r in requests] == [
-        ("POST", "/v1/applications/{app_id}/decisions", 200, "interviewer-7"),
-        ("GET", "/v1/applications/{app_id}", 200, app_id),
-        ("GET", "/v1/applications/{app_id}", 401, None),
-        ("POST", "/v1/applications/{app_id}/decisions", 200, "security-3"),
+    assert [(r["method"], r["route"], r["status"], r.get("actor"), r.get("stage"),
+             r.get("run_id")) for r in requests] == [
+        ("POST", "/v1/applications/{app_id}/decisions", 200, "interviewer-7",
+         "awaiting_qualification", run_id),
+        ("GET", "/v1/applications/{app_id}", 200, app_id, "awaiting_security", None),
+        ("GET", "/v1/applications/{app_id}", 401, None, None, None),
+        ("POST", "/v1/applications/{app_id}/decisions", 200, "security-3", "rejected",
+         run_id),
     ]
     assert all(r["request_id"] for r in requests)
     assert len({r["request_id"] for r in requests}) == len(requests)
