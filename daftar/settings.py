@@ -21,7 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from daftar.domain.stages import DEFAULT_SLA_DAYS
+from daftar.domain.stages import DEFAULT_SLA_DAYS, checked_sla_days
 
 SECRETS_FILE = "secrets.json"
 #: AES-256-GCM: every payload-codec key is 32 bytes.
@@ -113,13 +113,7 @@ class Settings(BaseSettings):
     @field_validator("sla_days")
     @classmethod
     def _sla(cls, value: dict[str, int]) -> dict[str, int]:
-        unknown = set(value) - set(DEFAULT_SLA_DAYS)
-        if unknown:
-            raise ValueError(f"unknown SLA stages {sorted(unknown)}; known: "
-                             f"{sorted(DEFAULT_SLA_DAYS)}")
-        if any(days < 1 for days in value.values()):
-            raise ValueError("SLA days must be at least 1")
-        return {**DEFAULT_SLA_DAYS, **value}
+        return {**DEFAULT_SLA_DAYS, **checked_sla_days(value)}
 
     @field_validator("codec_keys")
     @classmethod

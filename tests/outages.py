@@ -1,14 +1,20 @@
-"""Servers a test may stop and start: a private Temporal dev server on a SQLite file, and a
-private PostgreSQL cluster. The session-wide ones stay untouched."""
+"""Servers a test runs itself: a private Temporal dev server on a SQLite file and a private
+PostgreSQL cluster, both of which it may stop and start (the session-wide ones stay
+untouched), and an API served by uvicorn."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+import uvicorn
 
 from daftar.devstack import start_temporal
 from tests.conftest import free_port
@@ -88,3 +94,16 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
                 return
         time.sleep(0.1)
     raise AssertionError(f"nothing listens on port {port} after {timeout} s")
+
+
+async def serve(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
+    """Serve `app` on a free loopback port: the server, its task and its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_config=None, log_level="warning"))
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        assert not task.done(), "uvicorn exited at start"
+        await asyncio.sleep(0.05)
+    return server, task, f"http://127.0.0.1:{port}"

@@ -22,7 +22,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from pydantic import SecretStr
 from sqlalchemy import select
 
@@ -38,7 +37,7 @@ from tests.api.conftest import registration_window
 from tests.api.helpers import FEE, ID_KEY, PASS, SECRET, auth, image
 from tests.conftest import free_port
 from tests.factories import form
-from tests.outages import PrivatePostgres, PrivateTemporal
+from tests.outages import PrivatePostgres, PrivateTemporal, serve
 
 YEAR = 1410
 
@@ -56,18 +55,6 @@ def temporal(tmp_path: Path) -> Any:
     server = PrivateTemporal(tmp_path)
     yield server
     server.stop()
-
-
-async def serve(app: Any) -> tuple[uvicorn.Server, asyncio.Task[None], str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_config=None, log_level="warning"))
-    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "uvicorn exited at start"
-        await asyncio.sleep(0.05)
-    return server, task, f"http://127.0.0.1:{port}"
 
 
 async def until(check: Any, what: str, seconds: float = 90) -> Any:

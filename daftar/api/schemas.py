@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from daftar.domain.decisions import Outcome
-from daftar.domain.stages import DEFAULT_SLA_DAYS, DecisionStage, Stage
+from daftar.domain.stages import DecisionStage, Stage, checked_sla_days
 from daftar.workflows.messages import DecisionRecord, DocumentKind
 
 
@@ -71,13 +71,7 @@ class CycleCreate(Strict):
     @field_validator("sla_days")
     @classmethod
     def _sla_keys(cls, value: dict[str, int]) -> dict[str, int]:
-        unknown = set(value) - set(DEFAULT_SLA_DAYS)
-        if unknown:
-            raise ValueError(f"unknown SLA stages {sorted(unknown)}; "
-                             f"known: {sorted(DEFAULT_SLA_DAYS)}")
-        if any(days < 1 for days in value.values()):
-            raise ValueError("SLA days must be at least 1")
-        return value
+        return checked_sla_days(value)
 
 
 class Instant(BaseModel):

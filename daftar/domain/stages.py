@@ -88,3 +88,15 @@ DEFAULT_SLA_DAYS: dict[str, int] = {
     "security": 30,
     "licence": 14,
 }
+
+
+def checked_sla_days(days: dict[str, int]) -> dict[str, int]:
+    """`days` if every key is a reviewing stage of `DEFAULT_SLA_DAYS` and every value at
+    least one day; else ValueError saying which (for pydantic validators)."""
+    unknown = set(days) - set(DEFAULT_SLA_DAYS)
+    if unknown:
+        raise ValueError(f"unknown SLA stages {sorted(unknown)}; known: "
+                         f"{sorted(DEFAULT_SLA_DAYS)}")
+    if any(value < 1 for value in days.values()):
+        raise ValueError("SLA days must be at least 1")
+    return days
