@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     add_history_parser(sub)
     rep = sub.add_parser("replay", help="replay exported histories against this code")
     rep.add_argument("path", type=Path, nargs="+", help="history files or export directories")
+    _add_reconcile_parser(sub)
     args = parser.parse_args(argv)
     try:
         code = _run(args)
@@ -80,6 +81,14 @@ def _run(args: argparse.Namespace) -> int:
         return run_history(args, _settings_in, lambda s: s.audit_key)
     if args.command == "replay":
         return asyncio.run(_replay(args.path))
+    if args.command == "reconcile":
+        from daftar.reconcile.command import run_reconcile
+
+        settings = _settings_in(args.data_dir)
+        settings.check(needs=("codec_keys",))  # the states are encrypted payloads
+        return asyncio.run(run_reconcile(
+            settings, args.cycle, fix=args.repair, as_json=args.json,
+            concurrency=args.concurrency, settle=args.settle))
     if args.command == "dev":
         from daftar.devstack import run_dev
 
@@ -106,6 +115,31 @@ def _run(args: argparse.Namespace) -> int:
 
     asyncio.run(run_worker(settings))
     return 0
+
+
+def _add_reconcile_parser(sub: argparse._SubParsersAction) -> None:
+    rec = sub.add_parser(
+        "reconcile", help="report drift between a cycle's workflows and the read model "
+        "(exit 0: none, 1: drift, 2: could not check); open workflows are read by a query, "
+        "so a worker must be running")
+    rec.add_argument("--cycle", type=int, required=True, help="the cycle's year, e.g. 1405")
+    rec.add_argument("--repair", action="store_true",
+                     help="re-record drifted applications from their workflows, recount the "
+                     "cycle's stage counts, then report again (orphan rows are left)")
+    rec.add_argument("--json", action="store_true", help="print the report as JSON")
+    rec.add_argument("--concurrency", type=_positive, default=16,
+                     help="workflows read at once")
+    rec.add_argument("--settle", type=float, default=2.0,
+                     help="seconds before drift is read again (a write in flight is not drift)")
+    rec.add_argument("--data-dir", type=Path, default=None,
+                     help="the stack's data directory (for the codec keys)")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
 
 
 def _migrate(settings: Settings) -> int:

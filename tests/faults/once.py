@@ -1,0 +1,57 @@
+"""Each decision exactly once: what a licensed application's history and state must hold
+after a walk through faults, read back over HTTP (the auditor's timeline, the admin's view)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+import httpx
+
+from daftar.domain.stages import Role
+from tests.api.helpers import auth
+from tests.faults.driver import ATTEMPTS, Walk
+
+#: What a licensed application's history holds once each: the timeline's kinds and the
+#: decided stages, and the workflow's own decision records.
+ONCE_KINDS = ("exam_result", "decision", "office", "licence")
+ONCE_DECIDED = Counter({"interview": 1, "qualification": 1, "security": 1})
+ONCE_RECORDS = Counter({"payment": 1, "exam": 1, "interview": 1, "qualification": 1,
+                        "security": 1, "launch": 1, "licence": 1})
+
+
+async def exactly_once(walk: Walk, api: httpx.AsyncClient, app_ids: list[str]) -> list[str]:
+    """Every application whose history or state does not hold each decision exactly once.
+
+    One exception, by design (REG-2, API.md): the gateway's retry of a payment with the same
+    reference is accepted as a no-op, so it enters the history as a second `paid` entry while
+    the workflow records the payment once. Such repeats are allowed here only if they carry the
+    same reference, and are counted in `walk.payment_repeats`.
+    """
+    async def check(app_id: str) -> str | None:
+        timeline = await _get(walk, api, f"/v1/applications/{app_id}/history", Role.auditor)
+        state = await _get(walk, api, f"/v1/applications/{app_id}", Role.admin)
+        kinds = Counter(e["kind"] for e in timeline)
+        decided = Counter(e["stage"] for e in timeline if e["kind"] == "decision")
+        records = Counter(d["stage"] for d in state["decisions"] if d["stage"] != "photo")
+        paid = {e["details"]["reference"] for e in timeline if e["kind"] == "paid"}
+        walk.payment_repeats += kinds["paid"] - 1
+        once = all(kinds[k] == (3 if k == "decision" else 1) for k in ONCE_KINDS)
+        if once and paid == {f"PAY-{app_id}"} and decided == ONCE_DECIDED \
+                and records == ONCE_RECORDS and state["stage"] == "licensed":
+            return None
+        return f"{app_id}: stage {state['stage']}, timeline {dict(kinds)}, " \
+               f"decided {dict(decided)}, records {dict(records)}"
+
+    found = await asyncio.gather(*(check(i) for i in app_ids))
+    return [f for f in found if f is not None]
+
+
+async def _get(walk: Walk, api: httpx.AsyncClient, url: str, role: Role) -> Any:
+    for _ in range(ATTEMPTS):
+        r = await walk.send(api, "GET", url, headers=auth(role))
+        if not await walk.lost(r):
+            assert r is not None and r.status_code == 200, r and r.text
+            return r.json()
+    raise AssertionError(f"{url} never answered")

@@ -1,0 +1,81 @@
+"""The read model's PostgreSQL stopped while activities are recording, then started again: the
+workflows go on deciding meanwhile, and the read model converges to their state by itself.
+
+`reconcile` is the judge: every applicant workflow against its row, its decision rows and the
+cycle's stage counts. The recording local activity fails and retries while the database is
+down (the worker's log shows it); updates wait for it, for up to a workflow-task heartbeat,
+and requests that need the database itself would get 503 and be sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.faults.driver import REQUESTS_PER_PATH, Walk
+from tests.faults.once import exactly_once
+from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
+from tests.outages import PrivatePostgres
+
+pytestmark = pytest.mark.postgres
+log = logging.getLogger(__name__)
+YEAR = 1423
+APPLICANTS = 40
+CONCURRENCY = 16
+STOP_AT = 0.3
+#: How long the database stays down: several of the recording activity's retries (1 s, 2 s,
+#: 4 s apart) fail meanwhile.
+DOWN_SECONDS = 5
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PrivatePostgres]:
+    pg = PrivatePostgres()
+    pg.start()
+    yield pg
+    pg.remove()
+
+
+@pytest.fixture(scope="module")
+async def stack(tmp_path_factory: pytest.TempPathFactory,
+                postgres: PrivatePostgres) -> AsyncIterator[FaultStack]:
+    root: Path = tmp_path_factory.mktemp("dbdown")
+    async with fault_stack(root, postgres.url) as s:
+        yield s
+
+
+async def test_the_read_model_converges_after_the_database_was_down(
+        stack: FaultStack, postgres: PrivatePostgres) -> None:
+    walk = Walk(concurrency=CONCURRENCY)
+    await bounded(_scenario(stack, postgres, walk), 240, lambda: walk.status())
+
+
+async def _scenario(stack: FaultStack, postgres: PrivatePostgres, walk: Walk) -> None:
+    await create_cycle(stack.api, YEAR, capacity=APPLICANTS)
+    walkers = [asyncio.create_task(walk.path(stack.api, YEAR)) for _ in range(APPLICANTS)]
+    try:
+        await walk.reached(int(APPLICANTS * REQUESTS_PER_PATH * STOP_AT), walkers)
+        await asyncio.to_thread(postgres.stop)
+        walk.window = True
+        await asyncio.sleep(DOWN_SECONDS)
+        walk.window = False
+        await asyncio.to_thread(postgres.start)
+        app_ids = await asyncio.gather(*walkers)
+    finally:
+        for w in walkers:
+            w.cancel()
+    # The outage hit the recording: attempts to write rows failed (and were retried).
+    failed = [r for r in stack.worker.records()
+              if r.get("activity_type") == "record_application"
+              and r["event"] == "Completing activity as failed"]
+    assert failed, "no read-model write failed: the outage missed the activities"
+    assert all(walk.stage[i] == "licensed" for i in app_ids)
+    assert await exactly_once(walk, stack.api, app_ids) == []
+    report = await stack.converged(YEAR)
+    assert (report.workflows, report.rows) == (APPLICANTS, APPLICANTS)
+    log.info(f"database down {DOWN_SECONDS} s: {len(failed)} failed read-model writes, "
+             f"{walk.applied_in_window} updates answered meanwhile; {walk.status()}")

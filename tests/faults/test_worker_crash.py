@@ -1,0 +1,71 @@
+"""kill -9 of the worker while 200 applicants are mid-path: a new worker takes over, every path
+completes, and each decision is in each history exactly once.
+
+SIGKILL gives the worker no chance to drain or tell the server: workflow tasks it held time
+out on the server and go to the new worker, local activities it was running (the read-model
+writes) run again there, and updates whose answer was lost are sent again by the walkers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.faults.driver import REQUESTS_PER_PATH, Walk
+from tests.faults.once import exactly_once
+from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
+
+log = logging.getLogger(__name__)
+YEAR = 1421
+APPLICANTS = 200
+#: Requests in flight at once, over all 200 walkers (they advance roughly together).
+CONCURRENCY = 32
+#: Part of all requests done when the worker is killed.
+KILL_AT = 0.35
+#: A walker's patience: shorter than the stall a kill causes (the server notices a dead
+#: worker's tasks only when they time out), so clients retry while their first try is pending.
+PATIENCE = 5.0
+
+
+@pytest.fixture(scope="module")
+async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FaultStack]:
+    root: Path = tmp_path_factory.mktemp("crash")
+    async with fault_stack(root, f"sqlite:///{root / 'read.db'}") as s:
+        yield s
+
+
+async def test_kill_9_of_the_worker_mid_path_loses_and_doubles_nothing(
+        stack: FaultStack) -> None:
+    walk = Walk(concurrency=CONCURRENCY, timeout=PATIENCE)
+    await bounded(_scenario(stack, walk), 300, lambda: walk.status())
+
+
+async def _scenario(stack: FaultStack, walk: Walk) -> None:
+    await create_cycle(stack.api, YEAR, capacity=APPLICANTS)
+    walkers = [asyncio.create_task(walk.path(stack.api, YEAR)) for _ in range(APPLICANTS)]
+    try:
+        await walk.reached(int(APPLICANTS * REQUESTS_PER_PATH * KILL_AT), walkers)
+        mid_path = walk.mid_path()
+        killed = stack.worker
+        assert await killed.kill() == -signal.SIGKILL
+        await stack.new_worker()
+        app_ids = await asyncio.gather(*walkers)
+    finally:
+        for w in walkers:
+            w.cancel()
+    # The kill hit most applicants between registration and licence.
+    assert mid_path > APPLICANTS // 2, mid_path
+    assert "worker stopped" not in killed.events()  # it really died, it did not drain
+    # Clients felt it: some gave up waiting and sent their step again.
+    assert walk.retried["ReadTimeout"] > 0, walk.status()
+    assert sorted(set(app_ids)) == sorted(app_ids) and len(app_ids) == APPLICANTS
+    assert all(walk.stage[i] == "licensed" for i in app_ids)
+    assert await exactly_once(walk, stack.api, app_ids) == []
+    report = await stack.converged(YEAR)
+    assert (report.workflows, report.rows) == (APPLICANTS, APPLICANTS)
+    log.info(f"kill -9 with {mid_path} of {APPLICANTS} mid-path: {walk.status()}")
