@@ -38,6 +38,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     ("DAFTAR_LOG_FORMAT", "xml"),
     ("DAFTAR_SLA_DAYS", '{"lunch": 3}'),
     ("DAFTAR_SLA_DAYS", '{"interview": 0}'),
+    ("DAFTAR_SLA_DAYS", '{"interview": 999999999}'),
     ("DAFTAR_CODEC_KEYS", "k1=c2hvcnQ="),
     ("DAFTAR_CODEC_KEYS", "no-equals-sign"),
     ("DAFTAR_ENVIRONMENT", "staging"),

@@ -15,6 +15,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -51,6 +52,35 @@ FIELD_RULES = {
     "first_name": "REG-2", "last_name": "REG-2", "father_name": "REG-2", "gender": "REG-2",
     "mobile": "REG-2", "total_score": "EXAM-2", "pass_mark": "EXAM-2",
 }
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    rules: list[Violation]
+
+
+class ErrorResponse(BaseModel):
+    """API.md's one error shape, in which every refusal comes back."""
+
+    error: ErrorDetail
+
+
+_MEANING = {
+    401: "No valid token", 403: "The role may not act", 404: "Unknown",
+    409: "Wrong stage, duplicate, or a condition not met",
+    415: "The body is not of a media type the operation accepts",
+    422: "Malformed or rule-breaking input",
+    503: "Temporal, the database or the codec unreachable; see Retry-After",
+}
+
+
+def responses(*statuses: int, **meanings: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI `responses` of refusals with `statuses`, each in ErrorResponse's shape;
+    `meanings` (`e404="Unknown application"`) overrides a status's description."""
+    return {status: {"model": ErrorResponse,
+                     "description": meanings.get(f"e{status}", _MEANING[status])}
+            for status in statuses}
 
 
 class ApiError(Exception):
@@ -126,6 +156,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, err: StarletteHTTPException) -> JSONResponse:
+        if err.status_code == 400:  # FastAPI could not read the body (e.g. not UTF-8): malformed
+            return _response(ApiError(422, "invalid_request", "The request is malformed.", [
+                Violation(rule="REQUEST", message=str(err.detail))]))
         return _response(ApiError(err.status_code, "http_error", str(err.detail)))
 
     @app.exception_handler(WorkflowUpdateFailedError)

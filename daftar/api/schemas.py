@@ -4,13 +4,33 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi import Path, Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from daftar.domain.decisions import Outcome
-from daftar.domain.stages import DecisionStage, Stage, checked_sla_days
+from daftar.domain.stages import MAX_SLA_DAYS, DecisionStage, Stage, checked_sla_days
 from daftar.workflows.messages import DecisionRecord, DocumentKind
+
+#: A cycle's Jalali year in a path or a filter. Bounded so that no number a client sends
+#: overflows the database's integers (a 500); any year in range that has no cycle is a 404.
+YEAR_BOUNDS: dict[str, int] = {"ge": 1, "le": 9999}
+Year = Annotated[int, Path(**YEAR_BOUNDS, description="the cycle's Jalali year")]
+YearFilter = Annotated[int | None, Query(**YEAR_BOUNDS, description="a cycle's Jalali year")]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character (U+0000)")
+    return value
+
+
+#: Text a client sends that may reach the read model: PostgreSQL's text cannot hold U+0000,
+#: so it is refused here (422) rather than failing the insert (a 500, or a read-model
+#: activity retried forever).
+Text = Annotated[str, AfterValidator(_no_nul)]
+TextFilter = Annotated[Text | None, Query(max_length=200)]
 
 
 class Strict(BaseModel):
@@ -19,20 +39,20 @@ class Strict(BaseModel):
 
 class Subject(Strict):
     code: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$")
-    title: str = Field(min_length=1, max_length=200)
+    title: Text = Field(min_length=1, max_length=200)
     questions: int = Field(gt=0, le=1000)
     coefficient: Decimal = Field(default=Decimal(1), gt=0, le=100)
     group: str = Field(default="specialised", pattern=r"^(general|specialised)$")
 
 
 class CityRef(Strict):
-    province: str = Field(min_length=1, max_length=100)
-    city: str = Field(min_length=1, max_length=100)
+    province: Text = Field(min_length=1, max_length=100)
+    city: Text = Field(min_length=1, max_length=100)
 
 
 class City(CityRef):
     capacity: int = Field(ge=0, le=100_000)
-    priority: int = Field(ge=0)
+    priority: int = Field(ge=0, le=100_000)  # bounded: the read model stores it
     neighbours: list[CityRef] = Field(default_factory=list)
 
 
@@ -66,7 +86,9 @@ class CycleCreate(Strict):
     cities: list[City] = Field(min_length=1)
     #: Days per reviewing stage; stages left out take the operator's default
     #: (`DAFTAR_SLA_DAYS`, else 30/14/30/14 for interview/qualification/security/licence).
-    sla_days: dict[str, int] = Field(default_factory=dict)
+    #: 1 to MAX_SLA_DAYS each: the workflow's deadline must stay a date Python can hold.
+    sla_days: dict[str, Annotated[int, Field(ge=1, le=MAX_SLA_DAYS)]] = Field(
+        default_factory=dict)
 
     @field_validator("sla_days")
     @classmethod
@@ -96,7 +118,7 @@ class Registered(BaseModel):
 
 
 class PaymentBody(Strict):
-    reference: str = Field(min_length=1, max_length=100)
+    reference: Text = Field(min_length=1, max_length=100)
     amount_rials: int = Field(gt=0)
 
 
@@ -104,7 +126,7 @@ class DecisionBody(Strict):
     stage: DecisionStage
     outcome: Outcome
     score: Decimal | None = None
-    reason: str | None = Field(default=None, max_length=4000)
+    reason: Text | None = Field(default=None, max_length=4000)
     checks: dict[str, bool] | None = None
 
 
@@ -119,22 +141,22 @@ class ExamResultBody(Strict):
 class OfficeBody(Strict):
     """One candidate's office (the per-candidate form of a launch round)."""
 
-    province: str = Field(min_length=1, max_length=100)
-    city: str = Field(min_length=1, max_length=100)
+    province: Text = Field(min_length=1, max_length=100)
+    city: Text = Field(min_length=1, max_length=100)
     round: int = Field(default=1, ge=1)
 
 
 class DocumentBody(Strict):
     kind: DocumentKind
-    reference: str = Field(min_length=1, max_length=200)
+    reference: Text = Field(min_length=1, max_length=200)
 
 
 class WithdrawBody(Strict):
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 class DisqualifyBody(Strict):
-    reason: str = Field(min_length=1, max_length=4000)
+    reason: Text = Field(min_length=1, max_length=4000)
 
 
 class DecisionView(DecisionRecord):

@@ -90,13 +90,17 @@ DEFAULT_SLA_DAYS: dict[str, int] = {
 }
 
 
+#: The longest SLA (ten years): a stage's due date must stay a date Python can hold.
+MAX_SLA_DAYS = 3650
+
+
 def checked_sla_days(days: dict[str, int]) -> dict[str, int]:
-    """`days` if every key is a reviewing stage of `DEFAULT_SLA_DAYS` and every value at
-    least one day; else ValueError saying which (for pydantic validators)."""
+    """`days` if every key is a reviewing stage of `DEFAULT_SLA_DAYS` and every value from
+    one day to MAX_SLA_DAYS; else ValueError saying which (for pydantic validators)."""
     unknown = set(days) - set(DEFAULT_SLA_DAYS)
     if unknown:
         raise ValueError(f"unknown SLA stages {sorted(unknown)}; known: "
                          f"{sorted(DEFAULT_SLA_DAYS)}")
-    if any(value < 1 for value in days.values()):
-        raise ValueError("SLA days must be at least 1")
+    if any(not 1 <= value <= MAX_SLA_DAYS for value in days.values()):
+        raise ValueError(f"SLA days must be from 1 to {MAX_SLA_DAYS}")
     return days

@@ -1,4 +1,8 @@
-"""Simultaneous requests: Temporal's workflow id and update validators let one through."""
+"""Simultaneous requests: Temporal's workflow id and update validators let one through.
+
+50 registrations of one national id give one application (REG-5); 20 interviewers deciding
+one interview at once give one decision (INT-1), in the state and in the history alike.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ import asyncio
 import httpx
 
 from daftar.domain.stages import Role
+from daftar.workflows.messages import applicant_workflow_id
 from tests.api.helpers import (
     YEAR,
+    Stack,
     advance,
     auth,
     decide,
@@ -22,16 +28,20 @@ from tests.api.helpers import (
 from tests.factories import form
 
 URL = f"/v1/cycles/{YEAR}/applications"
+REGISTRATIONS = 50
+INTERVIEWERS = 20
 
 
-async def test_concurrent_registrations_of_one_person(api: httpx.AsyncClient,
+async def test_concurrent_registrations_of_one_person(api: httpx.AsyncClient, stack: Stack,
                                                       cycle: int) -> None:
     data = form()
-    responses = await asyncio.gather(*(api.post(URL, json=data) for _ in range(10)))
+    responses = await asyncio.gather(*(api.post(URL, json=data) for _ in range(REGISTRATIONS)))
     codes = sorted(r.status_code for r in responses)
-    assert codes == [201] + [409] * 9, [r.text for r in responses]
+    assert codes == [201] + [409] * (REGISTRATIONS - 1), [r.text for r in responses]
     created = next(r.json() for r in responses if r.status_code == 201)
     assert all(rules_of(r) == ["REG-5"] for r in responses if r.status_code == 409)
+    assert all(r.json()["error"]["code"] == "duplicate"
+               for r in responses if r.status_code == 409)
 
     async def listed() -> int:
         r = await api.get("/v1/applications", params={"q": created["tracking_code"]},
@@ -46,6 +56,15 @@ async def test_concurrent_registrations_of_one_person(api: httpx.AsyncClient,
     items = r.json()["items"]
     assert [i["application_id"] for i in items] == [created["application_id"]]
 
+    # Temporal's visibility: one execution under the application's workflow id, ever.
+    workflow_id = applicant_workflow_id(created["application_id"])
+
+    async def executions() -> list[str]:
+        return [wf.run_id async for wf in stack.env.client.list_workflows(
+            f"WorkflowId = '{workflow_id}'")]
+
+    assert len(await eventually(executions, "the workflow in Temporal's visibility")) == 1
+
 
 async def test_concurrent_interview_decisions(api: httpx.AsyncClient, cycle: int) -> None:
     app = await register(api)
@@ -53,14 +72,23 @@ async def test_concurrent_interview_decisions(api: httpx.AsyncClient, cycle: int
     responses = await asyncio.gather(*(
         decide(api, app, Role.interviewer,
                {"stage": "interview", "outcome": "pass", "score": 50 + i}, sub=f"int-{i}")
-        for i in range(8)))
-    assert sorted(r.status_code for r in responses) == [200] + [409] * 7
+        for i in range(INTERVIEWERS)))
+    assert sorted(r.status_code for r in responses) == [200] + [409] * (INTERVIEWERS - 1), [
+        r.text for r in responses]
+    assert all(rules_of(r) == ["INT-1"] for r in responses if r.status_code == 409)
     winner = next(r.json() for r in responses if r.status_code == 200)
+    [decided] = [d for d in winner["decisions"] if d["stage"] == "interview"]
     view = await get_app(api, app, auth(Role.admin))
     interviews = [d for d in view["decisions"] if d["stage"] == "interview"]
-    assert len(interviews) == 1
-    assert interviews == [d for d in winner["decisions"] if d["stage"] == "interview"]
+    assert interviews == [decided]
     assert view["stage"] == "awaiting_qualification"
+
+    # The audit trail: the history accepted exactly one interview decision, the winner's.
+    r = await api.get(f"/v1/applications/{app.id}/history", headers=auth(Role.auditor))
+    assert r.status_code == 200, r.text
+    recorded = [e for e in r.json() if e["kind"] == "decision" and e["stage"] == "interview"]
+    assert [(e["actor"], e["outcome"], float(e["score"])) for e in recorded] == [
+        (decided["actor"], "pass", float(decided["score"]))]
 
 
 async def test_concurrent_payments_with_different_references(api: httpx.AsyncClient,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from daftar.api.auth import Principal, current_principal, issue_token, require
 from daftar.api.deps import ApplicantsDep, SessionDep, SettingsDep
-from daftar.api.errors import ApiError, violations_error
+from daftar.api.errors import ApiError, responses, violations_error
 from daftar.api.routes.cycles import load_cycle, window
 from daftar.api.schemas import (
     ApplicationView,
@@ -24,6 +24,7 @@ from daftar.api.schemas import (
     PaymentBody,
     Registered,
     WithdrawBody,
+    Year,
 )
 from daftar.api.views import application_view
 from daftar.domain.cycles import window_violation
@@ -54,20 +55,16 @@ router = APIRouter(tags=["applications"])
 
 APPLICANT_TOKEN_TTL = timedelta(days=365)
 
-_REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No valid token"},
-    403: {"description": "The role may not act"},
-    404: {"description": "Unknown application"},
-    409: {"description": "Wrong stage, duplicate, or a condition not met"},
-    422: {"description": "Malformed or rule-breaking input"},
-    503: {"description": "Temporal or the database unreachable"},
-}
+_REFUSALS = responses(401, 403, 404, 409, 422, 503, e404="Unknown application")
+#: Registration needs no token.
+_REGISTRATION_REFUSALS = responses(404, 409, 422, 503, e404="Unknown cycle",
+                                   e409="The national id already applied in this cycle")
 
 Staff = Annotated[Principal, Depends(require(*STAFF_ROLES))]
 Anyone = Annotated[Principal, Depends(current_principal)]
 
 
-def _cycle(year: int, session: SessionDep) -> CycleRecord:
+def _cycle(year: Year, session: SessionDep) -> CycleRecord:
     return load_cycle(session, year)
 
 
@@ -83,7 +80,7 @@ def _own(principal: Principal, app_id: str) -> None:
 
 
 @router.post("/v1/cycles/{year}/applications", status_code=201, response_model=Registered,
-             responses=_REFUSALS)
+             responses=_REGISTRATION_REFUSALS)
 async def register(
     form: RegistrationForm,
     cycle: Annotated[CycleRecord, Depends(_cycle)],

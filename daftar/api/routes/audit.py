@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from temporalio.client import WorkflowHistory
 
 from daftar.api.auth import Principal, require
-from daftar.api.errors import ApiError
+from daftar.api.errors import ApiError, responses
 from daftar.api.gateway import history_of
 from daftar.api.views import SECURITY_REASON_ROLES
 from daftar.audit.archive import history_json, sha256_hex
@@ -20,11 +20,11 @@ from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
 from daftar.workflows.messages import applicant_workflow_id
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], responses=responses(
+    401, 403, 404, 422, 503, e404="Unknown application"))
 
 
-@router.get("/v1/applications/{app_id}/history", response_model=list[TimelineEvent],
-            responses={404: {"description": "Unknown application"}})
+@router.get("/v1/applications/{app_id}/history", response_model=list[TimelineEvent])
 async def history(app_id: str, request: Request,
                   principal: Annotated[Principal, Depends(require(Role.auditor, Role.admin))],
                   ) -> list[TimelineEvent]:
@@ -45,8 +45,7 @@ class ExportView(BaseModel):
     history: dict[str, Any]
 
 
-@router.get("/v1/applications/{app_id}/history/export", response_model=ExportView,
-            responses={404: {"description": "Unknown application"}})
+@router.get("/v1/applications/{app_id}/history/export", response_model=ExportView)
 async def export(app_id: str, request: Request,
                  _: Annotated[Principal, Depends(require(Role.auditor))]) -> ExportView:
     """The raw Temporal history (the CLI's JSON) and the SHA-256 of that exact text."""
@@ -64,9 +63,8 @@ class ReplayBody(BaseModel):
     history: dict[str, Any] | None = None
 
 
-@router.post("/v1/audit/replay", response_model=ReplayVerdict,
-             responses={404: {"description": "Unknown application"},
-                        422: {"description": "Neither an application nor a history"}})
+@router.post("/v1/audit/replay", response_model=ReplayVerdict, responses=responses(
+    422, e422="Malformed, neither an application nor a history, or an unreadable history"))
 async def replay_one(body: ReplayBody, request: Request,
                      _: Annotated[Principal, Depends(require(Role.auditor))]) -> ReplayVerdict:
     """Replay a history against the running code: deterministic or not, with the mismatch."""

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payloads
 
 from daftar.api.auth import Principal, decode_token
-from daftar.api.errors import ApiError
+from daftar.api.errors import ApiError, responses
 from daftar.codec import CodecError, EncryptionCodec
 from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
@@ -137,20 +137,24 @@ def _router(codec: EncryptionCodec | None) -> APIRouter:
         return PayloadsJson.model_validate(json_format.MessageToDict(Payloads(payloads=result)))
 
     deps = [Depends(ready), Depends(_json_body)]
+    refusals = responses(401, 403, 415, 422, 503, e503="The codec has no keys")
 
-    @router.post(f"{PREFIX}/decode", response_model=PayloadsJson, dependencies=deps)
+    @router.post(f"{PREFIX}/decode", response_model=PayloadsJson, dependencies=deps,
+                 responses=refusals)
     async def decode(body: PayloadsJson, _: Reader,
                      x_namespace: Annotated[str | None, Header()] = None) -> PayloadsJson:
         """Decrypt payloads for the Temporal Web UI (or `temporal --codec-endpoint`)."""
         return await apply(body, decode=True)
 
-    @router.post(f"{PREFIX}/encode", response_model=PayloadsJson, dependencies=deps)
+    @router.post(f"{PREFIX}/encode", response_model=PayloadsJson, dependencies=deps,
+                 responses=refusals)
     async def encode(body: PayloadsJson, _: Reader,
                      x_namespace: Annotated[str | None, Header()] = None) -> PayloadsJson:
         """Encrypt payloads the Web UI sends (a signal or start typed in by staff)."""
         return await apply(body, decode=False)
 
-    @router.post("/v1/session", status_code=204, response_class=Response)
+    @router.post("/v1/session", status_code=204, response_class=Response,
+                 responses=responses(401, 403))
     async def open_session(request: Request, credentials: Bearer) -> Response:
         """Set the codec's session cookie from a reader's bearer token (e.g. from /docs, same
         site as the Web UI), valid as long as the token."""

@@ -9,14 +9,15 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from daftar.api.auth import Principal, require
 from daftar.api.deps import CyclesDep, SessionDep
-from daftar.api.errors import ApiError, violations_error
+from daftar.api.errors import ApiError, responses, violations_error
 from daftar.api.routes.cycles import load_cycle
+from daftar.api.schemas import Year
 from daftar.api.schemas_cohort import (
     ExamLoadView,
     ExamResultsBody,
@@ -42,7 +43,8 @@ from daftar.store.models import ExamLoad, ExamScore, LaunchRound, StageCount
 from daftar.workflows.cycle import ExamCycleWorkflow
 from daftar.workflows.messages import Actor, PublishIn, RoundIn
 
-router = APIRouter(prefix="/v1/cycles/{year}", tags=["cohort"])
+router = APIRouter(prefix="/v1/cycles/{year}", tags=["cohort"],
+                   responses=responses(401, 403, 404, 422, 503, e404="Unknown cycle"))
 
 Officer = Annotated[Principal, Depends(require(Role.exam_officer))]
 ExamReaders = Annotated[Principal, Depends(require(Role.exam_officer, Role.admin, Role.auditor))]
@@ -51,6 +53,7 @@ RoundReaders = Annotated[Principal, Depends(require(Role.licensing_officer, Role
                                                     Role.auditor))]
 Overseers = Annotated[Principal, Depends(require(Role.admin, Role.auditor))]
 MAX_ROW_ERRORS = 200
+RoundNumber = Annotated[int, Path(ge=1, le=1_000_000)]
 
 _RESULTS_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/ExamResultsBody"}},
@@ -58,13 +61,16 @@ _RESULTS_BODY = {"requestBody": {"required": True, "content": {
                  "tracking_code,civil_law_correct,civil_law_wrong\n00123,30,5\n"}}}}
 
 
-@router.post("/exam-results", response_model=ExamLoadView, openapi_extra=_RESULTS_BODY)
-async def load_exam_results(year: int, request: Request, principal: Officer,
+@router.post("/exam-results", response_model=ExamLoadView, openapi_extra=_RESULTS_BODY,
+             responses=responses(409, e409="The results are already published"))
+async def load_exam_results(year: Year, request: Request, principal: Officer,
                             cycles: CyclesDep) -> ExamLoadView:
     """Load per-candidate answer counts (JSON rows or CSV), score them (EXAM-4) and set the
     pass mark (EXAM-2). Every bad row is reported; nothing is half-loaded; a new load before
     publication replaces the earlier one."""
     body = await _results_body(request)
+    # 404 before the cycle's workflow is started: an unknown year must not leave one running.
+    await asyncio.to_thread(lambda: _exists(request, year))
     if (await cycles.progress(year)).publication != "none":
         raise ApiError(409, "published", "The results are already published; they are final.",
                        [Violation(rule="EXAM-2", message="Results are loaded before publication.")])
@@ -79,7 +85,7 @@ async def load_exam_results(year: int, request: Request, principal: Officer,
 
 
 @router.get("/exam-results", response_model=ExamLoadView)
-def exam_results(year: int, session: SessionDep, _: ExamReaders) -> ExamLoadView:
+def exam_results(year: Year, session: SessionDep, _: ExamReaders) -> ExamLoadView:
     """The loaded results' summary and the publication's progress (sent / total)."""
     load_cycle(session, year)
     load = session.get(ExamLoad, year)
@@ -89,8 +95,8 @@ def exam_results(year: int, session: SessionDep, _: ExamReaders) -> ExamLoadView
 
 
 @router.get("/exam-results/scores", response_model=ScorePage)
-def exam_scores(year: int, session: SessionDep, _: ExamReaders,
-                page: Annotated[int, Query(ge=1)] = 1,
+def exam_scores(year: Year, session: SessionDep, _: ExamReaders,
+                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                 size: Annotated[int, Query(ge=1, le=500)] = 50) -> ScorePage:
     """Each candidate's standardized scores and total, highest total first."""
     load_cycle(session, year)
@@ -104,8 +110,9 @@ def exam_scores(year: int, session: SessionDep, _: ExamReaders,
     return ScorePage(items=items, total=total, page=page, size=size)
 
 
-@router.post("/exam-results/publish", status_code=202, response_model=ExamLoadView)
-async def publish(year: int, request: Request, principal: Officer,
+@router.post("/exam-results/publish", status_code=202, response_model=ExamLoadView,
+             responses=responses(409, e409="Not loaded, or already published"))
+async def publish(year: Year, request: Request, principal: Officer,
                   cycles: CyclesDep) -> ExamLoadView:
     """Send every candidate their result; progress at `GET .../exam-results`."""
     def current() -> ExamLoad | None:
@@ -123,8 +130,9 @@ async def publish(year: int, request: Request, principal: Officer,
     return ExamLoadView.of(load)
 
 
-@router.post("/launch-rounds", response_model=RoundView)
-async def launch_round(year: int, request: Request, principal: Licensing, cycles: CyclesDep,
+@router.post("/launch-rounds", response_model=RoundView,
+             responses=responses(409, e409="The previous round is still being sent"))
+async def launch_round(year: Year, request: Request, principal: Licensing, cycles: CyclesDep,
                        body: LaunchRoundBody | None = None,
                        dry_run: bool = False) -> RoundView:
     """Allocate offices to the cleared candidates (LAUNCH-1, VET-2); `dry_run` only computes."""
@@ -148,7 +156,7 @@ async def launch_round(year: int, request: Request, principal: Licensing, cycles
 
 
 @router.get("/launch-rounds", response_model=list[RoundView])
-def launch_rounds(year: int, session: SessionDep, _: RoundReaders) -> list[RoundView]:
+def launch_rounds(year: Year, session: SessionDep, _: RoundReaders) -> list[RoundView]:
     """Every round of the cycle with its progress (placements at `.../launch-rounds/{n}`)."""
     load_cycle(session, year)
     rounds = session.exec(select(LaunchRound).where(LaunchRound.cycle == year)
@@ -157,7 +165,7 @@ def launch_rounds(year: int, session: SessionDep, _: RoundReaders) -> list[Round
 
 
 @router.get("/launch-rounds/{number}", response_model=RoundView)
-def launch_round_detail(year: int, number: int, session: SessionDep,
+def launch_round_detail(year: Year, number: RoundNumber, session: SessionDep,
                         _: RoundReaders) -> RoundView:
     launch = session.get(LaunchRound, (year, number))
     if launch is None:
@@ -166,7 +174,7 @@ def launch_round_detail(year: int, number: int, session: SessionDep,
 
 
 @router.get("/stats", response_model=StatsView)
-def stats(year: int, session: SessionDep, _: Overseers) -> StatsView:
+def stats(year: Year, session: SessionDep, _: Overseers) -> StatsView:
     """Counts per stage × province, the pass mark and the launch rounds, from counters."""
     load_cycle(session, year)
     counts: dict[str, dict[str, int]] = {}

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from sqlalchemy.exc import IntegrityError
 
 from daftar.api.auth import Principal, require
 from daftar.api.deps import SessionDep, SettingsDep
-from daftar.api.errors import ApiError, violations_error
-from daftar.api.schemas import CycleCreate, CycleView
+from daftar.api.errors import ApiError, responses, violations_error
+from daftar.api.schemas import CycleCreate, CycleView, Year
 from daftar.api.views import instant
 from daftar.domain.cycles import cycle_violations, registration_window
 from daftar.domain.jalali import parse_jalali
@@ -19,10 +19,10 @@ from daftar.domain.stages import STAFF_ROLES, Role
 from daftar.store import queries
 from daftar.store.models import CityRecord, CycleRecord
 
-router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
+router = APIRouter(prefix="/v1/cycles", tags=["cycles"],
+                   responses=responses(401, 403, 422, 503))
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    409: {"description": "The year exists"}, 422: {"description": "Rules broken"}}
+_ERRORS = responses(409, 422, e409="The year exists", e422="Malformed, or rules broken")
 
 
 @router.post("", status_code=201, response_model=CycleView, responses=_ERRORS)
@@ -63,9 +63,9 @@ def create_cycle(
     return _view(session, body.year)
 
 
-@router.get("/{year}", response_model=CycleView, responses={404: {"description": "Unknown"}})
+@router.get("/{year}", response_model=CycleView, responses=responses(404, e404="Unknown cycle"))
 def get_cycle(
-    year: int,
+    year: Year,
     session: SessionDep,
     _: Annotated[Principal, Depends(require(*STAFF_ROLES))],
 ) -> CycleView:

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query
 
 from daftar.api.auth import Principal, require
 from daftar.api.deps import SessionDep
-from daftar.api.errors import ApiError
-from daftar.api.schemas import ApplicationItem, Page
+from daftar.api.errors import ApiError, responses
+from daftar.api.schemas import ApplicationItem, Page, Text, TextFilter, YearFilter
 from daftar.domain.stages import INBOX_STAGES, STAFF_ROLES, Stage
 from daftar.store.models import ApplicationRecord
 from daftar.store.queries import ApplicationFilter, list_applications
 
-router = APIRouter(tags=["lists"])
+router = APIRouter(tags=["lists"], responses=responses(401, 403, 422, 503))
 
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 Size = Annotated[int, Query(ge=1, le=500)]
@@ -25,12 +25,12 @@ Size = Annotated[int, Query(ge=1, le=500)]
 def applications(
     session: SessionDep,
     _: Annotated[Principal, Depends(require(*STAFF_ROLES))],
-    cycle: int | None = None,
+    cycle: YearFilter = None,
     stage: Stage | None = None,
-    province: str | None = None,
-    city: str | None = None,
-    quota: str | None = None,
-    q: Annotated[str | None, Query(description="a tracking code", max_length=32)] = None,
+    province: TextFilter = None,
+    city: TextFilter = None,
+    quota: TextFilter = None,
+    q: Annotated[Text | None, Query(description="a tracking code", max_length=32)] = None,
     page: PageNo = 1,
     size: Size = 50,
 ) -> Page:
@@ -45,9 +45,9 @@ def applications(
 def inbox(
     session: SessionDep,
     principal: Annotated[Principal, Depends(require(*INBOX_STAGES))],
-    cycle: int | None = None,
-    province: str | None = None,
-    city: str | None = None,
+    cycle: YearFilter = None,
+    province: TextFilter = None,
+    city: TextFilter = None,
     page: PageNo = 1,
     size: Size = 50,
 ) -> Page:
