@@ -112,7 +112,8 @@ class ApplicantWorkflow:
 
     @workflow.update
     def confirm_payment(self, msg: PaymentIn) -> ApplicationState:
-        """The payment gateway confirms the fee (REG-2); the same reference again is a no-op."""
+        """The payment gateway confirms the fee (REG-2). The validator refuses a retry of the
+        same reference; one accepted before it did so is a no-op here."""
         if self._state.payment is None:
             self._state.payment = PaymentRecord(
                 reference=msg.reference, amount_rials=msg.amount_rials, at=workflow.now())

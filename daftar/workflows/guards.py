@@ -81,7 +81,10 @@ class Guards:
         paid = self._s.payment
         if paid is not None:
             if paid.reference == msg.reference and paid.amount_rials == msg.amount_rials:
-                return  # the gateway retried: a no-op
+                # The gateway retried: refused outside the history (an auditor sees one
+                # payment); the API answers the retry with the current state.
+                refuse_rule(ALREADY_APPLIED, "REG-2",
+                            f"This payment (reference {paid.reference}) is already recorded.")
             refuse_rule(DUPLICATE, "REG-2",
                         f"The fee is already paid (reference {paid.reference}).")
         self._at(Stage.awaiting_payment, "REG-2")

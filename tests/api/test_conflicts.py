@@ -145,3 +145,17 @@ async def test_existing_cycle_is_409(api: httpx.AsyncClient, cycle: int) -> None
     assert r.json()["error"]["code"] == "duplicate"
     config = (await api.get(f"/v1/cycles/{YEAR}", headers=auth(Role.admin))).json()["config"]
     assert config["fee_rials"] == FEE
+
+
+async def test_a_retried_payment_answers_200_and_is_recorded_once(
+        api: httpx.AsyncClient, cycle: int) -> None:
+    app = await register(api)
+    assert (await put_photo(api, app)).status_code == 204
+    first = await pay(api, app, reference="GW-RETRY-1")
+    again = await pay(api, app, reference="GW-RETRY-1")
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json()["stage"] == first.json()["stage"] == "awaiting_exam"
+    other = await pay(api, app, reference="GW-RETRY-2")
+    assert other.status_code == 409 and rules_of(other) == ["REG-2"]
+    history = await api.get(f"/v1/applications/{app.id}/history", headers=auth(Role.auditor))
+    assert [e["kind"] for e in history.json()].count("paid") == 1

@@ -99,8 +99,10 @@ async def test_payment_rules(harness: Harness) -> None:
         refusals.FORBIDDEN)
     pay = PaymentIn(actor=gateway, reference="r1", amount_rials=FEE)
     first = await h.execute_update(ApplicantWorkflow.confirm_payment, pay)
-    again = await h.execute_update(ApplicantWorkflow.confirm_payment, pay)  # a no-op
-    assert first.payment == again.payment and again.version == first.version
+    # The gateway's retry is refused outside the history: an auditor sees one payment.
+    retry = await refused(h, ApplicantWorkflow.confirm_payment, pay)
+    assert (retry.type, rules(retry)) == (refusals.ALREADY_APPLIED, {"REG-2"})
+    assert (await h.query(ApplicantWorkflow.state)).version == first.version
     other = PaymentIn(actor=gateway, reference="r2", amount_rials=FEE)
     assert (await refused(h, ApplicantWorkflow.confirm_payment, other)).type == (
         refusals.DUPLICATE)

@@ -35,6 +35,7 @@ from daftar.domain.stages import DECISION_FLOW, STAFF_ROLES, Role, Stage
 from daftar.domain.violations import Violation
 from daftar.identity import application_id, tracking_code
 from daftar.store.models import CycleRecord, PhotoRecord
+from daftar.workflows import refusals
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.messages import (
     Actor,
@@ -155,9 +156,15 @@ async def confirm_payment(
     app_id: str, body: PaymentBody, applicants: ApplicantsDep,
     principal: Annotated[Principal, Depends(require(Role.payment_gateway))],
 ) -> ApplicationView:
-    """The gateway confirms the fee (REG-2); the same reference twice is a no-op."""
-    state = await applicants.update(app_id, ApplicantWorkflow.confirm_payment, PaymentIn(
-        actor=_actor(principal), reference=body.reference, amount_rials=body.amount_rials))
+    """The gateway confirms the fee (REG-2); the same reference again answers 200 with the
+    current state and records nothing (the gateway may retry safely)."""
+    try:
+        state = await applicants.update(app_id, ApplicantWorkflow.confirm_payment, PaymentIn(
+            actor=_actor(principal), reference=body.reference, amount_rials=body.amount_rials))
+    except ApiError as err:
+        if err.code != refusals.ALREADY_APPLIED:
+            raise
+        state = await applicants.state(app_id)
     return application_view(state, principal)
 
 
