@@ -52,7 +52,6 @@ class Walk:
     confirmed: int = 0  # retries refused (409) because the lost attempt had applied the step
     window: bool = False  # set by a test while something is down
     applied_in_window: int = 0  # updates the workflows accepted meanwhile (200)
-    payment_repeats: int = 0  # no-op payment retries in histories (once.exactly_once)
 
     def __post_init__(self) -> None:
         self.limit = asyncio.Semaphore(self.concurrency)
@@ -60,8 +59,7 @@ class Walk:
     def status(self) -> str:
         """Where the walk stands, for a failure message."""
         return f"{self.done} steps applied, stages {dict(Counter(self.stage.values()))}, " \
-               f"retried {dict(self.retried)}, {self.confirmed} found already applied, " \
-               f"{self.payment_repeats} no-op payment repeats in histories"
+               f"retried {dict(self.retried)}, {self.confirmed} found already applied"
 
     def mid_path(self) -> int:
         return sum(1 for s in self.stage.values() if s != "licensed")
