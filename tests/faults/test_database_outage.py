@@ -21,6 +21,9 @@ from tests.faults.once import exactly_once
 from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
 from tests.outages import PrivatePostgres
 
+#: Their stacks do not depend on DAFTAR_TEST_DATABASE: CI runs them in one pass.
+pytestmark = pytest.mark.faults
+
 pytestmark = pytest.mark.postgres
 log = logging.getLogger(__name__)
 YEAR = 1423

@@ -18,6 +18,9 @@ from daftar.reconcile import DriftKind, Reconciliation
 from tests.faults.driver import Walk
 from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
 
+#: Their stacks do not depend on DAFTAR_TEST_DATABASE: CI runs them in one pass.
+pytestmark = pytest.mark.faults
+
 YEAR = 1424
 #: Where the cycle's six applicants stand: every field of a row is set by the licensed ones.
 UNTIL = ["licensed", "licensed", "awaiting_interview", "awaiting_interview", "awaiting_exam",

@@ -22,6 +22,9 @@ from tests.faults.once import exactly_once
 from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
 from tests.outages import wait_for_port
 
+#: Their stacks do not depend on DAFTAR_TEST_DATABASE: CI runs them in one pass.
+pytestmark = pytest.mark.faults
+
 log = logging.getLogger(__name__)
 YEAR = 1422
 APPLICANTS = 100
