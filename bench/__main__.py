@@ -1,0 +1,160 @@
+"""daftar's benchmarks in one command, each on an embedded stack of its own.
+
+    .venv/bin/python -m bench                       # defaults: a few minutes on 2 cores
+    .venv/bin/python -m bench --database both --profile
+    .venv/bin/python -m bench --applicants 1000 --publication 50000 --read-model-rows 100000
+
+For each read-model database (SQLite, PostgreSQL or both) a fresh stack starts in a temporary
+directory (bench/stack.py: Temporal dev server with WAL, worker and API in processes of their
+own) and measures, in turn:
+
+1. registration through HTTP: N applications from C clients, applications/s, p50/p99;
+2. N full paths through HTTP (registration → … → licence, 8 updates each) from C clients,
+   beside the ceiling measured in the same run on the same server (bench/ceiling.py: a bare
+   workflow with the same updates and local activities, its own worker, no API or database),
+   the ratio, CPU per path of each process, history events per path, and every update's
+   latency p50/p95/p99 under that load;
+3. admin lists, inbox and stats with R applications bulk-inserted into the read model;
+4. publication of exam results to P candidates (bench/publication.py): wall time and the
+   worker's and server's peak memory.
+`--profile` profiles the API and the worker during part 2 (py-spy when on PATH, else
+pyinstrument) and prints where their time goes; `--ceiling-breakdown` runs the ceiling again
+with daftar's timers, search-attribute upserts and payload sizes added one at a time;
+`--fixes` tries proposed daftar fixes in the bench's processes (bench/variants.py). A size of
+0 skips a part.
+
+The issue's full sizes: `--publication 50000` (README: ≈ 37 min set-up + 37 min publication)
+and `--read-model-rows 100000` (the default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from temporalio.client import Client
+
+from bench.ceiling import Shape, run_ceiling
+from bench.common import CpuMeter, machine_line
+from bench.http_path import Driver, http_client, paths, registrations
+from bench.profile import PY_SPY, Profiling, summary
+from bench.publication import publication
+from bench.readmodel import fill, reads
+from bench.report import Result, history_events, render
+from bench.stack import Stack
+from bench.variants import FIXES
+from daftar.workflows.messages import applicant_workflow_id
+
+HTTP_YEAR = 1405  # registrations and full paths
+READ_YEAR = 1399  # the bulk-inserted read model
+
+
+async def run_one(database: str, args: argparse.Namespace, out: Path) -> Result:
+    result = Result(database)
+    print(f"\n{database}: starting the stack", flush=True)
+    profile_dir = out if args.profile and not PY_SPY else None
+    async with Stack(database, log_level=args.log_level, keep=args.keep,
+                     profile_dir=profile_dir, fixes=args.fixes) as stack, \
+            http_client(stack, args.concurrency) as http:
+        driver = Driver(stack, http)
+        if args.applicants:
+            await http_parts(stack, driver, args, out, result)
+        if args.read_model_rows:
+            await driver.create_cycle(READ_YEAR, capacity=10)
+            result.fill_seconds = await asyncio.to_thread(fill, stack, READ_YEAR,
+                                                          args.read_model_rows)
+            result.reads = await reads(driver, READ_YEAR, args.read_model_rows,
+                                       args.read_requests)
+        if args.publication:
+            result.publication = await publication(stack, args.publication, 64)
+    return result
+
+
+async def http_parts(stack: Stack, driver: Driver, args: argparse.Namespace, out: Path,
+                     result: Result) -> None:
+    """Registrations, full paths (measured and maybe profiled), then the ceiling(s)."""
+    n, c = args.applicants, args.concurrency
+    await driver.create_cycle(HTTP_YEAR, capacity=2 * n + 10)
+    result.registration = await registrations(driver, HTTP_YEAR, n, c)
+    processes = {name: stack.pid(name) for name in ("server", "worker", "api")}
+    meter = CpuMeter({**processes, "bench": None})
+    profiling = Profiling(out, {"api": processes["api"], "worker": processes["worker"]},
+                          stack.database)
+    meter.start()
+    if args.profile:
+        profiling.start()
+    result.path = await paths(driver, HTTP_YEAR, n, c, first_serial=n)
+    if args.profile:
+        profiling.stop()
+        result.profiles = {f"{name} ({profiling.tool})": summary(profiling.file(name))
+                           for name in ("api", "worker")}
+    result.path.cpu = meter.stop()
+    result.stats_check = await driver.converged(HTTP_YEAR, {
+        "awaiting_payment": result.registration.done, "licensed": result.path.done})
+    result.ceiling = await run_ceiling(stack, n, c)
+    result.events["daftar"] = await history_events(
+        stack.client, applicant_workflow_id(result.path.sample))
+    plain = await Client.connect(stack.temporal_address)
+    result.events["ceiling"] = await history_events(plain, result.ceiling.sample)
+    if args.ceiling_breakdown:
+        for shape in (Shape(timers=True), Shape(upserts=True), Shape(payload=2400),
+                      Shape(timers=True, upserts=True, payload=2400)):
+            phase = await run_ceiling(stack, n, c, shape)
+            result.breakdown.append((shape.name, phase, await history_events(plain,
+                                                                              phase.sample)))
+    for phase in (result.registration, result.path, result.ceiling):
+        for error in phase.errors[:3]:
+            print(f"  error: {error}")
+
+
+async def main(args: argparse.Namespace) -> None:
+    started = time.perf_counter()
+    out = Path(args.out or (tempfile.mkdtemp(prefix="daftar-bench-profiles-")
+                            if args.profile else "."))
+    os.makedirs(out, exist_ok=True)
+    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    print(machine_line(), flush=True)
+    if args.fixes:
+        print(f"trying fixes (bench/variants.py): {args.fixes}")
+    results = [await run_one(db, args, out) for db in databases]
+    print()
+    print(render(results, applicants=args.applicants, concurrency=args.concurrency,
+                 rows=args.read_model_rows))
+    print(machine_line())
+    print(f"bench took {time.perf_counter() - started:.0f} s"
+          + (f"; profiles in {out}" if args.profile else ""))
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--applicants", type=int, default=200,
+                   help="registrations, and full paths (and ceiling paths): N each")
+    p.add_argument("--concurrency", type=int, default=16, help="concurrent HTTP clients")
+    p.add_argument("--publication", type=int, default=2000,
+                   help="candidates of the publication part (the issue's size: 50000)")
+    p.add_argument("--read-model-rows", type=int, default=100_000,
+                   help="applications bulk-inserted for the admin reads")
+    p.add_argument("--read-requests", type=int, default=50, help="requests per admin read")
+    p.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    p.add_argument("--profile", action="store_true",
+                   help="profile the API and worker during the full paths")
+    p.add_argument("--ceiling-breakdown", action="store_true",
+                   help="the ceiling again with daftar's timers, upserts, payloads added")
+    p.add_argument("--fixes", default="",
+                   help=f"proposed daftar fixes to try, comma-separated: {', '.join(FIXES)}")
+    p.add_argument("--log-level", default="INFO", help="of the API and worker (production: INFO)")
+    p.add_argument("--out", help="where profiles go (default: a new temporary directory)")
+    p.add_argument("--keep", action="store_true", help="keep each stack's temporary directory")
+    return p.parse_args(argv)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))
+    sys.stdout.flush()
+    os._exit(0)  # the SDK's runtime may abort at interpreter exit (DESIGN.md)

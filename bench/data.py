@@ -1,0 +1,59 @@
+"""Valid inputs for the benchmarks (copied from the tests' factories: bench never imports tests)."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from PIL import Image
+
+from daftar.domain import jalali
+
+FEE = 2_000_000
+PASS = {"total_score": "6000", "pass_mark": "5500"}
+#: A passing QUAL-1 checklist for a man.
+ALL_CHECKS = {r: True for r in ("REG-4", "GEN-1", "GEN-2", "GEN-3", "GEN-4", "GEN-5",
+                                "GEN-6", "GEN-7", "AGE-1", "AGE-2", "EXP-1")}
+#: province, city and the share of applicants choosing it (the read-model spread).
+CITIES = [("Tehran", "Tehran", 0.30), ("Tehran", "Rey", 0.08), ("Isfahan", "Isfahan", 0.20),
+          ("Isfahan", "Kashan", 0.10), ("Qom", "Qom", 0.17), ("Fars", "Shiraz", 0.15)]
+
+
+def national_id(serial: int) -> str:
+    """A valid national code (REG-5) for a serial number."""
+    body = f"{serial % 10**9:09d}"
+    r = sum(int(d) * (10 - i) for i, d in enumerate(body)) % 11
+    return body + str(r if r < 2 else 11 - r)
+
+
+def form(serial: int, province: str = "Tehran", city: str = "Tehran") -> dict[str, Any]:
+    """A registration that breaks no rule for a cycle whose window holds today."""
+    return {
+        "national_id": national_id(100_000_000 + serial * 7919),
+        "first_name": "Ali", "last_name": "Rezaei", "father_name": "Hasan",
+        "birth_date": "1370/01/01", "gender": "male",
+        "degree": {"level": "bachelor", "field": "law", "graduation_date": "1395/04/01"},
+        "military_service": "completed", "computer_certificate": True,
+        "experience_years": "5", "quota": {"kind": "free"},
+        "province": province, "city": city, "mobile": "09121234567",
+    }
+
+
+def cycle_body(year: int, capacity: int) -> dict[str, Any]:
+    """A cycle whose registration window runs from three days ago to ten days ahead."""
+    day = jalali.to_gregorian(jalali.business_day(datetime.now(UTC)))
+    return {"year": year, "fee_rials": FEE,
+            "registration_start": str(jalali.from_gregorian(day - timedelta(days=3))),
+            "registration_end": str(jalali.from_gregorian(day + timedelta(days=10))),
+            "cities": [{"province": p, "city": c, "capacity": capacity, "priority": i + 1}
+                       for i, (p, c, _) in enumerate(CITIES)]}
+
+
+@cache
+def photo() -> bytes:
+    """A 250×350 JPG within REG-4."""
+    buf = io.BytesIO()
+    Image.new("RGB", (250, 350), "white").save(buf, "JPEG")
+    return buf.getvalue()
