@@ -5,39 +5,18 @@ Pure functions: the reading is done by `daftar.reconcile.check`.
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from daftar.reconcile.report import Drift, DriftKind
 from daftar.store.models import ApplicationRecord, DecisionRow
-from daftar.workflows import search
 from daftar.workflows.messages import ApplicationRow, ApplicationState
+from daftar.workflows.rows import application_row
 
 #: Row fields compared one by one; `updated_at` is when it was written, not what it says.
 _FIELDS = [f for f in ApplicationRow.model_fields
            if f not in ("application_id", "updated_at", "decisions", "stage", "version")]
-
-
-def expected_row(state: ApplicationState, updated_at: datetime) -> ApplicationRow:
-    """The row the workflow records for `state` (as ApplicantWorkflow._row builds it)."""
-    interview = next((d.score for d in state.decisions if d.stage == "interview"), None)
-    return ApplicationRow(
-        application_id=state.application_id, tracking_code=state.tracking_code,
-        cycle=state.cycle, stage=state.stage, province=state.form.province,
-        city=state.form.city, quota=search.quota_label(state.form.quota),
-        registered_at=state.registered_at, updated_at=updated_at,
-        stage_entered_at=state.stage_entered_at, due_at=state.due_at,
-        escalated=any(e.stage == state.stage for e in state.escalations),
-        rejected_stage=state.rejected_stage, rules=state.rules,
-        licence_number=state.licence_number,
-        office_province=state.office.province if state.office else None,
-        office_city=state.office.city if state.office else None,
-        exam_total=state.exam_result.total_score if state.exam_result else None,
-        interview_score=interview, version=state.version,
-        decisions=[d.model_copy(update={"reason": None}) if d.stage == "security" else d
-                   for d in state.decisions])
 
 
 def decision_key(d: Any) -> tuple[Any, ...]:
@@ -73,7 +52,7 @@ def compare(app_id: str, state: ApplicationState | str | None,
     if row is None:
         return [drift(DriftKind.missing_row, at, "no row")]
     record, decisions = row
-    want = expected_row(state, record.updated_at)
+    want = application_row(state, record.updated_at)
     out = []
     if record.stage != state.stage.value:
         out.append(drift(DriftKind.stage, state.stage.value, record.stage))

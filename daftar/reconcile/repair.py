@@ -20,12 +20,13 @@ from sqlmodel import col, select
 from temporalio.client import Client
 
 from daftar.reconcile.check import read_state
-from daftar.reconcile.compare import decision_key, expected_row
+from daftar.reconcile.compare import decision_key
 from daftar.reconcile.report import DriftKind, Reconciliation
 from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import ApplicationRecord, DecisionRow, StageCount
 from daftar.store.writes import upsert_application
 from daftar.workflows.messages import ApplicationState
+from daftar.workflows.rows import application_row
 
 #: What re-recording the workflow's state fixes.
 REPAIRABLE = {DriftKind.missing_row, DriftKind.stage, DriftKind.version, DriftKind.fields,
@@ -37,7 +38,7 @@ LEFT_ALONE = ("not repaired: orphan rows (no workflow: deleted by hand or remove
 
 def rerecord(sessions: SessionFactory, state: ApplicationState) -> bool:
     """Write `state` as the application's row; False when the row is newer (left alone)."""
-    row = expected_row(state, datetime.now(UTC))
+    row = application_row(state, datetime.now(UTC))
     table = ApplicationRecord.__table__  # type: ignore[attr-defined]
     app_id = state.application_id
     with transaction(sessions) as s:

@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         PhotoRecord,
         WithdrawIn,
     )
+    from daftar.workflows.rows import application_row
 
 # Recording must never give up: the read model converges once the database is back.
 _RECORD_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1),
@@ -344,20 +345,4 @@ class ApplicantWorkflow:
         self._synced = version
 
     def _row(self) -> ApplicationRow:
-        s = self._state
-        interview = next((d.score for d in s.decisions if d.stage == "interview"), None)
-        return ApplicationRow(
-            application_id=s.application_id, tracking_code=s.tracking_code, cycle=s.cycle,
-            stage=s.stage, province=s.form.province, city=s.form.city,
-            quota=search.quota_label(s.form.quota), registered_at=s.registered_at,
-            updated_at=workflow.now(), stage_entered_at=s.stage_entered_at, due_at=s.due_at,
-            escalated=any(e.stage == s.stage for e in s.escalations),
-            rejected_stage=s.rejected_stage, rules=s.rules, licence_number=s.licence_number,
-            office_province=s.office.province if s.office else None,
-            office_city=s.office.city if s.office else None,
-            exam_total=s.exam_result.total_score if s.exam_result else None,
-            interview_score=interview, version=s.version,
-            # SEC-1: security reasons are confidential; they stay in the history only.
-            decisions=[d.model_copy(update={"reason": None}) if d.stage == "security" else d
-                       for d in s.decisions],
-        )
+        return application_row(self._state, workflow.now())

@@ -103,7 +103,8 @@ class Fuzz:
 @pytest.fixture(scope="module")
 async def fuzz(read_model_url: Callable[[str], str]) -> AsyncIterator[Fuzz]:
     """A stack of the fuzz's own, seeded with cycle YEAR and one application per stage."""
-    env = await WorkflowEnvironment.start_local(
+    start = WorkflowEnvironment.start_local
+    env = await start(
         dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
         data_converter=data_converter(TEST_KEYRING), search_attributes=list(search.ALL_KEYS),
         dev_server_log_level="error")
