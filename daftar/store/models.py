@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, LargeBinary, Numeric, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, Numeric, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -63,6 +63,14 @@ class ApplicationRecord(SQLModel, table=True):
     """Where one application stands, as last recorded by its workflow."""
 
     __tablename__ = "applications"
+    # The admin list (newest change first), the inboxes (oldest in a stage first) and the
+    # province filters read these in order, so a deep page costs no sort of the whole cycle.
+    __table_args__ = (
+        Index("ix_applications_cycle_updated", "cycle", "updated_at", "application_id"),
+        Index("ix_applications_cycle_stage_entered", "cycle", "stage", "stage_entered_at",
+              "application_id"),
+        Index("ix_applications_cycle_stage_province", "cycle", "stage", "province"),
+    )
     application_id: str = Field(primary_key=True, max_length=32)
     tracking_code: str = Field(unique=True, max_length=32)
     cycle: int = Field(index=True)

@@ -57,9 +57,12 @@ def list_applications(session: Session, flt: ApplicationFilter, *, page: int, si
         conditions.append(ApplicationRecord.tracking_code == flt.tracking_code)
     total = session.exec(
         select(func.count()).select_from(ApplicationRecord).where(*conditions)).one()
-    order = ((col(ApplicationRecord.stage_entered_at).asc(),) if oldest_first
-             else (col(ApplicationRecord.updated_at).desc(),))
+    # Each order is an index's (models.py), read forwards or backwards.
+    order = ((col(ApplicationRecord.stage_entered_at).asc(),
+              col(ApplicationRecord.application_id).asc()) if oldest_first
+             else (col(ApplicationRecord.updated_at).desc(),
+                   col(ApplicationRecord.application_id).desc()))
     stmt = (select(ApplicationRecord).where(*conditions)
-            .order_by(*order, col(ApplicationRecord.application_id))
+            .order_by(*order)
             .offset((page - 1) * size).limit(size))
     return list(session.exec(stmt)), int(total)

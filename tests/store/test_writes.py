@@ -100,6 +100,27 @@ def test_decisions_by_seq_are_not_duplicated(sessions: SessionFactory) -> None:
     assert rows[2].stage == "qualification"
 
 
+def test_a_missing_earlier_decision_is_restored_by_the_next_write(
+        sessions: SessionFactory) -> None:
+    aid = new_id()
+    write(sessions, app_row(aid, decisions=[decision(1), decision(2)]))
+    with transaction(sessions) as session:  # a gap: seq 1 lost, seq 2 still there
+        for row in session.exec(select(DecisionRow).where(
+                DecisionRow.application_id == aid, DecisionRow.seq == 1)):
+            session.delete(row)
+    write(sessions, app_row(aid, version=2, decisions=[
+        decision(1), decision(2), decision(3, stage="qualification")]))
+    assert [d.seq for d in decisions_of(sessions, aid)] == [1, 2, 3]
+
+
+def test_decisions_of_the_same_version_are_still_recorded(sessions: SessionFactory) -> None:
+    aid = new_id()
+    write(sessions, app_row(aid, decisions=[decision(1)]))
+    write(sessions, app_row(aid, decisions=[decision(1), decision(2)]))  # no newer version
+    assert [d.seq for d in decisions_of(sessions, aid)] == [1, 2]
+    assert load(sessions, aid).version == 1
+
+
 def test_security_reason_none_stays_none(sessions: SessionFactory) -> None:
     aid = new_id()
     sec = decision(1, stage="security", role="security_officer", outcome="fail",
