@@ -1,4 +1,8 @@
-"""Dependencies: the app's Temporal gateway, database sessions and settings."""
+"""Dependencies: the app's Temporal gateway, database sessions and settings.
+
+The ones that only read `app.state` are `async def`: FastAPI runs a plain `def` dependency
+in its thread pool, a round trip per request for nothing.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,12 @@ from daftar.api.gateway import Applicants, Cycles
 from daftar.settings import Settings
 
 
-def applicants(request: Request) -> Applicants:
+async def applicants(request: Request) -> Applicants:
     gateway: Applicants = request.app.state.applicants
     return gateway
 
 
-def cycles(request: Request) -> Cycles:
+async def cycles(request: Request) -> Cycles:
     gateway: Cycles = request.app.state.cycles
     return gateway
 
@@ -28,7 +32,7 @@ def session(request: Request) -> Iterator[Session]:
         yield s
 
 
-def settings(request: Request) -> Settings:
+async def settings(request: Request) -> Settings:
     value: Settings = request.app.state.settings
     return value
 

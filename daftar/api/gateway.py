@@ -81,6 +81,16 @@ class Applicants:
         _bind(stage=state.stage.value)
         return state
 
+    async def exists(self, application_id: str) -> None:
+        """404 when there is no such application. Asks the server only, so unlike `state` it
+        never waits for a worker to run the workflow's first task."""
+        try:
+            await self._handle(application_id).describe(rpc_timeout=RPC_TIMEOUT)
+        except RPCError as err:
+            if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+                raise _unknown(application_id) from err
+            raise from_rpc(err) from err
+
     async def update(self, application_id: str, update: Any, msg: Any) -> ApplicationState:
         """Send an update and wait for its result; refusals come back as ApiError."""
         try:

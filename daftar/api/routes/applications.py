@@ -142,7 +142,7 @@ async def upload_photo(
                                 content=bytes(data), uploaded_at=datetime.now(UTC)))
             s.commit()
 
-    await applicants.state(app_id)  # 404 before storing bytes for an unknown application
+    await applicants.exists(app_id)  # 404 before storing bytes for an unknown application
     await asyncio.to_thread(store)
     await applicants.update(app_id, ApplicantWorkflow.submit_photo, PhotoIn(
         actor=_actor(principal), sha256=photo.sha256, width=photo.width,
