@@ -36,6 +36,7 @@ REFUSAL_STATUS = {
     refusals.DUPLICATE: 409,
     refusals.ALREADY_APPLIED: 409,
     refusals.NOT_READY: 409,
+    refusals.CLAIMED: 409,
     refusals.FORBIDDEN: 403,
     refusals.INVALID: 422,
 }

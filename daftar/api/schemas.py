@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from daftar.api.errors import ErrorDetail
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import MAX_SLA_DAYS, DecisionStage, Stage, checked_sla_days
 from daftar.workflows.messages import DecisionRecord, DocumentKind
@@ -89,6 +90,8 @@ class CycleCreate(Strict):
     #: 1 to MAX_SLA_DAYS each: the workflow's deadline must stay a date Python can hold.
     sla_days: dict[str, Annotated[int, Field(ge=1, le=MAX_SLA_DAYS)]] = Field(
         default_factory=dict)
+    #: How long a reviewer's claim on a waiting decision holds before anyone may take it.
+    claim_hours: int = Field(default=2, ge=1, le=72)
 
     @field_validator("sla_days")
     @classmethod
@@ -188,6 +191,8 @@ class ApplicationView(BaseModel):
     documents: list[dict[str, Any]]
     licence_number: str | None = None
     escalations: list[dict[str, Any]]
+    #: The reviewer holding the waiting decision (`actor`, `stage`, `at`, `expires_at`).
+    claim: dict[str, Any] | None = None
 
 
 class ApplicationItem(BaseModel):
@@ -201,6 +206,8 @@ class ApplicationItem(BaseModel):
     updated_at: datetime
     due_at: datetime | None
     overdue: bool = False
+    claimed_by: str | None = None
+    claim_expires_at: datetime | None = None
 
 
 class Page(BaseModel):
@@ -213,3 +220,35 @@ class Page(BaseModel):
 class LicenceView(BaseModel):
     licence_number: str
     application: ApplicationView
+
+
+class BatchItem(Strict):
+    """One decision of a batch: the stage is the batch's."""
+
+    application_id: str = Field(min_length=1, max_length=32)
+    outcome: Outcome
+    score: Decimal | None = None
+    reason: Text | None = Field(default=None, max_length=4000)
+    checks: dict[str, bool] | None = None
+
+
+class BatchBody(Strict):
+    """Up to 500 decisions of one stage (API.md `POST /v1/decisions/batch`)."""
+
+    stage: DecisionStage
+    items: list[BatchItem] = Field(min_length=1, max_length=500)
+
+
+class BatchItemResult(BaseModel):
+    application_id: str
+    status: Literal["applied", "refused"]
+    #: The stage after the decision, when applied.
+    stage: Stage | None = None
+    #: The refusal, in the API's error shape, when refused.
+    error: ErrorDetail | None = None
+
+
+class BatchResult(BaseModel):
+    results: list[BatchItemResult]
+    applied: int
+    refused: int

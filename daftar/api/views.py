@@ -55,6 +55,7 @@ def application_view(state: ApplicationState, principal: Principal) -> Applicati
         documents=[d.model_dump(mode="json") for d in state.documents],
         licence_number=state.licence_number,
         escalations=[e.model_dump(mode="json") for e in state.escalations],
+        claim=_dump(state.claim),
     )
 
 

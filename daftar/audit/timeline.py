@@ -1,8 +1,9 @@
 """An application's timeline, read from its Temporal event history (the audit trail).
 
 Every event a person cares about — registration, payment, photo, exam result, each decision
-with its actor, role, score, rule ids and reason, escalations, the office, documents, the
-licence, withdrawal, disqualification or revocation, and the end — in history order. Only
+with its actor, role, score, rule ids and reason, reviewers' claims and releases, escalations,
+the office, documents, the licence, withdrawal, disqualification or revocation, and the end —
+in history order. Only
 updates the workflow accepted are in the history, so a refused message never appears here.
 """
 
@@ -23,6 +24,7 @@ from daftar.domain.jalali import format_instant
 from daftar.workflows.messages import (
     ApplicantInput,
     ApplicationState,
+    ClaimIn,
     DecisionIn,
     DisqualifyIn,
     DocumentIn,
@@ -32,6 +34,7 @@ from daftar.workflows.messages import (
     OfficeIn,
     PaymentIn,
     PhotoIn,
+    ReleaseIn,
     WithdrawIn,
 )
 
@@ -41,6 +44,8 @@ UPDATES: dict[str, tuple[type[BaseModel], str]] = {
     "submit_photo": (PhotoIn, "photo"),
     "record_exam_result": (ExamResultIn, "exam_result"),
     "decide": (DecisionIn, "decision"),
+    "claim": (ClaimIn, "claimed"),
+    "release_claim": (ReleaseIn, "released"),
     "assign_office": (OfficeIn, "office"),
     "submit_document": (DocumentIn, "document"),
     "issue_licence": (LicenceIn, "licence"),
@@ -97,6 +102,9 @@ async def timeline(history: WorkflowHistory, converter: DataConverter) -> list[T
                 entry.details["stage_after"] = state.stage.value
                 if entry.kind == "disqualified" and state.stage.value == "revoked":
                     entry.kind = "revoked"  # FRAUD-1 after the licence
+                if entry.kind == "claimed" and state.claim is not None:
+                    entry.stage = state.claim.stage.value
+                    entry.details["expires_at"] = state.claim.expires_at.isoformat()
                 if entry.kind == "licence":
                     entry.details["licence_number"] = state.licence_number
                 if entry.kind == "exam_result" and state.exam_result is not None:

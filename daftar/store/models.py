@@ -90,6 +90,8 @@ class ApplicationRecord(SQLModel, table=True):
     office_city: str | None = None
     exam_total: Decimal | None = Field(default=None, sa_column=Column(Numeric(12, 4)))
     interview_score: Decimal | None = Field(default=None, sa_column=Column(Numeric(7, 2)))
+    claimed_by: str | None = None  # the reviewer holding the waiting decision
+    claim_expires_at: datetime | None = Field(default=None, sa_column=_utc_nullable())
     version: int = 0
 
 
@@ -207,3 +209,16 @@ class PlacementRecord(SQLModel, table=True):
     reserved: bool
     relocation: str
     outcome: str | None = None
+
+
+class SavedFilter(SQLModel, table=True):
+    """A named inbox filter that a team (everyone with one role) shares."""
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (UniqueConstraint("team", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team: str = Field(max_length=32)
+    name: str = Field(max_length=100)
+    params: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    created_by: str
+    created_at: datetime = Field(sa_column=_utc())

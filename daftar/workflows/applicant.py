@@ -31,6 +31,8 @@ with workflow.unsafe.imports_passed_through():
         ApplicantInput,
         ApplicationRow,
         ApplicationState,
+        ClaimIn,
+        ClaimRecord,
         DecisionIn,
         DecisionRecord,
         DisqualifyIn,
@@ -47,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         PaymentRecord,
         PhotoIn,
         PhotoRecord,
+        ReleaseIn,
         WithdrawIn,
     )
     from daftar.workflows.rows import application_row
@@ -183,6 +186,33 @@ class ApplicantWorkflow:
     def _check_decision(self, msg: DecisionIn) -> None:
         self._guards.decision(msg)
 
+    @workflow.update
+    def claim(self, msg: ClaimIn) -> ApplicationState:
+        """The stage's reviewer takes the waiting decision for the cycle's claim period, so
+        no other reviewer decides it meanwhile; the history records who and when."""
+        role = next(r for at, r, _, _ in DECISION_FLOW.values() if at == self._state.stage)
+        now = workflow.now()
+        self._state.claim = ClaimRecord(
+            actor=msg.actor.id, role=role, stage=self._state.stage, at=now,
+            expires_at=now + timedelta(hours=self._terms.claim_hours))
+        self._bump()
+        return self._state
+
+    @claim.validator
+    def _check_claim(self, msg: ClaimIn) -> None:
+        self._guards.claim(msg)
+
+    @workflow.update
+    def release_claim(self, msg: ReleaseIn) -> ApplicationState:
+        """The claimant, or an admin, gives the waiting decision back."""
+        self._state.claim = None
+        self._bump()
+        return self._state
+
+    @release_claim.validator
+    def _check_release(self, msg: ReleaseIn) -> None:
+        self._guards.release(msg)
+
     # --- launch and licence (LAUNCH-1, ART11-1, VET-2, LIC-1) -----------------------------
 
     @workflow.update
@@ -274,6 +304,7 @@ class ApplicantWorkflow:
         now = workflow.now()
         self._state.stage = stage
         self._state.stage_entered_at = now
+        self._state.claim = None  # a claim is on one stage's decision
         key = SLA_KEYS.get(stage)
         self._state.due_at = (now + timedelta(days=self._terms.sla_days[key])
                               if key and key in self._terms.sla_days else None)

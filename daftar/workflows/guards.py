@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from daftar.workflows.messages import (
         Actor,
         ApplicationState,
+        ClaimIn,
         CycleTerms,
         DecisionIn,
         DisqualifyIn,
@@ -27,10 +28,12 @@ with workflow.unsafe.imports_passed_through():
         OfficeIn,
         PaymentIn,
         PhotoIn,
+        ReleaseIn,
         WithdrawIn,
     )
     from daftar.workflows.refusals import (
         ALREADY_APPLIED,
+        CLAIMED,
         DUPLICATE,
         FORBIDDEN,
         INVALID,
@@ -69,6 +72,27 @@ class Guards:
         if self._s.stage in TERMINAL_STAGES:
             refuse_rule(WRONG_STAGE, rule,
                         f"The application is closed ({self._s.stage.value}).")
+
+    def _claimed_by_another(self, actor: Actor, rule: str) -> None:
+        """A waiting decision claimed by another reviewer is theirs until the claim expires."""
+        claim = self._s.claim
+        if (claim is not None and claim.actor != actor.id
+                and claim.stage == self._s.stage and workflow.now() < claim.expires_at):
+            refuse_rule(CLAIMED, rule,
+                        f"{claim.actor} has claimed this decision until "
+                        f"{claim.expires_at.isoformat()}; it cannot be taken meanwhile.")
+
+    def _decision_at(self, actor: Actor) -> tuple[Role, str]:
+        """The role and rule of the decision the application waits for; refuses when it
+        waits for none (409, under the rule of the sender's own decision stage)."""
+        for at, role, _, rule in DECISION_FLOW.values():
+            if at == self._s.stage:
+                return role, rule
+        own = [rule for _, role, _, rule in DECISION_FLOW.values() if role in actor.roles]
+        message = f"The application is at {self._s.stage.value}: no decision waits to be claimed."
+        if own:
+            refuse_rule(WRONG_STAGE, own[0], message)
+        refuse(FORBIDDEN, message, [])
 
     def _window_open(self) -> None:
         if workflow.now() >= self._terms.registration_closes_at:
@@ -114,11 +138,28 @@ class Guards:
         if any(d.stage == msg.stage.value for d in self._s.decisions):
             refuse_rule(DUPLICATE, rule, f"The {msg.stage.value} stage is already decided.")
         self._at(at, rule)
+        self._claimed_by_another(msg.actor, rule)
         violations = decision_violations(
             msg.stage, msg.outcome, score=msg.score, reason=msg.reason, checks=msg.checks,
             male=self._s.form.gender == Gender.MALE)
         if violations:
             refuse(INVALID, f"The {msg.stage.value} decision is malformed.", violations)
+
+    def claim(self, msg: ClaimIn) -> None:
+        """The stage's reviewer claims the waiting decision; claiming it again renews it."""
+        role, rule = self._decision_at(msg.actor)
+        self._role(msg.actor, role, rule)
+        self._claimed_by_another(msg.actor, rule)
+
+    def release(self, msg: ReleaseIn) -> None:
+        """The claimant, or an admin, releases a claim; none to release is a no-op."""
+        claim = self._s.claim
+        if claim is None or claim.stage != self._s.stage or workflow.now() >= claim.expires_at:
+            refuse(ALREADY_APPLIED, "No claim holds this application.", [])
+        if claim.actor != msg.actor.id and Role.admin not in msg.actor.roles:
+            rule = next(r for at, _, _, r in DECISION_FLOW.values() if at == claim.stage)
+            refuse_rule(FORBIDDEN, rule,
+                        f"Only {claim.actor}, who holds the claim, or an admin may release it.")
 
     def office(self, msg: OfficeIn) -> None:
         self._role(msg.actor, Role.licensing_officer, "LAUNCH-1")

@@ -37,6 +37,8 @@ class CycleTerms(BaseModel):
     fee_rials: int
     registration_closes_at: datetime
     sla_days: dict[str, int]
+    #: How long a reviewer's claim on a waiting decision holds (API.md: default 2 hours).
+    claim_hours: int = 2
 
 
 class ApplicantInput(BaseModel):
@@ -70,6 +72,18 @@ class DecisionIn(BaseModel):
     score: Decimal | None = None
     reason: str | None = None
     checks: dict[str, bool] | None = None
+
+
+class ClaimIn(BaseModel):
+    """A reviewer takes the waiting decision, so no one else decides it meanwhile."""
+
+    actor: Actor
+
+
+class ReleaseIn(BaseModel):
+    """The claimant (or an admin) gives the waiting decision back."""
+
+    actor: Actor
 
 
 class ExamResultIn(BaseModel):
@@ -161,6 +175,16 @@ class DocumentRecord(BaseModel):
     at: datetime
 
 
+class ClaimRecord(BaseModel):
+    """Who holds the waiting decision, and until when (`workflow.now()` based)."""
+
+    actor: str
+    role: Role
+    stage: Stage
+    at: datetime
+    expires_at: datetime
+
+
 class EscalationRecord(BaseModel):
     stage: Stage
     due_at: datetime
@@ -192,6 +216,7 @@ class ApplicationState(BaseModel):
     documents: list[DocumentRecord] = Field(default_factory=list)
     licence_number: str | None = None
     escalations: list[EscalationRecord] = Field(default_factory=list)
+    claim: ClaimRecord | None = None
     version: int = 0
 
 
@@ -217,6 +242,8 @@ class ApplicationRow(BaseModel):
     office_city: str | None
     exam_total: Decimal | None
     interview_score: Decimal | None
+    claimed_by: str | None = None
+    claim_expires_at: datetime | None = None
     version: int
     decisions: list[DecisionRecord]
 

@@ -19,6 +19,7 @@ DUPLICATE = "duplicate"  # 409: this stage was already decided
 # 409: this very message was applied before (a retried fan-out); nothing to do, no history.
 ALREADY_APPLIED = "already_applied"
 NOT_READY = "not_ready"  # 409: a condition of the step is not met yet (LIC-1)
+CLAIMED = "claimed"  # 409: another reviewer holds the waiting decision (its claim has not expired)
 FORBIDDEN = "forbidden"  # 403: the sender's role may not send this
 INVALID = "invalid"  # 422: malformed or rule-breaking content
 

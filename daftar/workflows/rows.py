@@ -24,7 +24,10 @@ def application_row(state: ApplicationState, updated_at: datetime) -> Applicatio
         office_province=state.office.province if state.office else None,
         office_city=state.office.city if state.office else None,
         exam_total=state.exam_result.total_score if state.exam_result else None,
-        interview_score=interview, version=state.version,
+        interview_score=interview,
+        claimed_by=state.claim.actor if state.claim else None,
+        claim_expires_at=state.claim.expires_at if state.claim else None,
+        version=state.version,
         # SEC-1: security reasons are confidential; they stay in the history only.
         decisions=[d.model_copy(update={"reason": None}) if d.stage == "security" else d
                    for d in state.decisions])

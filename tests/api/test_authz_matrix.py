@@ -69,6 +69,10 @@ STAFF = frozenset(Caller(r.value) for r in STAFF_ROLES)
 REVIEWERS = frozenset({Caller.exam_officer, Caller.interviewer, Caller.qualification_officer,
                        Caller.security_officer, Caller.licensing_officer})
 
+#: The reviewers whose decisions can be claimed (INT-1, QUAL-1, SEC-1).
+DECIDERS = frozenset({Caller.interviewer, Caller.qualification_officer,
+                      Caller.security_officer})
+
 
 def only(*callers: Caller) -> frozenset[Caller]:
     return frozenset(callers)
@@ -167,6 +171,13 @@ ROWS: list[Row] = [
         json=lambda _: {"stage": "qualification", "outcome": "pass", "checks": ALL_CHECKS}),
     Row("POST", DECISIONS, only(Caller.security_officer), codes(409), variant="security",
         json=lambda _: {"stage": "security", "outcome": "pass"}),
+    # Nothing waits for a reviewer's decision: a claim is 409, a release finds none (200).
+    Row("POST", "/v1/applications/{app_id}/claim", DECIDERS, codes(409)),
+    Row("DELETE", "/v1/applications/{app_id}/claim", DECIDERS | {Caller.admin}, codes(200)),
+    # Each item is refused on its own (wrong stage); the batch itself answers 200.
+    Row("POST", "/v1/decisions/batch", only(Caller.interviewer), codes(200),
+        json=lambda w: {"stage": "interview", "items": [
+            {"application_id": w.owner.id, "outcome": "pass", "score": 80}]}),
     Row("POST", "/v1/applications/{app_id}/exam-result", only(Caller.exam_officer), codes(409),
         json=lambda _: PASS),
     Row("POST", "/v1/applications/{app_id}/office", only(Caller.licensing_officer), codes(409),
@@ -274,7 +285,7 @@ async def test_matrix(api: httpx.AsyncClient, world: World, row: Row) -> None:
 
 #: Rows whose role follows from the body (the decided stage): a body that does not parse as
 #: the route's model cannot name its role, so a signed-in caller gets 422 before any 403.
-ROLE_FROM_BODY = {DECISIONS}
+ROLE_FROM_BODY = {DECISIONS, "/v1/decisions/batch"}
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r.json is not None and r.allowed != EVERYONE],

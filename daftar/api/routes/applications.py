@@ -9,12 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from daftar.api import actions
 from daftar.api.auth import Principal, current_principal, issue_token, require
 from daftar.api.deps import ApplicantsDep, SessionDep, SettingsDep
 from daftar.api.errors import ApiError, responses, violations_error
 from daftar.api.routes.cycles import load_cycle, window
 from daftar.api.schemas import (
     ApplicationView,
+    BatchBody,
+    BatchResult,
     DecisionBody,
     DisqualifyBody,
     DocumentBody,
@@ -31,8 +34,7 @@ from daftar.domain.cycles import window_violation
 from daftar.domain.eligibility import check_registration
 from daftar.domain.photo import MAX_PHOTO_BYTES, check_photo
 from daftar.domain.registration import RegistrationForm, RegistrationRules
-from daftar.domain.stages import DECISION_FLOW, STAFF_ROLES, Role, Stage
-from daftar.domain.violations import Violation
+from daftar.domain.stages import STAFF_ROLES, Role, Stage
 from daftar.identity import application_id, tracking_code
 from daftar.store.models import CycleRecord, PhotoRecord
 from daftar.workflows import refusals
@@ -41,7 +43,6 @@ from daftar.workflows.messages import (
     Actor,
     ApplicantInput,
     CycleTerms,
-    DecisionIn,
     DisqualifyIn,
     DocumentIn,
     ExamResultIn,
@@ -107,6 +108,7 @@ async def register(
     await applicants.start(ApplicantInput(
         application_id=app_id, tracking_code=code,
         cycle=CycleTerms(year=cycle.year, fee_rials=cycle.config["fee_rials"],
+                         claim_hours=cycle.config.get("claim_hours", 2),
                          registration_closes_at=closes, sla_days=cycle.config["sla_days"]),
         form=form, national_id=check.national_id, flags=check.flags, veteran=check.veteran))
     token = issue_token(settings.signing_secret, sub=app_id, roles=[Role.applicant],
@@ -183,14 +185,38 @@ async def get_application(app_id: str, principal: Anyone,
 async def decide(app_id: str, body: DecisionBody, principal: Anyone,
                  applicants: ApplicantsDep) -> ApplicationView:
     """A reviewer's decision: interview → interviewer, qualification → qualification_officer,
-    security → security_officer (INT-1, QUAL-1, SEC-1)."""
-    _, role, _, rule = DECISION_FLOW[body.stage]
-    if not principal.has(role):
-        raise ApiError(403, "forbidden", f"Only the {role.value} role decides {body.stage.value}.",
-                       [Violation(rule=rule, message=f"{body.stage.value} is {role.value}'s.")])
-    state = await applicants.update(app_id, ApplicantWorkflow.decide, DecisionIn(
-        actor=_actor(principal), **body.model_dump()))
-    return application_view(state, principal)
+    security → security_officer (INT-1, QUAL-1, SEC-1). 409 `claimed` while another reviewer's
+    claim on it holds."""
+    return application_view(await actions.decide(applicants, principal, app_id, body),
+                            principal)
+
+
+@router.post("/v1/applications/{app_id}/claim", response_model=ApplicationView,
+             responses=_REFUSALS)
+async def claim(app_id: str, principal: Anyone, applicants: ApplicantsDep) -> ApplicationView:
+    """Claim the waiting decision (interview, qualification or security) for the cycle's
+    claim period (`claim_hours`, default 2): meanwhile another reviewer's decision on it is
+    409 `claimed`. Claiming again renews it; the claim is recorded in the history."""
+    return application_view(await actions.claim(applicants, principal, app_id), principal)
+
+
+@router.delete("/v1/applications/{app_id}/claim", response_model=ApplicationView,
+               responses=_REFUSALS)
+async def release_claim(app_id: str, principal: Anyone,
+                        applicants: ApplicantsDep) -> ApplicationView:
+    """Release a claim: the claimant's own, or any as admin. With no claim holding, the
+    current state (nothing is recorded)."""
+    return application_view(await actions.release(applicants, principal, app_id), principal)
+
+
+@router.post("/v1/decisions/batch", response_model=BatchResult,
+             responses=responses(401, 403, 422, 503))
+async def decide_batch(body: BatchBody, principal: Anyone,
+                       applicants: ApplicantsDep) -> BatchResult:
+    """Up to 500 decisions of one stage: each validated and applied on its own; the response
+    lists each item's result in order (`applied` with the new stage, or `refused` with the
+    error and its rules)."""
+    return await actions.decide_batch(applicants, principal, body)
 
 
 @router.post("/v1/applications/{app_id}/exam-result", response_model=ApplicationView,

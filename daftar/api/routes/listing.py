@@ -66,4 +66,5 @@ def _item(r: ApplicationRecord) -> ApplicationItem:
         application_id=r.application_id, tracking_code=r.tracking_code, cycle=r.cycle,
         stage=r.stage, province=r.province, city=r.city, quota=r.quota,
         updated_at=r.updated_at, due_at=due,
-        overdue=bool(due and due < datetime.now(UTC)) or r.escalated)
+        overdue=bool(due and due < datetime.now(UTC)) or r.escalated,
+        claimed_by=r.claimed_by, claim_expires_at=r.claim_expires_at)
