@@ -68,10 +68,12 @@ async def _scenario(stack: FaultStack) -> None:
     sql(stack, "UPDATE applications SET stage = 'licensed' WHERE application_id = :a", a=changed)
     sql(stack, "UPDATE applications SET office_city = 'Qom' WHERE application_id = :a", a=edited)
     sql(stack, "DELETE FROM decisions WHERE application_id = :a AND seq = 3", a=edited)
-    sql(stack, "INSERT INTO applications SELECT :o, :code, cycle, stage, province, city, quota, "
-        "registered_at, updated_at, stage_entered_at, due_at, escalated, rejected_stage, rules, "
-        "licence_number, office_province, office_city, exam_total, interview_score, version "
-        "FROM applications WHERE application_id = :a", o=orphan, code="9" * 20, a=ids[4])
+    columns = ("cycle, stage, province, city, quota, registered_at, updated_at, "
+               "stage_entered_at, due_at, escalated, rejected_stage, rules, licence_number, "
+               "office_province, office_city, exam_total, interview_score, version")
+    sql(stack, f"INSERT INTO applications (application_id, tracking_code, {columns}) "
+        f"SELECT :o, :code, {columns} FROM applications WHERE application_id = :a",
+        o=orphan, code="9" * 20, a=ids[4])
 
     run = await daftar_reconcile(stack)
     assert run.returncode == 1, run.stdout + run.stderr
