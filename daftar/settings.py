@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     #: Browser origins allowed to call the payload codec (the Temporal Web UI).
     codec_cors_origins: list[str] = Field(
         default_factory=lambda: ["http://127.0.0.1:8233", "http://localhost:8233"])
+    #: The Temporal Web UI the console links each application's workflow to.
+    temporal_ui_url: str = "http://127.0.0.1:8233"
     # The worker
     #: Where the worker serves Temporal SDK metrics for Prometheus (`host:port`); "" turns off.
     worker_metrics_address: str = "0.0.0.0:9464"

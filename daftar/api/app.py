@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
+from daftar import console
 from daftar.api import errors, metrics
 from daftar.api.gateway import Applicants, Cycles
 from daftar.api.routes import applications, audit, codec, cohort, cycles, health, listing
@@ -49,4 +50,5 @@ def create_app(settings: Settings, *, client: Client | None = None,
     codec.install(app, settings)
     for module in (health, cycles, applications, listing, cohort, audit):
         app.include_router(module.router)
+    console.install(app)
     return app

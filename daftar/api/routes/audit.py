@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict
-from temporalio.client import WorkflowHistory
+from temporalio.client import Client, WorkflowHistory
 
 from daftar.api.auth import Principal, require
 from daftar.api.errors import ApiError, responses
@@ -18,6 +18,7 @@ from daftar.audit.replay import ReplayVerdict, replay, replayer
 from daftar.audit.timeline import TimelineEvent, timeline
 from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
+from daftar.settings import Settings
 from daftar.workflows.messages import applicant_workflow_id
 
 router = APIRouter(tags=["audit"], responses=responses(
@@ -30,7 +31,12 @@ async def history(app_id: str, request: Request,
                   ) -> list[TimelineEvent]:
     """The timeline from the Temporal history: every event that matters to a person, with
     actor and rule ids; security reasons (SEC-1) only for the roles that may read them."""
-    client = request.app.state.client
+    return await application_timeline(request.app.state.client, app_id, principal)
+
+
+async def application_timeline(client: Client, app_id: str,
+                               principal: Principal) -> list[TimelineEvent]:
+    """The application's timeline as `principal` may read it (the route's and the console's)."""
     events = await timeline(await history_of(client, app_id), client.data_converter)
     if not principal.has(*SECURITY_REASON_ROLES):
         for e in events:
@@ -49,7 +55,12 @@ class ExportView(BaseModel):
 async def export(app_id: str, request: Request,
                  _: Annotated[Principal, Depends(require(Role.auditor))]) -> ExportView:
     """The raw Temporal history (the CLI's JSON) and the SHA-256 of that exact text."""
-    text = history_json(await history_of(request.app.state.client, app_id))
+    return await export_history(request.app.state.client, app_id)
+
+
+async def export_history(client: Client, app_id: str) -> ExportView:
+    """The application's history export (the route's and the console's download)."""
+    text = history_json(await history_of(client, app_id))
     return ExportView(workflow_id=applicant_workflow_id(app_id), sha256=sha256_hex(text.encode()),
                       history=json.loads(text))
 
@@ -72,13 +83,22 @@ async def replay_one(body: ReplayBody, request: Request,
         raise ApiError(422, "invalid_request", "Send either application_id or history.",
                        [Violation(rule="REQUEST", message="application_id or history")])
     if body.application_id is not None:
-        history = await history_of(request.app.state.client, body.application_id)
-    else:
-        try:
-            history = WorkflowHistory.from_json(body.workflow_id or "exported", body.history or {})
-        except Exception as err:  # any unreadable history is the caller's input
-            raise ApiError(422, "invalid_request", f"The history cannot be read: {err}.",
-                           [Violation(rule="REQUEST", field="history", message=str(err))]) from err
-    [verdict] = await replay([history],
-                             using=replayer(request.app.state.settings.codec_keyring))
+        return await replay_application(request.app.state.client,
+                                        request.app.state.settings, body.application_id)
+    try:
+        history = WorkflowHistory.from_json(body.workflow_id or "exported", body.history or {})
+    except Exception as err:  # any unreadable history is the caller's input
+        raise ApiError(422, "invalid_request", f"The history cannot be read: {err}.",
+                       [Violation(rule="REQUEST", field="history", message=str(err))]) from err
+    return await _replay_one(history, request.app.state.settings)
+
+
+async def replay_application(client: Client, settings: Settings, app_id: str) -> ReplayVerdict:
+    """Replay a live application's history on the running code (the route's and the
+    console's verdict)."""
+    return await _replay_one(await history_of(client, app_id), settings)
+
+
+async def _replay_one(history: WorkflowHistory, settings: Settings) -> ReplayVerdict:
+    [verdict] = await replay([history], using=replayer(settings.codec_keyring))
     return verdict

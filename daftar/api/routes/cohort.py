@@ -177,6 +177,11 @@ def launch_round_detail(year: Year, number: RoundNumber, session: SessionDep,
 def stats(year: Year, session: SessionDep, _: Overseers) -> StatsView:
     """Counts per stage × province, the pass mark and the launch rounds, from counters."""
     load_cycle(session, year)
+    return cycle_stats(session, year)
+
+
+def cycle_stats(session: Session, year: int) -> StatsView:
+    """A known cycle's stats (the stats route's and the console dashboard's)."""
     counts: dict[str, dict[str, int]] = {}
     for c in session.exec(select(StageCount).where(StageCount.cycle == year, StageCount.n > 0)):
         counts.setdefault(c.stage, {})[c.province] = c.n

@@ -1,0 +1,24 @@
+"""The staff web console: Persian, right-to-left pages served by the API under `/console`.
+
+A client of the same functions as the JSON API (the gateway, the shared actions, the store
+queries); every refusal it shows comes from the workflow validators and domain rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from daftar.console.routes import application, audit, dashboard, inbox, signin
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    """Serve the console's pages under `/console` and its files under `/console/static`."""
+    app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
+    for module in (signin, inbox, application, dashboard, audit):
+        app.include_router(module.routes, prefix="/console")
+    app.include_router(signin.fallback, prefix="/console")  # last: it takes any other path

@@ -1,0 +1,167 @@
+"""One application: its record, documents and photo, and the form of the decision it awaits."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
+
+from daftar.api import actions
+from daftar.api.errors import ApiError
+from daftar.api.gateway import Applicants
+from daftar.api.schemas import DecisionBody
+from daftar.api.views import application_view
+from daftar.console.deps import ViewerDep, in_session, need, router
+from daftar.console.render import PREFIX, page, temporal_url
+from daftar.console.session import Viewer, posted
+from daftar.console.views import clean_text, decision_stages, parse_score
+from daftar.domain.decisions import qualification_checklist
+from daftar.domain.registration import Gender
+from daftar.domain.rules import rule_text
+from daftar.domain.stages import DECISION_FLOW, STAFF_ROLES, DecisionStage, Role
+from daftar.domain.violations import Violation
+from daftar.store.models import PhotoRecord
+from daftar.workflows import refusals
+from daftar.workflows.messages import ApplicationState
+
+routes = router()
+
+#: Refusals that mean the decision is in already: the page shows it instead of the form.
+_ALREADY = (refusals.DUPLICATE, refusals.ALREADY_APPLIED)
+_DONE = {"decided": "تصمیم ثبت شد.", "claimed": "پرونده برداشته شد.",
+         "released": "پرونده رها شد."}
+
+
+def _url(app_id: str, done: str | None = None) -> str:
+    return f"{PREFIX}/applications/{app_id}" + (f"?done={done}" if done else "")
+
+
+async def render_application(request: Request, who: Viewer, app_id: str, *,
+                             state: ApplicationState | None = None, status: int = 200,
+                             error: ApiError | None = None, kept: dict[str, Any] | None = None,
+                             notice: str | None = None, already: bool = False) -> Response:
+    """The application page; `error` and `kept` put a refusal and the user's input in the
+    decision form."""
+    applicants: Applicants = request.app.state.applicants
+    state = state or await applicants.state(app_id)
+    view = application_view(state, who.principal)
+    at_stage = [s for s in decision_stages(who.principal)
+                if DECISION_FLOW[s][0] == state.stage]
+    decided = {d.stage for d in view.decisions}
+    male = state.form.gender == Gender.MALE
+    claim = state.claim
+    return page(
+        request, "application.html", viewer=who, status=status,
+        title=f"پرونده {state.tracking_code}", app=view, state=state, claim=claim,
+        forms=[s for s in at_stage if s.value not in decided], error=error, kept=kept or {},
+        notice=notice, already=already, decided=decided,
+        checklist=[(r, rule_text(r)) for r in qualification_checklist(male=male)],
+        may_claim=bool(at_stage) or (claim is not None and who.principal.has(Role.admin)),
+        reads_history=who.principal.has(Role.auditor, Role.admin),
+        temporal=temporal_url(request.app.state.settings, app_id))
+
+
+@routes.get("/applications/{app_id}")
+async def application(request: Request, app_id: str, who: ViewerDep,
+                      done: Annotated[str | None, Query(max_length=32)] = None) -> Response:
+    return await render_application(request, who, app_id, notice=_DONE.get(done or ""))
+
+
+def _decision_body(form: FormData) -> DecisionBody:
+    stage = form.get("stage")
+    try:
+        score = parse_score(clean_text(form.get("score"), 20))
+    except ValueError as err:
+        raise ApiError(422, "invalid_request", "The score is not a number.",
+                       [Violation(rule="INT-1", field="score",
+                                  message=f"Not a number: {err}.")]) from err
+    checks: dict[str, bool] | None = None
+    if stage == DecisionStage.qualification.value:
+        listed = [c for c in form.getlist("items") if isinstance(c, str)]
+        verified = {c for c in form.getlist("checks") if isinstance(c, str)}
+        checks = {r: r in verified for r in listed}
+    try:
+        return DecisionBody.model_validate({
+            "stage": stage, "outcome": form.get("outcome"), "score": score,
+            "reason": clean_text(form.get("reason"), 4000), "checks": checks})
+    except ValidationError as err:
+        rule = (DECISION_FLOW[DecisionStage(stage)][3] if isinstance(stage, str)
+                and stage in DecisionStage._value2member_map_ else "REQUEST")
+        raise ApiError(422, "invalid_request", "The decision form is incomplete.", [
+            Violation(rule=rule, field=".".join(str(p) for p in e["loc"]) or None,
+                      message=e["msg"]) for e in err.errors()]) from err
+
+
+@routes.post("/applications/{app_id}/decision")
+async def decide(request: Request, app_id: str) -> Response:
+    """Send the decision through the shared action; a refusal comes back into the form."""
+    who, form = await posted(request)
+    kept = {"outcome": form.get("outcome"), "score": form.get("score"),
+            "reason": form.get("reason"), "stage": form.get("stage"),
+            "checks": {c for c in form.getlist("checks") if isinstance(c, str)}}
+    applicants: Applicants = request.app.state.applicants
+    try:
+        await actions.decide(applicants, who.principal, app_id, _decision_body(form))
+    except ApiError as err:
+        if err.code in _ALREADY:
+            return await render_application(request, who, app_id, status=err.status,
+                                            error=err, already=True)
+        if err.code == "not_found":
+            raise
+        return await render_application(request, who, app_id, status=err.status, error=err,
+                                        kept=kept)
+    return RedirectResponse(_url(app_id, "decided"), status_code=303)
+
+
+@routes.post("/applications/{app_id}/claim")
+async def claim(request: Request, app_id: str) -> Response:
+    who, _ = await posted(request)
+    return await _claim_or_release(request, who, app_id, release=False)
+
+
+@routes.post("/applications/{app_id}/release")
+async def release(request: Request, app_id: str) -> Response:
+    who, _ = await posted(request)
+    return await _claim_or_release(request, who, app_id, release=True)
+
+
+async def _claim_or_release(request: Request, who: Viewer, app_id: str, *,
+                            release: bool) -> Response:
+    applicants: Applicants = request.app.state.applicants
+    try:
+        if release:
+            await actions.release(applicants, who.principal, app_id)
+        else:
+            await actions.claim(applicants, who.principal, app_id)
+    except ApiError as err:
+        if err.code == "not_found":
+            raise
+        return await render_application(request, who, app_id, status=err.status,
+                                        error=err)
+    return RedirectResponse(_url(app_id, "released" if release else "claimed"),
+                            status_code=303)
+
+
+@routes.get("/applications/{app_id}/photo")
+async def photo(request: Request, app_id: str, who: ViewerDep,
+                sha: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+    """The applicant's photo (REG-4) from the read model, for staff only, never cached
+    by a shared cache."""
+    need(who, *STAFF_ROLES)
+
+    def read(session: Session) -> PhotoRecord | None:
+        stmt = select(PhotoRecord).where(PhotoRecord.application_id == app_id)
+        if sha:
+            stmt = stmt.where(PhotoRecord.sha256 == sha)
+        return session.exec(stmt.order_by(col(PhotoRecord.uploaded_at).desc())).first()
+
+    found = await asyncio.to_thread(in_session, request, read)
+    if found is None:
+        raise ApiError(404, "not_found", f"No photo of application {app_id}.")
+    return Response(found.content, media_type="image/jpeg", headers={
+        "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})

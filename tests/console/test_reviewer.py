@@ -1,0 +1,252 @@
+"""A reviewer's day: the inbox, a claim, a decision, a refused one, a repeat, and a batch."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from playwright.async_api import Locator, Page, expect
+
+from daftar.domain.jalali import to_persian_digits
+from daftar.domain.stages import Role
+from tests.api.helpers import Applicant, auth, eventually, token
+from tests.console.conftest import Browsing, accessible, shot, sign_in, tab_to
+from tests.console.helpers import (
+    INTERVIEWER,
+    OTHER_INTERVIEWER,
+    in_inbox,
+    register,
+    to_interview,
+)
+
+LATIN_DIGIT = re.compile(r"[0-9]")
+
+
+@pytest.fixture(scope="module")
+async def waiting(http: httpx.AsyncClient, console_cycle: int) -> list[Applicant]:
+    """Five applicants waiting for the interview, in this order."""
+    apps = []
+    for i in range(5):
+        app = await register(http, province="Isfahan" if i % 2 else "Tehran",
+                             city="Isfahan" if i % 2 else "Tehran")
+        await to_interview(http, app)
+        apps.append(app)
+    await in_inbox(http, Role.interviewer, apps)
+    return apps
+
+
+@pytest.fixture
+async def reviewer(browsing: Browsing) -> AsyncIterator[Page]:
+    context = await browsing.context()
+    page = await context.new_page()
+    await sign_in(page, token(Role.interviewer, sub=INTERVIEWER))
+    yield page
+    await context.close()
+
+
+def fa(text: str) -> str:
+    return to_persian_digits(text)
+
+
+def row(page: Page, app: Applicant) -> Locator:
+    return page.locator(f"table.inbox tr[data-id='{app.id}']")
+
+
+async def interview_decisions(http: httpx.AsyncClient, app: Applicant) -> list[dict[str, object]]:
+    r = await http.get(f"/v1/applications/{app.id}", headers=auth(Role.admin))
+    assert r.status_code == 200, r.text
+    return [d for d in r.json()["decisions"] if d["stage"] == "interview"]
+
+
+async def test_inbox_claim_decide_refuse_and_repeat(reviewer: Page, http: httpx.AsyncClient,
+                                                    waiting: list[Applicant],
+                                                    browsing: Browsing) -> None:
+    page = reviewer
+    first, second, third = waiting[0], waiting[1], waiting[2]
+    # Oldest first: the order in which they reached the interview.
+    ids = await page.locator("table.inbox tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.id)")
+    mine = [i for i in ids if i in {a.id for a in waiting}]
+    assert mine == [a.id for a in waiting]
+    main_text = await page.locator("main").inner_text()
+    assert fa(first.tracking_code) in main_text
+    assert not LATIN_DIGIT.search(main_text), "Latin digits on the inbox"
+    await expect(row(page, first).locator("time").first).to_have_attribute(
+        "datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
+    await accessible(page)
+
+    # Claim: the row shows who holds it, and until when.
+    await page.get_by_role("button", name=f"برداشتن پرونده {fa(first.tracking_code)}").click()
+    await expect(page.locator("#notice")).to_contain_text("برداشته شد")
+
+    async def claimed() -> bool:
+        await page.reload()
+        return INTERVIEWER in await row(page, first).inner_text()
+
+    await eventually(claimed, "the claim shown in the inbox", attempts=50)
+    release = row(page, first).get_by_role("button", name=re.compile("رها کردن"))
+    await expect(release).to_be_visible()
+    await tab_to(page, f"tr[data-id='{second.id}'] button")
+    await shot(page, "inbox")
+
+    # The decision page: documents, photo, the rules found, the form.
+    await row(page, first).get_by_role("link", name=re.compile("بررسی")).click()
+    await expect(page.locator("h1")).to_contain_text(fa(first.tracking_code))
+    await page.wait_for_function("() => { const img = document.querySelector('.photo img');"
+                                 " return img && img.complete && img.naturalWidth > 0; }")
+    await expect(page.locator("#claim")).to_contain_text(INTERVIEWER)
+    await accessible(page)
+    other_tab = await page.context.new_page()  # the same form open twice
+    await other_tab.goto(page.url)
+
+    # A failure without a reason: the workflow refuses it, the message shows in the form,
+    # and what the reviewer typed is kept.
+    form = page.locator("#decide-interview")
+    await form.get_by_label("رد", exact=True).check()
+    await form.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)").fill("۸۵")
+    await form.get_by_role("button", name="ثبت تصمیم").click()
+    error = page.locator("#decide-interview #decision-error")
+    await expect(error).to_contain_text("INT-1")
+    await expect(error).to_contain_text("درست نیست")
+    await expect(form.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)")).to_have_value("۸۵")
+    await expect(form.get_by_label("رد", exact=True)).to_be_checked()
+    assert await interview_decisions(http, first) == []
+    await accessible(page)
+    await shot(page, "decision-refused")
+
+    # The same form, now right: applied once, the page says so.
+    await form.get_by_label("قبول", exact=True).check()
+    await form.get_by_role("button", name="ثبت تصمیم").click()
+    await expect(page.locator("#notice")).to_contain_text("تصمیم ثبت شد")
+    await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_qualification")
+    await expect(page.locator("#decisions tr[data-stage='interview']")).to_have_count(1)
+
+    # The other tab sends its copy: refused as already decided, the decision on record shown.
+    tab_form = other_tab.locator("#decide-interview")
+    await tab_form.get_by_label("قبول", exact=True).check()
+    await tab_form.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)").fill("60")
+    await tab_form.get_by_role("button", name="ثبت تصمیم").click()
+    await expect(other_tab.locator("#already")).to_be_visible()
+    await expect(other_tab.locator("[data-code='duplicate']")).to_contain_text("INT-1")
+    await expect(other_tab.locator("#decide-interview")).to_have_count(0)
+    [decision] = await interview_decisions(http, first)
+    assert decision["score"] == "85" and decision["actor"] == INTERVIEWER
+
+    # A double click sends one decision.
+    await page.goto(f"/console/applications/{third.id}")
+    form = page.locator("#decide-interview")
+    await form.get_by_label("قبول", exact=True).check()
+    await form.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)").fill("70")
+    await form.get_by_role("button", name="ثبت تصمیم").dblclick()
+    await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_qualification")
+    assert len(await interview_decisions(http, third)) == 1
+    await expect(page.locator("[data-code='duplicate']")).to_have_count(0)
+
+
+async def test_batch_decision_reports_each_row(reviewer: Page, http: httpx.AsyncClient,
+                                               waiting: list[Applicant]) -> None:
+    page = reviewer
+    held, free = waiting[1], waiting[3:]
+    r = await http.post(f"/v1/applications/{held.id}/claim",
+                        headers=auth(Role.interviewer, sub=OTHER_INTERVIEWER))
+    assert r.status_code == 200, r.text
+    await page.reload()
+    for app in (held, *free):
+        await row(page, app).get_by_role("checkbox").check()
+    await expect(page.locator("#selected-count")).to_have_text("۳")
+    batch = page.locator("#batch")
+    await batch.get_by_label("قبول", exact=True).check()
+    await batch.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)").fill("75")
+    await batch.get_by_role("button", name="ثبت تصمیم برای انتخاب‌شده‌ها").click()
+
+    results = page.locator("#batch-results")
+    await expect(results).to_contain_text("۲ تصمیم ثبت شد و ۱ تصمیم پذیرفته نشد")
+    for app in free:
+        await expect(results.locator(f"tr[data-id='{app.id}']")).to_contain_text("ثبت شد")
+    refused = results.locator(f"tr[data-id='{held.id}']")
+    await expect(refused).to_contain_text("همکار دیگری")
+    await expect(refused).to_contain_text("INT-1")
+    await accessible(page)
+    await shot(page, "batch")
+    for app in free:
+        assert len(await interview_decisions(http, app)) == 1
+    assert await interview_decisions(http, held) == []
+
+
+async def test_inbox_on_a_phone(browsing: Browsing, waiting: list[Applicant]) -> None:
+    context = await browsing.context(phone=True)
+    page = await context.new_page()
+    await sign_in(page, token(Role.interviewer, sub=INTERVIEWER))
+    cell = page.locator("table.inbox tbody tr td").first
+    await expect(cell).to_be_visible()
+    # Rows stack into labelled cards: the header row is hidden, each cell names its column.
+    assert await cell.evaluate("td => getComputedStyle(td).display") == "block"
+    assert await page.locator("table.inbox thead").evaluate(
+        "h => getComputedStyle(h).position") == "absolute"
+    assert await cell.evaluate("td => getComputedStyle(td, '::before').content") == '"انتخاب"'
+    assert await page.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth + 1")
+    await accessible(page)
+    await shot(page, "inbox-phone")
+    await context.close()
+
+
+async def test_saved_filters_are_shared_by_the_team(reviewer: Page, browsing: Browsing,
+                                                    waiting: list[Applicant]) -> None:
+    page = reviewer
+    await page.get_by_label("استان", exact=True).fill("Isfahan")
+    await page.get_by_role("button", name="اعمال فیلتر").click()
+    await expect(page).to_have_url(re.compile(r"province=Isfahan"))
+    await page.get_by_label("نام فیلتر فعلی").fill("اصفهانی‌ها")
+    await page.get_by_role("button", name="ذخیره برای گروه").click()
+    await expect(page.locator("#notice")).to_contain_text("فیلتر ذخیره شد")
+
+    # A colleague of the same role finds it and opens it.
+    context = await browsing.context()
+    colleague = await context.new_page()
+    await sign_in(colleague, token(Role.interviewer, sub=OTHER_INTERVIEWER))
+    await colleague.get_by_role("link", name="اصفهانی‌ها").click()
+    await expect(colleague).to_have_url(re.compile(r"province=Isfahan"))
+    cells = colleague.locator("table.inbox td[data-label='استان و شهر']")
+    provinces = await cells.all_inner_texts()
+    assert provinces and all(p.startswith("Isfahan") for p in provinces)
+    await colleague.get_by_role("button", name="حذف فیلتر اصفهانی‌ها").click()
+    await expect(colleague.locator("#notice")).to_contain_text("فیلتر حذف شد")
+    await expect(colleague.get_by_role("link", name="اصفهانی‌ها")).to_have_count(0)
+    await context.close()
+
+
+async def test_qualification_checklist(browsing: Browsing, http: httpx.AsyncClient,
+                                       console_cycle: int) -> None:
+    app = await register(http)
+    await to_interview(http, app)
+    r = await http.post(f"/v1/applications/{app.id}/decisions", json={
+        "stage": "interview", "outcome": "pass", "score": 80},
+        headers=auth(Role.interviewer, sub=INTERVIEWER))
+    assert r.status_code == 200, r.text
+    context = await browsing.context()
+    page = await context.new_page()
+    await sign_in(page, token(Role.qualification_officer, sub="qual-desk"))
+    await page.goto(f"/console/applications/{app.id}")
+    form = page.locator("#decide-qualification")
+    boxes = form.get_by_role("checkbox")
+    await expect(boxes).to_have_count(11)  # QUAL-1 for a man: GEN-3 included
+    await expect(form).to_contain_text("نداشتن سوء پیشینهٔ مؤثر کیفری")  # GEN-6's text
+
+    # A pass with one item left unverified: refused under QUAL-1, the ticks kept.
+    for i in range(11):
+        if i != 6:
+            await boxes.nth(i).check()
+    await form.get_by_label("قبول", exact=True).check()
+    await form.get_by_role("button", name="ثبت تصمیم").click()
+    error = page.locator("#decision-error")
+    await expect(error).to_contain_text("QUAL-1")
+    await expect(form.get_by_role("checkbox", checked=True)).to_have_count(10)
+    await accessible(page)
+
+    await form.get_by_role("checkbox").nth(6).check()
+    await form.get_by_role("button", name="ثبت تصمیم").click()
+    await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_security")
+    await context.close()
