@@ -1,4 +1,4 @@
-"""Admin lists, inbox and stats with a large read model.
+"""Admin lists, inbox and stats, and the console's pages, with a large read model.
 
 R application rows of one cycle are bulk-inserted straight into the real tables (SQLAlchemy
 core, in batches), spread over provinces, cities, quotas and stages the way a cycle spreads
@@ -90,6 +90,17 @@ async def reads(driver: Driver, year: int, rows: int,
         ("stats", f"/v1/cycles/{year}/stats", {}, admin),
         ("cycle (counts by stage)", f"/v1/cycles/{year}", {}, admin),
     ]
+    # The console's pages over the same rows, signed in with the same tokens (its cookie).
+    for what, path, params, headers in [
+        ("console: inbox (interviewer)", "/console/inbox", {"cycle": year},
+         driver.staff[Role.interviewer]),
+        ("console: inbox, last page", "/console/inbox",
+         {"cycle": year, "page": 100_000}, driver.staff[Role.interviewer]),
+        ("console: dashboard (admin)", "/console/dashboard", {"cycle": year}, admin),
+        ("console: overdue (admin)", "/console/overdue", {"cycle": year}, admin),
+    ]:
+        cases.append((what, path, params, {"cookie": "daftar_console="
+                                           + headers["Authorization"].removeprefix("Bearer ")}))
     out = []
     for what, path, params, headers in cases:
         times: list[float] = []
@@ -100,6 +111,9 @@ async def reads(driver: Driver, year: int, rows: int,
             times.append(time.perf_counter() - started)
             if r.status_code != 200:
                 raise SystemExit(f"{what}: {r.status_code} {r.text[:300]}")
+            if r.headers["content-type"].startswith("text/html"):
+                answer = f"HTML page, {len(r.content) // 1024} KiB"
+                continue
             body = r.json()
             answer = (f"total {body['total']}" if "total" in body
                       else f"{sum(body['counts'].values())} counted")

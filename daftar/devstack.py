@@ -76,7 +76,8 @@ async def run_dev(data_dir: Path, *, api_port: int, temporal_port: int, ui_port:
     settings = load_settings(
         data_dir=data_dir, temporal_address=f"127.0.0.1:{temporal_port}",
         worker_metrics_address=f"127.0.0.1:{metrics_port}" if metrics_port else "",
-        codec_cors_origins=[f"http://127.0.0.1:{ui_port}", f"http://localhost:{ui_port}"])
+        codec_cors_origins=[f"http://127.0.0.1:{ui_port}", f"http://localhost:{ui_port}"],
+        temporal_ui_url=f"http://127.0.0.1:{ui_port}")
     settings.check()
     proc = start_temporal(data_dir, port=temporal_port, ui_port=ui_port,
                           codec_endpoint=f"http://127.0.0.1:{api_port}/v1/codec")
@@ -129,6 +130,7 @@ def _banner(settings: Settings, *, api_port: int, ui_port: int, metrics_port: in
 daftar is running (data in {settings.data_dir}; Ctrl-C stops it)
   API          http://127.0.0.1:{api_port}
   API docs     http://127.0.0.1:{api_port}/docs
+  console      http://127.0.0.1:{api_port}/console (sign in with a staff token)
   Temporal UI  http://127.0.0.1:{ui_port}
   Temporal     {settings.temporal_address}
   metrics      http://127.0.0.1:{api_port}/metrics (API), {worker_metrics}
