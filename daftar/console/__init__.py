@@ -19,6 +19,8 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI) -> None:
     """Serve the console's pages under `/console` and its files under `/console/static`."""
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
+    # The routers carry the `/console` prefix themselves, so each route's template (in logs
+    # and metrics) is the full path, e.g. `/console/applications/{app_id}`.
     for module in (signin, inbox, application, dashboard, audit):
-        app.include_router(module.routes, prefix="/console")
-    app.include_router(signin.fallback, prefix="/console")  # last: it takes any other path
+        app.include_router(module.routes)
+    app.include_router(signin.fallback)  # last: it takes any other path

@@ -31,7 +31,7 @@ def need(who: Viewer, *roles: Role) -> None:
 
 def router() -> APIRouter:
     """A router of console pages (kept out of the API's OpenAPI document)."""
-    return APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+    return APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 
 
 def in_session(request: Request, work: Callable[[Session], Any]) -> Any:

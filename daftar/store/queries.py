@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from daftar.domain.stages import SLA_KEYS
 from daftar.store.models import ApplicationRecord, CityRecord, CycleRecord
 
 
@@ -66,3 +68,26 @@ def list_applications(session: Session, flt: ApplicationFilter, *, page: int, si
             .order_by(*order)
             .offset((page - 1) * size).limit(size))
     return list(session.exec(stmt)), int(total)
+
+
+def _overdue(year: int, now: datetime) -> tuple[Any, ...]:
+    """Waiting on a person past the SLA, or escalated (as the inbox marks overdue)."""
+    return (ApplicationRecord.cycle == year,
+            col(ApplicationRecord.stage).in_([s.value for s in SLA_KEYS]),
+            or_(col(ApplicationRecord.due_at) < now, col(ApplicationRecord.escalated)))
+
+
+def count_overdue(session: Session, year: int, now: datetime) -> int:
+    """How many of the cycle's applications are overdue at `now`."""
+    return int(session.exec(select(func.count()).select_from(ApplicationRecord)
+                            .where(*_overdue(year, now))).one())
+
+
+def list_overdue(session: Session, year: int, now: datetime, *, page: int,
+                 size: int) -> tuple[list[ApplicationRecord], int]:
+    """One page of the cycle's overdue applications, the longest overdue first."""
+    rows = session.exec(select(ApplicationRecord).where(*_overdue(year, now))
+                        .order_by(col(ApplicationRecord.due_at),
+                                  col(ApplicationRecord.application_id))
+                        .offset((page - 1) * size).limit(size))
+    return list(rows), count_overdue(session, year, now)

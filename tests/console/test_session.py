@@ -120,3 +120,13 @@ async def test_photos_are_for_staff_only(http: httpx.AsyncClient, console_cycle:
     r = await http.get("/console/applications/anything/photo",
                        headers={"Cookie": f"{COOKIE}={bad}"}, follow_redirects=False)
     assert r.status_code == 303
+
+
+async def test_console_requests_are_labelled_by_their_full_route(
+        http: httpx.AsyncClient, console_cycle: int) -> None:
+    app = await register(http)
+    cookie = {"cookie": f"{COOKIE}={token(Role.admin, sub='center-admin')}"}
+    assert (await http.get(f"/console/applications/{app.id}", headers=cookie)).status_code == 200
+    metrics = (await http.get("/metrics")).text
+    assert 'route="/console/applications/{app_id}"' in metrics
+    assert 'route="/applications/{app_id}"' not in metrics

@@ -104,3 +104,30 @@ def test_stage_counts_of_one_cycle(seeded: Session) -> None:
     }
     assert stage_counts(seeded, 1403) == {"awaiting_interview": 1}
     assert stage_counts(seeded, 1399) == {}
+
+
+def test_overdue_is_past_the_sla_or_escalated_at_a_waiting_stage(
+        sessions: SessionFactory) -> None:
+    from daftar.store.queries import count_overdue, list_overdue
+
+    now = T0 + timedelta(days=30)
+    rows = {
+        "od-late-2": dict(stage=Stage.awaiting_interview, due_at=now - timedelta(days=2)),
+        "od-late-1": dict(stage=Stage.awaiting_security, due_at=now - timedelta(days=1)),
+        "od-escal": dict(stage=Stage.awaiting_qualification, due_at=now + timedelta(days=3),
+                         escalated=True),
+        "od-intime": dict(stage=Stage.awaiting_interview, due_at=now + timedelta(days=1)),
+        "od-closed": dict(stage=Stage.rejected, due_at=now - timedelta(days=5)),
+        "od-other": dict(stage=Stage.awaiting_interview, due_at=now - timedelta(days=9),
+                         cycle=1405),
+    }
+    with transaction(sessions) as session:
+        for app_id, fields in rows.items():
+            upsert_application(session, app_row(app_id, **fields))
+    with sessions() as session:
+        assert count_overdue(session, 1404, now) == 3
+        first, total = list_overdue(session, 1404, now, page=1, size=2)
+        assert total == 3
+        assert [r.application_id for r in first] == ["od-late-2", "od-late-1"]
+        second, _ = list_overdue(session, 1404, now, page=2, size=2)
+        assert [r.application_id for r in second] == ["od-escal"]

@@ -7,11 +7,11 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Request
 from fastapi.responses import Response
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from daftar.api.routes.cohort import cycle_stats
@@ -20,10 +20,10 @@ from daftar.api.schemas_cohort import StatsView
 from daftar.console.deps import ViewerDep, in_session, need, router
 from daftar.console.render import page
 from daftar.console.views import Histogram, Row, histogram, row_of
-from daftar.domain.stages import SLA_KEYS, Role, Stage
+from daftar.domain.stages import Role, Stage
 from daftar.store import cohort as store
+from daftar.store import queries
 from daftar.store.models import (
-    ApplicationRecord,
     CycleRecord,
     EscalationRow,
     ExamScore,
@@ -94,13 +94,6 @@ class Dashboard:
     placements: dict[int, list[PlacementRecord]] | None = None
 
 
-def _overdue(year: int, now: datetime) -> Any:
-    """Waiting on a person past the SLA, or escalated (as the inbox marks overdue)."""
-    return (ApplicationRecord.cycle == year,
-            col(ApplicationRecord.stage).in_([s.value for s in SLA_KEYS]),
-            or_(col(ApplicationRecord.due_at) < now, col(ApplicationRecord.escalated)))
-
-
 def _years(session: Session) -> list[int]:
     return list(session.exec(select(CycleRecord.year).order_by(col(CycleRecord.year).desc())))
 
@@ -114,8 +107,7 @@ def _read(session: Session, year: int | None) -> Dashboard:
     stats = cycle_stats(session, year)
     provinces = sorted({p for by in stats.counts.values() for p in by})
     now = datetime.now(UTC)
-    overdue = session.exec(select(func.count()).select_from(ApplicationRecord)
-                           .where(*_overdue(year, now))).one()
+    overdue = queries.count_overdue(session, year, now)
     esc_count = session.exec(select(func.count()).select_from(EscalationRow)
                              .where(EscalationRow.cycle == year)).one()
     escalations = list(session.exec(
@@ -150,14 +142,9 @@ async def overdue(request: Request, who: ViewerDep, cycle: Annotated[int, Query(
 
     def read(session: Session) -> tuple[list[Row], int]:
         load_cycle(session, cycle)
-        where = _overdue(cycle, datetime.now(UTC))
-        total = session.exec(select(func.count()).select_from(ApplicationRecord)
-                             .where(*where)).one()
-        rows = session.exec(select(ApplicationRecord).where(*where)
-                            .order_by(col(ApplicationRecord.due_at),
-                                      col(ApplicationRecord.application_id))
-                            .offset((page_no - 1) * LIST_SIZE).limit(LIST_SIZE))
-        return [row_of(r) for r in rows], int(total)
+        rows, total = queries.list_overdue(session, cycle, datetime.now(UTC), page=page_no,
+                                           size=LIST_SIZE)
+        return [row_of(r) for r in rows], total
 
     rows, total = await asyncio.to_thread(in_session, request, read)
     return page(request, "overdue.html", viewer=who, title="کارهای معوق", rows=rows,
