@@ -10,6 +10,7 @@ from daftar.api.auth import Principal
 from daftar.domain.digits import normalize_digits
 from daftar.domain.stages import DECISION_FLOW, INBOX_STAGES, DecisionStage, Role
 from daftar.store.models import ApplicationRecord
+from daftar.store.queries import is_overdue
 
 
 def inbox_stages(principal: Principal) -> list[str]:
@@ -55,7 +56,7 @@ def row_of(r: ApplicationRecord, now: datetime | None = None) -> Row:
     return Row(application_id=r.application_id, tracking_code=r.tracking_code, cycle=r.cycle,
                stage=r.stage, province=r.province, city=r.city, quota=r.quota,
                waiting_since=r.stage_entered_at, due_at=r.due_at,
-               overdue=bool(r.due_at and r.due_at < now) or r.escalated,
+               overdue=is_overdue(r, now),
                claimed_by=claimed_by, claim_expires_at=expires)
 
 

@@ -65,6 +65,10 @@ DECISION_FLOW: dict[DecisionStage, tuple[Stage, Role, Stage, str]] = {
         Stage.awaiting_security, Role.security_officer, Stage.awaiting_launch, "SEC-1"),
 }
 
+#: For each stage that waits on a reviewer's decision: that reviewer's role and the rule.
+DECISION_AT: dict[Stage, tuple[Role, str]] = {
+    at: (role, rule) for at, role, _, rule in DECISION_FLOW.values()}
+
 #: The stages a reviewer role works on: its inbox.
 INBOX_STAGES: dict[Role, tuple[Stage, ...]] = {
     Role.exam_officer: (Stage.awaiting_exam,),

@@ -70,8 +70,13 @@ def list_applications(session: Session, flt: ApplicationFilter, *, page: int, si
     return list(session.exec(stmt)), int(total)
 
 
+def is_overdue(record: ApplicationRecord, now: datetime) -> bool:
+    """One row past its SLA, or escalated: how lists and inboxes mark it."""
+    return bool(record.due_at and record.due_at < now) or record.escalated
+
+
 def _overdue(year: int, now: datetime) -> tuple[Any, ...]:
-    """Waiting on a person past the SLA, or escalated (as the inbox marks overdue)."""
+    """`is_overdue` in SQL, at the stages that wait on a person."""
     return (ApplicationRecord.cycle == year,
             col(ApplicationRecord.stage).in_([s.value for s in SLA_KEYS]),
             or_(col(ApplicationRecord.due_at) < now, col(ApplicationRecord.escalated)))

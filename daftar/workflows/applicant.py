@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from daftar.domain.decisions import Outcome, failed_rules
     from daftar.domain.scoring import passes
     from daftar.domain.stages import (
+        DECISION_AT,
         DECISION_FLOW,
         SLA_KEYS,
         TERMINAL_STAGES,
@@ -190,7 +191,7 @@ class ApplicantWorkflow:
     def claim(self, msg: ClaimIn) -> ApplicationState:
         """The stage's reviewer takes the waiting decision for the cycle's claim period, so
         no other reviewer decides it meanwhile; the history records who and when."""
-        role = next(r for at, r, _, _ in DECISION_FLOW.values() if at == self._state.stage)
+        role, _ = DECISION_AT[self._state.stage]
         now = workflow.now()
         self._state.claim = ClaimRecord(
             actor=msg.actor.id, role=role, stage=self._state.stage, at=now,

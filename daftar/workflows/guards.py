@@ -12,7 +12,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from daftar.domain.decisions import decision_violations
     from daftar.domain.registration import Gender
-    from daftar.domain.stages import DECISION_FLOW, TERMINAL_STAGES, Role, Stage
+    from daftar.domain.stages import DECISION_AT, DECISION_FLOW, TERMINAL_STAGES, Role, Stage
     from daftar.domain.violations import Violation
     from daftar.workflows.messages import (
         Actor,
@@ -85,9 +85,8 @@ class Guards:
     def _decision_at(self, actor: Actor) -> tuple[Role, str]:
         """The role and rule of the decision the application waits for; refuses when it
         waits for none (409, under the rule of the sender's own decision stage)."""
-        for at, role, _, rule in DECISION_FLOW.values():
-            if at == self._s.stage:
-                return role, rule
+        if self._s.stage in DECISION_AT:
+            return DECISION_AT[self._s.stage]
         own = [rule for _, role, _, rule in DECISION_FLOW.values() if role in actor.roles]
         message = f"The application is at {self._s.stage.value}: no decision waits to be claimed."
         if own:
@@ -157,7 +156,7 @@ class Guards:
         if claim is None or claim.stage != self._s.stage or workflow.now() >= claim.expires_at:
             refuse(ALREADY_APPLIED, "No claim holds this application.", [])
         if claim.actor != msg.actor.id and Role.admin not in msg.actor.roles:
-            rule = next(r for at, _, _, r in DECISION_FLOW.values() if at == claim.stage)
+            _, rule = DECISION_AT[claim.stage]
             refuse_rule(FORBIDDEN, rule,
                         f"Only {claim.actor}, who holds the claim, or an admin may release it.")
 

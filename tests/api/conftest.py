@@ -55,17 +55,19 @@ async def _wait_until_up(base_url: str, server_task: asyncio.Task[None]) -> None
     raise RuntimeError("the API did not answer /healthz within 10 s")
 
 
-@pytest.fixture(scope="session")
-async def stack(temporal_env: WorkflowEnvironment, read_engine: Engine) -> AsyncIterator[Stack]:
-    """Worker and API running for the whole session."""
-    task_queue = f"daftar-api-{uuid.uuid4().hex[:8]}"
-    settings = Settings(jwt_secret=SecretStr(SECRET), id_key=SecretStr(ID_KEY),
+@contextlib.asynccontextmanager
+async def running_stack(env: WorkflowEnvironment, engine: Engine, *, queue_prefix: str,
+                        id_key: str = ID_KEY) -> AsyncIterator[Stack]:
+    """A worker on a task queue of its own and the API (console included) under uvicorn,
+    over `env`'s Temporal and `engine`'s read model, until the block ends."""
+    task_queue = f"{queue_prefix}-{uuid.uuid4().hex[:8]}"
+    settings = Settings(jwt_secret=SecretStr(SECRET), id_key=SecretStr(id_key),
                         codec_keys=SecretStr(TEST_CODEC_KEYS), task_queue=task_queue)
     with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(temporal_env.client, task_queue=task_queue,
-                              sessions=session_factory(read_engine), executor=executor)
+        worker = build_worker(env.client, task_queue=task_queue,
+                              sessions=session_factory(engine), executor=executor)
         async with worker:
-            app = create_app(settings, client=temporal_env.client, engine=read_engine)
+            app = create_app(settings, client=env.client, engine=engine)
             port = free_port()
             server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                                    log_config=None, log_level="warning"))
@@ -75,11 +77,17 @@ async def stack(temporal_env: WorkflowEnvironment, read_engine: Engine) -> Async
             base_url = f"http://127.0.0.1:{port}"
             try:
                 await _wait_until_up(base_url, server_task)
-                yield Stack(env=temporal_env, engine=read_engine, task_queue=task_queue,
-                            base_url=base_url)
+                yield Stack(env=env, engine=engine, task_queue=task_queue, base_url=base_url)
             finally:
                 server.should_exit = True
                 await server_task
+
+
+@pytest.fixture(scope="session")
+async def stack(temporal_env: WorkflowEnvironment, read_engine: Engine) -> AsyncIterator[Stack]:
+    """Worker and API running for the whole session."""
+    async with running_stack(temporal_env, read_engine, queue_prefix="daftar-api") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -4,34 +4,25 @@ model, uvicorn) with the console mounted, and Debian's Chromium driven by Playwr
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import tempfile
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
-from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.api.app import create_app
 from daftar.domain import jalali
 from daftar.domain.stages import Role
-from daftar.settings import Settings
-from daftar.store.db import create_schema, make_engine, session_factory
-from daftar.worker import build_worker
-from tests.api.conftest import _wait_until_up, registration_window
-from tests.api.helpers import FEE, SECRET, Stack, auth
-from tests.conftest import TEST_CODEC_KEYS, free_port
+from daftar.store.db import create_schema, make_engine
+from tests.api.conftest import registration_window, running_stack
+from tests.api.helpers import FEE, Stack, auth
 
 #: The console's own cycle and identity key: its applications never meet the API tests'.
 YEAR = 1413  # no other test module uses this cycle (its ExamCycleWorkflow id is shared)
@@ -57,27 +48,9 @@ def console_engine(read_model_url: Callable[[str], str]) -> Iterator[Engine]:
 async def console_stack(dev_server: WorkflowEnvironment,
                         console_engine: Engine) -> AsyncIterator[Stack]:
     """Worker and API (with the console) for the console's tests."""
-    task_queue = f"daftar-console-{uuid.uuid4().hex[:8]}"
-    settings = Settings(jwt_secret=SecretStr(SECRET), id_key=SecretStr(ID_KEY),
-                        codec_keys=SecretStr(TEST_CODEC_KEYS), task_queue=task_queue)
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(dev_server.client, task_queue=task_queue,
-                              sessions=session_factory(console_engine), executor=executor)
-        async with worker:
-            app = create_app(settings, client=dev_server.client, engine=console_engine)
-            port = free_port()
-            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                                   log_config=None, log_level="warning"))
-            server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
-            server_task = asyncio.create_task(server.serve())
-            base_url = f"http://127.0.0.1:{port}"
-            try:
-                await _wait_until_up(base_url, server_task)
-                yield Stack(env=dev_server, engine=console_engine, task_queue=task_queue,
-                            base_url=base_url)
-            finally:
-                server.should_exit = True
-                await server_task
+    async with running_stack(dev_server, console_engine, queue_prefix="daftar-console",
+                             id_key=ID_KEY) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from daftar.api import actions
+from daftar.api.actions import actor as _actor
 from daftar.api.auth import Principal, current_principal, issue_token, require
 from daftar.api.deps import ApplicantsDep, SessionDep, SettingsDep
 from daftar.api.errors import ApiError, responses, violations_error
@@ -40,7 +41,6 @@ from daftar.store.models import CycleRecord, PhotoRecord
 from daftar.workflows import refusals
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.messages import (
-    Actor,
     ApplicantInput,
     CycleTerms,
     DisqualifyIn,
@@ -68,10 +68,6 @@ Anyone = Annotated[Principal, Depends(current_principal)]
 
 def _cycle(year: Year, session: SessionDep) -> CycleRecord:
     return load_cycle(session, year)
-
-
-def _actor(p: Principal) -> Actor:
-    return Actor(id=p.sub, roles=p.roles)
 
 
 def _own(principal: Principal, app_id: str) -> None:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from daftar.api.actions import actor
 from daftar.api.auth import Principal, require
 from daftar.api.deps import CyclesDep, SessionDep
 from daftar.api.errors import ApiError, responses, violations_error
@@ -41,7 +42,7 @@ from daftar.domain.violations import Violation
 from daftar.store import cohort as store
 from daftar.store.models import ExamLoad, ExamScore, LaunchRound, StageCount
 from daftar.workflows.cycle import ExamCycleWorkflow
-from daftar.workflows.messages import Actor, PublishIn, RoundIn
+from daftar.workflows.messages import PublishIn, RoundIn
 
 router = APIRouter(prefix="/v1/cycles/{year}", tags=["cohort"],
                    responses=responses(401, 403, 404, 422, 503, e404="Unknown cycle"))
@@ -125,7 +126,7 @@ async def publish(year: Year, request: Request, principal: Officer,
         raise ApiError(409, "not_loaded", "Load the exam results before publishing them.",
                        [Violation(rule="EXAM-2", message="No results are loaded.")])
     await cycles.update(year, ExamCycleWorkflow.publish_results,
-                        PublishIn(actor=Actor(id=principal.sub, roles=principal.roles)))
+                        PublishIn(actor=actor(principal)))
     load.state = "publishing"
     return ExamLoadView.of(load)
 
@@ -151,7 +152,7 @@ async def launch_round(year: Year, request: Request, principal: Licensing, cycle
         return await asyncio.to_thread(compute)
     await asyncio.to_thread(lambda: _exists(request, year))
     summary = await cycles.update(year, ExamCycleWorkflow.launch_round, RoundIn(
-        actor=Actor(id=principal.sub, roles=principal.roles), relocate=relocate))
+        actor=actor(principal), relocate=relocate))
     return await asyncio.to_thread(lambda: _round_view(request, year, summary.number))
 
 

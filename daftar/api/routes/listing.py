@@ -13,7 +13,7 @@ from daftar.api.errors import ApiError, responses
 from daftar.api.schemas import ApplicationItem, Page, Text, TextFilter, YearFilter
 from daftar.domain.stages import INBOX_STAGES, STAFF_ROLES, Stage
 from daftar.store.models import ApplicationRecord
-from daftar.store.queries import ApplicationFilter, list_applications
+from daftar.store.queries import ApplicationFilter, is_overdue, list_applications
 
 router = APIRouter(tags=["lists"], responses=responses(401, 403, 422, 503))
 
@@ -61,10 +61,9 @@ def inbox(
 
 
 def _item(r: ApplicationRecord) -> ApplicationItem:
-    due = r.due_at
     return ApplicationItem(
         application_id=r.application_id, tracking_code=r.tracking_code, cycle=r.cycle,
         stage=r.stage, province=r.province, city=r.city, quota=r.quota,
-        updated_at=r.updated_at, due_at=due,
-        overdue=bool(due and due < datetime.now(UTC)) or r.escalated,
+        updated_at=r.updated_at, due_at=r.due_at,
+        overdue=is_overdue(r, datetime.now(UTC)),
         claimed_by=r.claimed_by, claim_expires_at=r.claim_expires_at)
