@@ -13,6 +13,7 @@ id fails authentication instead of decrypting under the wrong key.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Sequence
 
@@ -43,11 +44,22 @@ class UnknownKeyError(CodecError):
 class EncryptionCodec(PayloadCodec):
     """AES-256-GCM over the serialized inner payload; the ring's first key encrypts."""
 
-    def __init__(self, keyring: dict[str, bytes]) -> None:
+    def __init__(self, keyring: dict[str, bytes], *, lenient: bool = False) -> None:
         if not keyring:
             raise ValueError("the payload codec needs at least one key (DAFTAR_CODEC_KEYS)")
+        self._keyring = keyring
         self._ciphers = {kid: AESGCM(key) for kid, key in keyring.items()}
         self.key_id = next(iter(keyring))
+        self._lenient = lenient
+
+    def lenient(self) -> EncryptionCodec:
+        """This codec for a worker: a payload it cannot open becomes a plain JSON object
+        that says so, instead of an error. A worker that raised would fail the whole
+        workflow task, so anyone able to send an update could stop a genuine workflow with
+        one unreadable payload; read as that object, a forged update is refused and a
+        forged start ends (daftar.seal). A genuine history it cannot read (a key missing
+        from the ring) still fails its replay and waits for the key."""
+        return EncryptionCodec(self._keyring, lenient=True)
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         """Seal every payload under the current key."""
@@ -56,7 +68,16 @@ class EncryptionCodec(PayloadCodec):
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
         """Open sealed payloads; others pass unchanged, so histories recorded before
         encryption (tests/histories, old applicants) still replay."""
-        return [self.open(p) if is_encrypted(p) else p for p in payloads]
+        return [self._open_or_mark(p) if is_encrypted(p) else p for p in payloads]
+
+    def _open_or_mark(self, payload: Payload) -> Payload:
+        try:
+            return self.open(payload)
+        except CodecError as err:
+            if not self._lenient:
+                raise
+            return Payload(metadata={"encoding": b"json/plain"},
+                           data=json.dumps({"unreadable_payload": str(err)}).encode())
 
     def seal(self, payload: Payload) -> Payload:
         """One payload encrypted: data = nonce + ciphertext, key id as associated data."""
@@ -87,6 +108,14 @@ class EncryptionCodec(PayloadCodec):
 def is_encrypted(payload: Payload) -> bool:
     """Whether this codec sealed the payload (its encoding says so)."""
     return payload.metadata.get("encoding") == ENCODING
+
+
+def worker_converter(converter: DataConverter) -> DataConverter:
+    """`converter` with its codec lenient (see `EncryptionCodec.lenient`), for a worker."""
+    codec = converter.payload_codec
+    if not isinstance(codec, EncryptionCodec):
+        return converter
+    return dataclasses.replace(converter, payload_codec=codec.lenient())
 
 
 def data_converter(keyring: dict[str, bytes] | None) -> DataConverter:

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from daftar.domain.stages import DEFAULT_SLA_DAYS, checked_sla_days
+from daftar.seal import SealKeys
 
 SECRETS_FILE = "secrets.json"
 #: AES-256-GCM: every payload-codec key is 32 bytes.
@@ -64,6 +65,10 @@ class Settings(BaseSettings):
     archive_key: SecretStr | None = None
     #: Payload-codec keys, `id=base64key[,id=base64key...]`; the first encrypts, all decrypt.
     codec_keys: SecretStr | None = None
+    #: Ids of the keys a new message may be sealed with (`id[,id...]`); the ring's first key
+    #: seals and must be listed; unlisted keys of the ring only decrypt old histories. Empty:
+    #: the ring's first key alone (daftar.seal).
+    codec_sealing_keys: str = ""
     token_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
     # Rules with operator-chosen defaults
     sla_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_SLA_DAYS))
@@ -162,6 +167,15 @@ class Settings(BaseSettings):
             return parse_codec_keys(str(self._secrets["codec_keys"]))
         raise self._missing("codec_keys")
 
+    @property
+    def seal_keys(self) -> SealKeys:
+        """The keys that seal daftar's messages to its workflows, and those accepted."""
+        ids = [k.strip() for k in self.codec_sealing_keys.split(",") if k.strip()]
+        try:
+            return SealKeys.from_keyring(self.codec_keyring, ids or None)
+        except ValueError as err:
+            raise SettingsError(f"{env_name('codec_sealing_keys')}: {err}") from None
+
     def _key(self, value: SecretStr | None, name: str) -> bytes:
         if value is not None:
             return value.get_secret_value().encode()
@@ -181,7 +195,7 @@ class Settings(BaseSettings):
         """Fail now, naming the setting, if a secret this part needs is missing or weak."""
         for name in needs:
             if name == "codec_keys":
-                self.codec_keyring  # noqa: B018 - raises, naming the variable
+                self.seal_keys  # noqa: B018 - raises, naming the variable
                 continue
             value = self._key(getattr(self, name), name)
             if (self.environment == "production" and name == "jwt_secret"

@@ -12,6 +12,7 @@ from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from daftar.codec import data_converter
+from daftar.seal import SealInterceptor
 from daftar.settings import Settings
 from daftar.workflows import search
 
@@ -29,11 +30,13 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
 async def connect(settings: Settings, *, runtime: Runtime | None = None,
                   lazy: bool = False) -> Client:
     """A client with daftar's converter: pydantic (Decimal, date and datetime round-trip)
-    and the payload codec. `lazy` connects on first use, so a part can start while
-    Temporal is still down and recover when it returns."""
+    and the payload codec; every start and update it sends is sealed (daftar.seal).
+    `lazy` connects on first use, so a part can start while Temporal is still down and
+    recover when it returns."""
     return await Client.connect(settings.temporal_address,
                                 namespace=settings.temporal_namespace,
                                 data_converter=data_converter(settings.codec_keyring),
+                                interceptors=[SealInterceptor(settings.seal_keys)],
                                 tls=tls_config(settings), runtime=runtime, lazy=lazy)
 
 

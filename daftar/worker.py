@@ -11,6 +11,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from daftar.activities.cohort import CohortActivities
 from daftar.activities.records import RecordActivities
+from daftar.codec import worker_converter
 from daftar.store.db import SessionFactory
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.cycle import ExamCycleWorkflow
@@ -36,8 +37,13 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
     records = RecordActivities(sessions)
     cohort = CohortActivities(client, sessions, concurrency=fan_out_concurrency,
                               page_size=fan_out_page)
+    # The worker reads what anyone may have sent to Temporal: its codec marks a payload it
+    # cannot open instead of failing the workflow task. It keeps the client's interceptors,
+    # so the seal check (daftar.seal) runs in every workflow.
+    config = client.config()
+    config["data_converter"] = worker_converter(client.data_converter)
     return Worker(
-        client,
+        Client(**config),
         task_queue=task_queue,
         workflows=WORKFLOWS,
         workflow_runner=RUNNER,

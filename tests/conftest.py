@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.codec import data_converter
+from daftar.seal import SealInterceptor, SealKeys
 from daftar.store.db import create_schema, make_engine
 from daftar.workflows import search
 
@@ -26,6 +27,10 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "DAFTAR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 #: The payload codec's keys in tests: "test-2" encrypts, "test-1" (retired) still decrypts.
 TEST_KEYRING: dict[str, bytes] = {"test-2": bytes(range(32)), "test-1": bytes(range(32, 64))}
+#: The seals of the tests' clients: "test-2" seals; "test-1" only decrypts old histories.
+TEST_SEALS = SealKeys.from_keyring(TEST_KEYRING)
+#: The interceptor every test client sends with, so what it sends is daftar's.
+SEALED = [SealInterceptor(TEST_SEALS)]
 #: TEST_KEYRING as `DAFTAR_CODEC_KEYS` spells it.
 TEST_CODEC_KEYS = ",".join(f"{kid}={base64.b64encode(key).decode()}"
                            for kid, key in TEST_KEYRING.items())
@@ -46,7 +51,7 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     env = await start(
         dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
         data_converter=data_converter(TEST_KEYRING), search_attributes=list(search.ALL_KEYS),
-        dev_server_log_level="error")
+        interceptors=SEALED, dev_server_log_level="error")
     yield env
     await env.shutdown()
 

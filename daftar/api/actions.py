@@ -49,8 +49,13 @@ async def claim(applicants: Applicants, principal: Principal, app_id: str) -> Ap
     if not principal.has(*DECIDING_ROLES):
         raise ApiError(403, "forbidden", "Only a reviewer of the waiting stage may claim it: "
                        + ", ".join(r.value for r in DECIDING_ROLES) + ".")
-    return await applicants.update(app_id, ApplicantWorkflow.claim,
-                                   ClaimIn(actor=actor(principal)))
+    try:
+        return await applicants.update(app_id, ApplicantWorkflow.claim,
+                                       ClaimIn(actor=actor(principal)))
+    except ApiError as err:
+        if err.code != refusals.ALREADY_APPLIED:  # a renewal too early to record
+            raise
+        return await applicants.state(app_id)
 
 
 async def release(applicants: Applicants, principal: Principal,

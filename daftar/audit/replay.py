@@ -14,7 +14,8 @@ from pydantic import BaseModel
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from daftar.codec import data_converter
+from daftar.codec import data_converter, worker_converter
+from daftar.seal import SealInterceptor
 from daftar.worker import WORKFLOWS
 
 MANIFEST = "manifest.json"
@@ -34,8 +35,12 @@ def replayer(keyring: dict[str, bytes] | None = None) -> Replayer:
 
     Encrypted histories need the payload codec's `keyring` (one that still holds every key
     they were sealed with); plaintext ones, recorded before encryption, replay either way.
+    A forged start's history replays to the same end: its verdict is recorded in it.
     """
-    return Replayer(workflows=WORKFLOWS, data_converter=data_converter(keyring))
+    # Lenient like a worker's: a forged start's unreadable input replays to its recorded end.
+    return Replayer(workflows=WORKFLOWS, data_converter=worker_converter(data_converter(keyring)),
+                    # No keys: on replay the seal check reads each history's own verdict.
+                    interceptors=[SealInterceptor(None)])
 
 
 async def replay(histories: Iterable[WorkflowHistory],

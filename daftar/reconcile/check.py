@@ -126,9 +126,11 @@ async def _pass(client: Client, sessions: SessionFactory, year: int, ids: set[st
 
 
 async def reconcile(client: Client, sessions: SessionFactory, year: int, *,
-                    concurrency: int = 16, settle: float = 0.0) -> Reconciliation:
-    """Compare every applicant workflow of cycle `year` with the read model."""
-    drift, workflows, rows = await _pass(client, sessions, year, None, concurrency)
+                    concurrency: int = 16, settle: float = 0.0,
+                    only: set[str] | None = None) -> Reconciliation:
+    """Compare every applicant workflow of cycle `year` (or just the applications `only`
+    names) with the read model."""
+    drift, workflows, rows = await _pass(client, sessions, year, only, concurrency)
     if drift and settle > 0:
         await asyncio.sleep(settle)
         again = {d.subject for d in drift if d.kind is not DriftKind.counts}

@@ -14,9 +14,11 @@ from daftar.store.models import ApplicationRecord, DecisionRow
 from daftar.workflows.messages import ApplicationRow, ApplicationState
 from daftar.workflows.rows import application_row
 
-#: Row fields compared one by one; `updated_at` is when it was written, not what it says.
+#: Row fields compared one by one; `updated_at` and `history_length` say when and by which
+#: workflow task it was written, not what it says.
 _FIELDS = [f for f in ApplicationRow.model_fields
-           if f not in ("application_id", "updated_at", "decisions", "stage", "version")]
+           if f not in ("application_id", "updated_at", "decisions", "stage", "version",
+                        "history_length", "recorded_decisions")]
 
 
 def decision_key(d: Any) -> tuple[Any, ...]:

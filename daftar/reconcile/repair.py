@@ -1,9 +1,9 @@
 """`daftar reconcile --repair`: the read model brought back to what the workflows say.
 
 It re-records each drifted application from its workflow's current state through the
-same idempotent upsert the workflow uses, so it cannot move a row backwards: a row newer than
-the state just read is left alone, and a row at the same version but with other content is
-first marked older (only if it is still at that version) so the upsert rewrites it. Then the
+same upsert the workflow uses, ordered by history length like the workflow's own writes: the
+history's length is read before its state, so a row written meanwhile by a later workflow task
+is left alone, and every decision row is rewritten from the state. Then the
 cycle's per-stage counters are recounted from the rows, under a lock that makes concurrent
 writers wait (PostgreSQL) or under SQLite's single write lock. Orphan rows are reported, never
 deleted: a workflow removed by the namespace's retention leaves one too, and that is a
@@ -15,17 +15,17 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, text, update
+from sqlalchemy import delete, func, text
 from sqlmodel import col, select
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from daftar.reconcile.check import read_state
-from daftar.reconcile.compare import decision_key
 from daftar.reconcile.report import DriftKind, Reconciliation
 from daftar.store.db import SessionFactory, transaction
-from daftar.store.models import ApplicationRecord, DecisionRow, StageCount
+from daftar.store.models import ApplicationRecord, StageCount
 from daftar.store.writes import upsert_application
-from daftar.workflows.messages import ApplicationState
+from daftar.workflows.messages import ApplicationState, applicant_workflow_id
 from daftar.workflows.rows import application_row
 
 #: What re-recording the workflow's state fixes.
@@ -36,25 +36,16 @@ LEFT_ALONE = ("not repaired: orphan rows (no workflow: deleted by hand or remove
               "than their workflow, decision rows beyond the workflow's, unreadable workflows")
 
 
-def rerecord(sessions: SessionFactory, state: ApplicationState) -> bool:
-    """Write `state` as the application's row; False when the row is newer (left alone)."""
-    row = application_row(state, datetime.now(UTC))
-    table = ApplicationRecord.__table__  # type: ignore[attr-defined]
-    app_id = state.application_id
+def rerecord(sessions: SessionFactory, state: ApplicationState, history_length: int) -> bool:
+    """Write `state`, read from a history at least `history_length` events long, as the
+    application's row; False when a later workflow task wrote the row (left alone)."""
+    row = application_row(state, datetime.now(UTC), history_length=history_length)
     with transaction(sessions) as s:
-        current = s.exec(select(ApplicationRecord.version).where(
-            ApplicationRecord.application_id == app_id)).first()
-        if current is not None and current > state.version:
+        current = s.exec(select(ApplicationRecord.history_length).where(
+            ApplicationRecord.application_id == state.application_id)).first()
+        if current is not None and current > history_length:
             return False
-        if current == state.version:  # same version, other content: let the upsert rewrite it
-            s.exec(update(table).where(table.c.application_id == app_id,
-                                       table.c.version == state.version).values(version=-1))
-        wanted = {d.seq: decision_key(d) for d in row.decisions}
-        for d in s.exec(select(DecisionRow).where(DecisionRow.application_id == app_id)):
-            if d.seq in wanted and decision_key(d) != wanted[d.seq]:
-                s.delete(d)  # contradicts the history; the upsert writes the right one
-        s.flush()
-        upsert_application(s, row)
+        upsert_application(s, row)  # every decision rewritten: none counts as recorded
     return True
 
 
@@ -76,9 +67,16 @@ async def repair(client: Client, sessions: SessionFactory, report: Reconciliatio
     """Re-record every repairable application from a fresh read of its workflow; recount."""
     fixed = []
     for app_id in sorted({d.subject for d in report.drift if d.kind in REPAIRABLE}):
+        # The length first: the state read after it is at least as new, so a workflow task
+        # that writes meanwhile has a longer history and its row is kept.
+        try:
+            desc = await client.get_workflow_handle(applicant_workflow_id(app_id)).describe()
+        except RPCError:
+            continue
         state = await read_state(client, app_id)
         if isinstance(state, ApplicationState) and await asyncio.to_thread(
-                rerecord, sessions, state):
+                rerecord, sessions, state, desc.raw_description.workflow_execution_info
+                .history_length):
             fixed.append(app_id)
     await asyncio.to_thread(recount, sessions, report.cycle)
     return fixed

@@ -93,6 +93,9 @@ class ApplicationRecord(SQLModel, table=True):
     claimed_by: str | None = None  # the reviewer holding the waiting decision
     claim_expires_at: datetime | None = Field(default=None, sa_column=_utc_nullable())
     version: int = 0
+    #: The history length of the workflow task that wrote this row: a write from an earlier
+    #: task (or from an attempt Temporal discarded) never overwrites one from a later task.
+    history_length: int = 0
 
 
 class DecisionRow(SQLModel, table=True):

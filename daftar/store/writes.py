@@ -1,10 +1,11 @@
-"""Idempotent writes of the read model: a retried activity changes nothing the second time."""
+"""Idempotent writes of the read model: a retried activity changes nothing the second time,
+and a write from a workflow task Temporal discarded does not survive the one that follows."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
@@ -15,14 +16,15 @@ _APPS = ApplicationRecord.__table__  # type: ignore[attr-defined]
 _DECISIONS = DecisionRow.__table__  # type: ignore[attr-defined]
 _COUNTS = StageCount.__table__  # type: ignore[attr-defined]
 _PREVIOUS = select(
-    _APPS.c.stage, _APPS.c.version,
+    _APPS.c.stage, _APPS.c.version, _APPS.c.history_length,
     select(func.count()).where(_DECISIONS.c.application_id == _APPS.c.application_id)
     .scalar_subquery().label("n"),
     select(func.max(_DECISIONS.c.seq)).where(_DECISIONS.c.application_id == _APPS.c.application_id)
     .scalar_subquery().label("last"),
 ).where(_APPS.c.application_id == bindparam("id")).with_for_update(of=_APPS)
 _MOVE = update(_APPS).where(_APPS.c.application_id == bindparam("id"),
-                            _APPS.c.version == bindparam("was"))
+                            _APPS.c.version == bindparam("was"),
+                            _APPS.c.history_length == bindparam("was_length"))
 
 
 def _insert(session: Session, model: type[SQLModel]) -> Any:
@@ -36,41 +38,44 @@ def _insert(session: Session, model: type[SQLModel]) -> Any:
 
 
 def upsert_application(session: Session, row: ApplicationRow) -> None:
-    """Insert or update one application; an older version never overwrites a newer one.
+    """Insert or update one application so the row shows what the history committed.
+
+    The workflow writes from inside a workflow task (a local activity), and Temporal may
+    discard that task after the write: the attempt after it replays the committed history and
+    writes again, with a history at least as long. So writes are ordered by the history length
+    of the task that made them, not by the state's version: a write from a shorter history
+    never overwrites one from a longer; at the same length the later write wins (it is the
+    attempt that followed the discarded one, or the same write retried). Decisions the
+    workflow knows were written by a committed task (`recorded_decisions`) are left as they
+    are; later ones are written over whatever a discarded attempt left, and rows beyond the
+    state's decisions are removed.
 
     The per-stage counters (stats) move in the same transaction, so they can neither drift
     from the rows nor count a retried write twice.
 
     Most writes move a row that exists, so that path is lean: one statement reads the row's
-    stage and version and its decisions' count and last sequence (locking the row on
-    PostgreSQL), one updates it from exactly that version, one moves both counters, and
-    only decisions after the last recorded one are inserted. A new row, a write that lost a
-    race, or a row whose decisions have a gap takes the full path.
+    stage, version, history length and last decision (locking the row on PostgreSQL), one
+    updates it from exactly that, one moves both counters, and the new decisions are
+    written. A new row, or a write that lost a race, takes the full path.
     """
     conn = session.connection()
     previous = conn.execute(_PREVIOUS, {"id": row.application_id}).first()
     if previous is None:
         _upsert_full(session, row)
         return
-    if previous.version < row.version:
-        values = _values(row)
-        del values["application_id"]
-        moved = conn.execute(_MOVE.values(**values),
-                             {"id": row.application_id, "was": previous.version})
-        if moved.rowcount != 1:  # another writer moved it between the read and the update
-            _upsert_full(session, row)
-            return
-        if previous.stage != row.stage.value:
-            _count(session, row.cycle, row.province, {previous.stage: -1, row.stage.value: 1})
-    contiguous = previous.n == (previous.last or 0)
-    _insert_decisions(session, row, after=(previous.last or 0) if contiguous else 0)
-
-
-def _values(row: ApplicationRow) -> dict[str, Any]:
-    values = row.model_dump(exclude={"decisions"})
-    values["stage"] = row.stage.value
-    values["rejected_stage"] = row.rejected_stage.value if row.rejected_stage else None
-    return values
+    if row.history_length < previous.history_length:
+        return  # written from an earlier workflow task: the row is newer
+    values = _values(row)
+    del values["application_id"]
+    moved = conn.execute(_MOVE.values(**values),
+                         {"id": row.application_id, "was": previous.version,
+                          "was_length": previous.history_length})
+    if moved.rowcount != 1:  # another writer moved it between the read and the update
+        _upsert_full(session, row)
+        return
+    if previous.stage != row.stage.value:
+        _count(session, row.cycle, row.province, {previous.stage: -1, row.stage.value: 1})
+    _write_decisions(session, row, n=previous.n, last=previous.last or 0)
 
 
 def _upsert_full(session: Session, row: ApplicationRow) -> None:
@@ -81,22 +86,35 @@ def _upsert_full(session: Session, row: ApplicationRow) -> None:
         .returning(_APPS.c.application_id)).first()
     if inserted is not None:
         _count(session, row.cycle, row.province, {row.stage.value: 1})
-    else:
-        previous = session.exec(  # type: ignore[call-overload]
-            select(_APPS.c.stage, _APPS.c.version)
-            .where(_APPS.c.application_id == row.application_id).with_for_update()).one()
-        if previous.version < row.version:
-            session.exec(update(_APPS)
-                         .where(_APPS.c.application_id == row.application_id)
-                         .values(**{k: v for k, v in values.items() if k != "application_id"}))
-            if previous.stage != row.stage.value:
-                _count(session, row.cycle, row.province,
-                       {previous.stage: -1, row.stage.value: 1})
-    _insert_decisions(session, row, after=0)
+        _write_decisions(session, row, n=0, last=0)
+        return
+    previous = session.exec(  # type: ignore[call-overload]
+        select(_APPS.c.stage, _APPS.c.history_length,
+               select(func.count()).where(_DECISIONS.c.application_id == _APPS.c.application_id)
+               .scalar_subquery().label("n"),
+               select(func.max(_DECISIONS.c.seq))
+               .where(_DECISIONS.c.application_id == _APPS.c.application_id)
+               .scalar_subquery().label("last"))
+        .where(_APPS.c.application_id == row.application_id).with_for_update(of=_APPS)).one()
+    if row.history_length < previous.history_length:
+        return
+    session.exec(update(_APPS)
+                 .where(_APPS.c.application_id == row.application_id)
+                 .values(**{k: v for k, v in values.items() if k != "application_id"}))
+    if previous.stage != row.stage.value:
+        _count(session, row.cycle, row.province, {previous.stage: -1, row.stage.value: 1})
+    _write_decisions(session, row, n=previous.n, last=previous.last or 0)
 
 
-def _insert_decisions(session: Session, row: ApplicationRow, *, after: int) -> None:
-    """Insert the row's decisions with a sequence above `after`; those present stay."""
+def _write_decisions(session: Session, row: ApplicationRow, *, n: int, last: int) -> None:
+    """Make the decision rows after `row.recorded_decisions` the row's own: decisions
+    written by a discarded workflow task are overwritten or removed, new ones inserted.
+    `n` and `last` are the rows' count and last sequence before: when earlier rows are
+    missing (a gap, or a read model restored from an older backup), all are written."""
+    after = row.recorded_decisions if n == last and last >= row.recorded_decisions else 0
+    if last > len(row.decisions):
+        session.exec(delete(_DECISIONS).where(_DECISIONS.c.application_id == row.application_id,
+                                              _DECISIONS.c.seq > len(row.decisions)))
     decisions = [
         {"application_id": row.application_id, "seq": d.seq, "stage": d.stage,
          "outcome": d.outcome, "actor": d.actor, "role": d.role, "at": d.at,
@@ -105,7 +123,17 @@ def _insert_decisions(session: Session, row: ApplicationRow, *, after: int) -> N
     ]
     if decisions:
         ins = _insert(session, DecisionRow).values(decisions)
-        session.exec(ins.on_conflict_do_nothing(index_elements=["application_id", "seq"]))
+        session.exec(ins.on_conflict_do_update(
+            index_elements=["application_id", "seq"],
+            set_={c: ins.excluded[c] for c in ("stage", "outcome", "actor", "role", "at",
+                                               "score", "reason", "rules")}))
+
+
+def _values(row: ApplicationRow) -> dict[str, Any]:
+    values = row.model_dump(exclude={"decisions", "recorded_decisions"})
+    values["stage"] = row.stage.value
+    values["rejected_stage"] = row.rejected_stage.value if row.rejected_stage else None
+    return values
 
 
 def _count(session: Session, cycle: int, province: str, deltas: dict[str, int]) -> None:

@@ -8,10 +8,12 @@ change state; their validators refuse a wrong message before it reaches the hist
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RawValue, RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from daftar.activities.records import RecordActivities
@@ -53,6 +55,7 @@ with workflow.unsafe.imports_passed_through():
         ReleaseIn,
         WithdrawIn,
     )
+    from daftar.workflows.refusals import start_input, unreadable
     from daftar.workflows.rows import application_row
 
 # Recording must never give up: the read model converges once the database is back.
@@ -68,7 +71,17 @@ class ApplicantWorkflow:
     """registration → exam → interview → qualification → security → launch → licence."""
 
     @workflow.init
-    def __init__(self, inp: ApplicantInput) -> None:
+    def __init__(self, raw: Any) -> None:
+        # The input is typed loosely: a start that daftar did not send may carry anything,
+        # and it must reach the seal check (daftar.seal), which ends it, rather than fail
+        # every workflow task on decoding.
+        self._synced = -1
+        self._indexed: Stage | None = None
+        self._renewals = 0
+        inp = start_input(ApplicantInput, raw)
+        self._readable = inp is not None
+        if inp is None:
+            return
         now = workflow.now()
         self._state = ApplicationState(
             application_id=inp.application_id,
@@ -85,11 +98,14 @@ class ApplicantWorkflow:
         )
         self._terms = inp.cycle
         self._guards = Guards(self._state, inp.cycle)
-        self._synced = -1
-        self._indexed: Stage | None = None
+        # The number of decisions the read model holds from a committed write: those were
+        # written by a workflow task that Temporal kept, the rest may need rewriting.
+        self._recorded = 0
 
     @workflow.run
-    async def run(self, inp: ApplicantInput) -> ApplicationState:
+    async def run(self, raw: Any) -> ApplicationState:
+        if not self._readable:  # sealed by daftar, yet not an ApplicantInput: a defect
+            raise RuntimeError(f"the start input is not an ApplicantInput: {unreadable(raw)}")
         while True:
             if self._synced != self._state.version:
                 await self._sync()
@@ -112,6 +128,12 @@ class ApplicantWorkflow:
     def state(self) -> ApplicationState:
         """The full state of the application."""
         return self._state
+
+    @workflow.signal(dynamic=True)
+    def refuse_signal(self, name: str, args: Sequence[RawValue]) -> None:
+        """daftar sends no signals: whatever arrives is refused, logged, and changes nothing."""
+        workflow.logger.warning("signal %r refused: daftar sends no signals", name,
+                                extra={"refused": "signal"})
 
     # --- registration (REG-2) -------------------------------------------------------------
 
@@ -196,6 +218,7 @@ class ApplicantWorkflow:
         self._state.claim = ClaimRecord(
             actor=msg.actor.id, role=role, stage=self._state.stage, at=now,
             expires_at=now + timedelta(hours=self._terms.claim_hours))
+        self._state.claims += 1
         self._bump()
         return self._state
 
@@ -306,6 +329,7 @@ class ApplicantWorkflow:
         self._state.stage = stage
         self._state.stage_entered_at = now
         self._state.claim = None  # a claim is on one stage's decision
+        self._state.claims = 0
         key = SLA_KEYS.get(stage)
         self._state.due_at = (now + timedelta(days=self._terms.sla_days[key])
                               if key and key in self._terms.sla_days else None)
@@ -371,10 +395,18 @@ class ApplicantWorkflow:
         # A local activity: the write runs in the worker inside the workflow task that made
         # the change, with no activity task through the server (the hot path of every
         # transition). Retries still never give up; long backoffs become durable timers.
+        row = self._row()
         await workflow.execute_local_activity_method(
-            RecordActivities.record_application, self._row(),
+            RecordActivities.record_application, row,
             start_to_close_timeout=_RECORD_TIMEOUT, retry_policy=_RECORD_RETRY)
         self._synced = version
+        self._recorded = len(row.decisions)
 
     def _row(self) -> ApplicationRow:
-        return application_row(self._state, workflow.now())
+        # The history length orders the writes: a later workflow task has a longer history,
+        # and an attempt Temporal discarded is followed by one at least as long, so its row
+        # is overwritten (daftar.store.writes).
+        return application_row(
+            self._state, workflow.now(),
+            history_length=workflow.info().get_current_history_length(),
+            recorded_decisions=self._recorded)

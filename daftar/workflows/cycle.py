@@ -7,10 +7,12 @@ workflow's history and a crash in the middle neither skips nor repeats a candida
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RawValue, RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from daftar.activities.cohort import CohortActivities
@@ -24,7 +26,14 @@ with workflow.unsafe.imports_passed_through():
         RoundJob,
         RoundSummary,
     )
-    from daftar.workflows.refusals import DUPLICATE, FORBIDDEN, WRONG_STAGE, refuse_rule
+    from daftar.workflows.refusals import (
+        DUPLICATE,
+        FORBIDDEN,
+        WRONG_STAGE,
+        refuse_rule,
+        start_input,
+        unreadable,
+    )
 
 _FOREVER = RetryPolicy(initial_interval=timedelta(seconds=1),
                        maximum_interval=timedelta(seconds=30))
@@ -38,8 +47,12 @@ class ExamCycleWorkflow:
     """Publication (EXAM-2) and launch rounds (LAUNCH-1) of one cycle."""
 
     @workflow.init
-    def __init__(self, inp: CycleWorkflowIn) -> None:
-        self._year = inp.year
+    def __init__(self, raw: Any) -> None:
+        # Typed loosely, like ApplicantWorkflow's: a start daftar did not send must reach the
+        # seal check (daftar.seal), which ends it.
+        inp = start_input(CycleWorkflowIn, raw)
+        self._readable = inp is not None
+        self._year = inp.year if inp is not None else 0
         self._jobs: list[PublishJob | RoundJob] = []
         self._publication = "none"
         self._rounds: list[RoundSummary] = []
@@ -47,7 +60,9 @@ class ExamCycleWorkflow:
         self._allocating = False
 
     @workflow.run
-    async def run(self, inp: CycleWorkflowIn) -> None:
+    async def run(self, raw: Any) -> None:
+        if not self._readable:  # sealed by daftar, yet not a CycleWorkflowIn: a defect
+            raise RuntimeError(f"the start input is not a CycleWorkflowIn: {unreadable(raw)}")
         while True:
             await workflow.wait_condition(lambda: bool(self._jobs))
             job = self._jobs.pop(0)
@@ -61,6 +76,12 @@ class ExamCycleWorkflow:
                     CohortActivities.send_offices, job, heartbeat_timeout=_HEARTBEAT,
                     start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
                 self._sending_round = None
+
+    @workflow.signal(dynamic=True)
+    def refuse_signal(self, name: str, args: Sequence[RawValue]) -> None:
+        """daftar sends no signals: whatever arrives is refused, logged, and changes nothing."""
+        workflow.logger.warning("signal %r refused: daftar sends no signals", name,
+                                extra={"refused": "signal"})
 
     @workflow.query
     def progress(self) -> CycleProgress:

@@ -44,6 +44,10 @@ with workflow.unsafe.imports_passed_through():
     )
 
 
+#: Claims one stage's decision may record (each adds a few events to the history).
+MAX_CLAIMS = 48
+
+
 class Guards:
     """Validation of every message against one application's current state."""
 
@@ -145,10 +149,25 @@ class Guards:
             refuse(INVALID, f"The {msg.stage.value} decision is malformed.", violations)
 
     def claim(self, msg: ClaimIn) -> None:
-        """The stage's reviewer claims the waiting decision; claiming it again renews it."""
+        """The stage's reviewer claims the waiting decision; claiming it again renews it.
+
+        The history an applicant's workflow can grow to is bounded: a renewal while more than
+        half the claim period is left changes nothing and is not recorded (the API answers it
+        with the current state), and one stage records at most MAX_CLAIMS claims."""
         role, rule = self._decision_at(msg.actor)
         self._role(msg.actor, role, rule)
         self._claimed_by_another(msg.actor, rule)
+        claim = self._s.claim
+        now = workflow.now()
+        if (claim is not None and claim.actor == msg.actor.id and claim.stage == self._s.stage
+                and claim.expires_at - now > (claim.expires_at - claim.at) / 2):
+            refuse_rule(ALREADY_APPLIED, rule,
+                        f"You hold this claim until {claim.expires_at.isoformat()}; it can be "
+                        "renewed once half of it has passed.")
+        if self._s.claims >= MAX_CLAIMS:
+            refuse_rule(NOT_READY, rule,
+                        f"This stage's decision has been claimed {MAX_CLAIMS} times without a "
+                        "decision; decide it now, or ask an admin to take it over.")
 
     def release(self, msg: ReleaseIn) -> None:
         """The claimant, or an admin, releases a claim; none to release is a no-op."""

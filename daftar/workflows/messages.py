@@ -217,6 +217,8 @@ class ApplicationState(BaseModel):
     licence_number: str | None = None
     escalations: list[EscalationRecord] = Field(default_factory=list)
     claim: ClaimRecord | None = None
+    #: Claims recorded at the current stage (renewals included); bounded by MAX_CLAIMS.
+    claims: int = 0
     version: int = 0
 
 
@@ -245,6 +247,10 @@ class ApplicationRow(BaseModel):
     claimed_by: str | None = None
     claim_expires_at: datetime | None = None
     version: int
+    #: The history length of the workflow task that made this row: it orders the writes.
+    history_length: int = 0
+    #: How many of `decisions` the read model holds from committed writes (not a column).
+    recorded_decisions: int = 0
     decisions: list[DecisionRecord]
 
 

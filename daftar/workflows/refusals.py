@@ -6,13 +6,17 @@ the workflow task and hang the caller). A refused update never enters the histor
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel, ValidationError
+
     from daftar.domain.violations import Violation
+
+M = TypeVar("M", bound=BaseModel)
 
 WRONG_STAGE = "wrong_stage"  # 409: the application is not at the stage the message is for
 DUPLICATE = "duplicate"  # 409: this stage was already decided
@@ -37,3 +41,19 @@ def refuse(code: str, message: str, violations: list[Violation]) -> NoReturn:
 def refuse_rule(code: str, rule: str, message: str, field: str | None = None) -> NoReturn:
     """Refuse under one rule id."""
     refuse(code, message, [Violation(rule=rule, field=field, message=message)])
+
+
+def start_input(model: type[M], raw: Any) -> M | None:
+    """A workflow's start input read as `model`, or None when it is not one (a start that
+    daftar did not send may carry anything; the seal check ends it)."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError:
+        return None
+
+
+def unreadable(raw: Any) -> str:
+    """Why a start input could not be read, for the error that stops its workflow task."""
+    if isinstance(raw, dict) and "unreadable_payload" in raw:
+        return str(raw["unreadable_payload"])
+    return "it does not match the workflow's input"

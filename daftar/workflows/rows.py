@@ -9,8 +9,11 @@ from daftar.workflows import search
 from daftar.workflows.messages import ApplicationRow, ApplicationState
 
 
-def application_row(state: ApplicationState, updated_at: datetime) -> ApplicationRow:
-    """The row for `state`, written at `updated_at`."""
+def application_row(state: ApplicationState, updated_at: datetime, *, history_length: int = 0,
+                    recorded_decisions: int = 0) -> ApplicationRow:
+    """The row for `state`, written at `updated_at` by a workflow task whose history was
+    `history_length` events long; the read model already holds `recorded_decisions` of its
+    decisions from committed writes."""
     interview = next((d.score for d in state.decisions if d.stage == "interview"), None)
     return ApplicationRow(
         application_id=state.application_id, tracking_code=state.tracking_code,
@@ -27,7 +30,8 @@ def application_row(state: ApplicationState, updated_at: datetime) -> Applicatio
         interview_score=interview,
         claimed_by=state.claim.actor if state.claim else None,
         claim_expires_at=state.claim.expires_at if state.claim else None,
-        version=state.version,
+        version=state.version, history_length=history_length,
+        recorded_decisions=recorded_decisions,
         # SEC-1: security reasons are confidential; they stay in the history only.
         decisions=[d.model_copy(update={"reason": None}) if d.stage == "security" else d
                    for d in state.decisions])

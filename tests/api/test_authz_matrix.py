@@ -149,8 +149,6 @@ DECISIONS = "/v1/applications/{app_id}/decisions"
 ROWS: list[Row] = [
     Row("POST", "/v1/codec/decode", only(Caller.auditor, Caller.security_officer), codes(200),
         json=empty_payloads),
-    Row("POST", "/v1/codec/encode", only(Caller.auditor, Caller.security_officer), codes(200),
-        json=empty_payloads),
     Row("POST", "/v1/session", only(Caller.auditor, Caller.security_officer), codes(204)),
     Row("DELETE", "/v1/session", EVERYONE, codes(204)),
     Row("POST", "/v1/cycles", only(Caller.admin), codes(409), json=cycle_body),

@@ -30,19 +30,13 @@ def plain(value: Any) -> dict[str, Any]:
     return {"metadata": {"encoding": b64(b"json/plain")}, "data": b64(json.dumps(value).encode())}
 
 
-async def test_encode_then_decode_round_trips_for_an_auditor(api: httpx.AsyncClient) -> None:
-    body = {"payloads": [plain({"reason": "confidential"}), plain([1, 2])]}
-    headers = {**auth(Role.auditor), "X-Namespace": "default"}
-    encoded = await api.post("/v1/codec/encode", json=body, headers=headers)
-    assert encoded.status_code == 200, encoded.text
-    sealed = encoded.json()["payloads"]
-    assert [p["metadata"] for p in sealed] == [
-        {"encoding": b64(b"binary/encrypted"), "encryption-key-id": b64(b"test-2")}] * 2
-    assert b"confidential" not in base64.b64decode(sealed[0]["data"])
-    decoded = await api.post("/v1/codec/decode", json=encoded.json(),
-                             headers=auth(Role.security_officer))
-    assert decoded.status_code == 200, decoded.text
-    assert decoded.json() == body
+async def test_the_codec_decodes_only(api: httpx.AsyncClient) -> None:
+    """Nothing lets a Web UI user make a payload: the codec has no encode endpoint."""
+    body = {"payloads": [plain({"reason": "confidential"})]}
+    r = await api.post("/v1/codec/encode", json=body, headers=auth(Role.auditor))
+    assert r.status_code in (404, 405), r.text
+    paths = (await api.get("/openapi.json")).json()["paths"]
+    assert "/v1/codec/encode" not in paths
 
 
 async def test_decode_reads_what_workers_wrote(api: httpx.AsyncClient) -> None:
@@ -63,7 +57,7 @@ async def test_only_auditors_and_security_officers_may_call_it(api: httpx.AsyncC
         assert r.json()["error"]["code"] == "forbidden"
     r = await api.post("/v1/codec/decode", json=body)
     assert r.status_code == 401 and rules_of(r) == []
-    r = await api.post("/v1/codec/encode", json=body, headers={"Authorization": "Bearer x"})
+    r = await api.post("/v1/codec/decode", json=body, headers={"Authorization": "Bearer x"})
     assert r.status_code == 401
 
 
@@ -130,7 +124,7 @@ async def test_cors_admits_the_web_ui_on_the_codec_only(api: httpx.AsyncClient) 
 
 async def test_the_codec_is_documented(api: httpx.AsyncClient) -> None:
     paths = (await api.get("/openapi.json")).json()["paths"]
-    for path in ("/v1/codec/decode", "/v1/codec/encode"):
+    for path in ("/v1/codec/decode",):
         post = paths[path]["post"]
         assert post["tags"] == ["codec"]
         schema = post["responses"]["200"]["content"]["application/json"]["schema"]

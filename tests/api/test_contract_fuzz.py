@@ -65,7 +65,7 @@ from tests.api.helpers import (
     token,
 )
 from tests.api.test_authz_matrix import ROWS, Caller
-from tests.conftest import TEMPORAL_CLI, TEST_CODEC_KEYS, TEST_KEYRING, free_port
+from tests.conftest import SEALED, TEMPORAL_CLI, TEST_CODEC_KEYS, TEST_KEYRING, free_port
 from tests.outages import serve
 
 #: Cases per operation and caller, positive and negative mixed: more for the callers the
@@ -107,7 +107,7 @@ async def fuzz(read_model_url: Callable[[str], str]) -> AsyncIterator[Fuzz]:
     env = await start(
         dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
         data_converter=data_converter(TEST_KEYRING), search_attributes=list(search.ALL_KEYS),
-        dev_server_log_level="error")
+        interceptors=SEALED, dev_server_log_level="error")
     engine = make_engine(read_model_url("fuzz"))
     create_schema(engine)
     task_queue = f"daftar-fuzz-{uuid.uuid4().hex[:8]}"

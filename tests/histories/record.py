@@ -33,7 +33,7 @@ from daftar.temporal import register_search_attributes
 from daftar.worker import build_worker
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.messages import DisqualifyIn, DocumentIn, DocumentKind, LicenceIn, WithdrawIn
-from tests.conftest import TEST_KEYRING, TEST_SERVER
+from tests.conftest import SEALED, TEST_KEYRING, TEST_SERVER
 from tests.factories import ALL_CHECKS, VETERAN
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import applicant, decide, exam, place, register, staff, state, to_launch
@@ -118,7 +118,7 @@ async def escalated_reminded(h: Any, harness: Harness) -> None:
 async def main(only: set[str]) -> None:
     start = WorkflowEnvironment.start_time_skipping
     env = await start(test_server_existing_path=TEST_SERVER,
-                      data_converter=data_converter(TEST_KEYRING))
+                      data_converter=data_converter(TEST_KEYRING), interceptors=SEALED)
     await register_search_attributes(env.client, "default")
     engine = make_engine(f"sqlite:///{tempfile.mkdtemp()}/read.db")
     create_schema(engine)

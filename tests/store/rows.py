@@ -33,7 +33,8 @@ def decision(seq: int, **overrides: Any) -> DecisionRecord:
 
 
 def app_row(application_id: str, **overrides: Any) -> ApplicationRow:
-    """A valid ApplicationRow at version 1; any field may be overridden."""
+    """A valid ApplicationRow at version 1 (written from a history 10 events long per
+    version, unless `history_length` says otherwise); any field may be overridden."""
     data: dict[str, Any] = {
         "application_id": application_id, "tracking_code": f"T{application_id}",
         "cycle": 1404, "stage": Stage.awaiting_interview, "province": "Tehran",
@@ -44,6 +45,8 @@ def app_row(application_id: str, **overrides: Any) -> ApplicationRow:
         "interview_score": None, "version": 1, "decisions": [],
     }
     data.update(overrides)
+    # A later version comes from a later workflow task, whose history is longer.
+    data.setdefault("history_length", 10 * data["version"])
     return ApplicationRow(**data)
 
 

@@ -65,3 +65,11 @@ def test_counters_agree_with_the_rows(sessions: SessionFactory) -> None:
         expected = {(p, s): int(n) for p, s, n in grouped}
     assert counters(sessions) == expected
     assert sum(expected.values()) == 24
+
+
+def test_a_discarded_attempts_stage_is_counted_back(sessions: SessionFactory) -> None:
+    a = new_id()
+    write(sessions, app_row(a, stage=Stage.awaiting_interview, version=3, history_length=30),
+          app_row(a, stage=Stage.rejected, version=4, history_length=40),  # discarded
+          app_row(a, stage=Stage.awaiting_qualification, version=4, history_length=40))
+    assert counters(sessions) == {("Tehran", "awaiting_qualification"): 1}

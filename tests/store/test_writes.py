@@ -92,12 +92,51 @@ def test_older_version_arriving_late_does_not_overwrite(sessions: SessionFactory
 def test_decisions_by_seq_are_not_duplicated(sessions: SessionFactory) -> None:
     aid = new_id()
     write(sessions, app_row(aid, decisions=[decision(1), decision(2)]))
-    write(sessions, app_row(aid, version=2, decisions=[
+    write(sessions, app_row(aid, version=2, recorded_decisions=2, decisions=[
         decision(1, outcome="fail"), decision(2), decision(3, stage="qualification")]))
     rows = decisions_of(sessions, aid)
     assert [d.seq for d in rows] == [1, 2, 3]
-    assert rows[0].outcome == "pass"  # the first recording of seq 1 stands
+    assert rows[0].outcome == "pass"  # recorded by a committed write: it stands
     assert rows[2].stage == "qualification"
+
+
+def test_a_discarded_attempts_write_is_replaced_by_the_attempt_after_it(
+        sessions: SessionFactory) -> None:
+    """Temporal discarded the workflow task that wrote a rejection; the attempt after it,
+    from a history as long, applied another reviewer's pass at the same version."""
+    aid = new_id()
+    write(sessions, app_row(aid, version=3, history_length=30,
+                            decisions=[decision(1), decision(2)]))
+    discarded = app_row(aid, version=4, history_length=40, stage=Stage.rejected,
+                        rules=["INT-1"], recorded_decisions=2,
+                        decisions=[decision(1), decision(2),
+                                   decision(3, outcome="fail", actor="bob", reason="no")])
+    committed = app_row(aid, version=4, history_length=40, stage=Stage.awaiting_qualification,
+                        recorded_decisions=2,
+                        decisions=[decision(1), decision(2), decision(3, actor="alice")])
+    write(sessions, discarded)
+    write(sessions, committed)
+    record = load(sessions, aid)
+    assert (record.stage, record.rules) == ("awaiting_qualification", [])
+    assert [(d.seq, d.outcome, d.actor, d.reason) for d in decisions_of(sessions, aid)][2] == (
+        3, "pass", "alice", None)
+    write(sessions, discarded.model_copy(update={"history_length": 39}))  # a late retry
+    assert load(sessions, aid).stage == "awaiting_qualification"
+
+
+def test_a_discarded_attempt_that_went_further_is_undone(sessions: SessionFactory) -> None:
+    """The discarded attempt applied two updates; the committed one, from a longer history,
+    only one: its lower version and fewer decisions are what the read model shows."""
+    aid = new_id()
+    write(sessions, app_row(aid, version=3, history_length=30, decisions=[decision(1)]))
+    write(sessions, app_row(aid, version=5, history_length=30, stage=Stage.rejected,
+                            recorded_decisions=1,
+                            decisions=[decision(1), decision(2), decision(3, outcome="fail")]))
+    write(sessions, app_row(aid, version=4, history_length=34, recorded_decisions=1,
+                            decisions=[decision(1), decision(2, actor="carol")]))
+    record = load(sessions, aid)
+    assert (record.version, record.stage) == (4, "awaiting_interview")
+    assert [(d.seq, d.actor) for d in decisions_of(sessions, aid)] == [(1, "u-1"), (2, "carol")]
 
 
 def test_a_missing_earlier_decision_is_restored_by_the_next_write(
@@ -116,7 +155,8 @@ def test_a_missing_earlier_decision_is_restored_by_the_next_write(
 def test_decisions_of_the_same_version_are_still_recorded(sessions: SessionFactory) -> None:
     aid = new_id()
     write(sessions, app_row(aid, decisions=[decision(1)]))
-    write(sessions, app_row(aid, decisions=[decision(1), decision(2)]))  # no newer version
+    write(sessions, app_row(aid, recorded_decisions=1,
+                            decisions=[decision(1), decision(2)]))  # no newer version
     assert [d.seq for d in decisions_of(sessions, aid)] == [1, 2]
     assert load(sessions, aid).version == 1
 

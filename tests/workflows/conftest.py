@@ -27,7 +27,7 @@ from daftar.worker import build_worker
 from daftar.workflows import search
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.messages import ApplicantInput, CycleTerms, applicant_workflow_id
-from tests.conftest import TEST_KEYRING, TEST_SERVER
+from tests.conftest import SEALED, TEST_KEYRING, TEST_SERVER
 from tests.factories import form
 
 FEE = 2_000_000
@@ -38,7 +38,8 @@ KEY = b"test-identity-key"
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     start = WorkflowEnvironment.start_time_skipping
     environment = await start(test_server_existing_path=TEST_SERVER,
-                              data_converter=data_converter(TEST_KEYRING))
+                              data_converter=data_converter(TEST_KEYRING),
+                              interceptors=SEALED)
     await register_search_attributes(environment.client, "default")
     yield environment
     await environment.shutdown()

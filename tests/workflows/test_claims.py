@@ -6,8 +6,15 @@ from datetime import timedelta
 
 from daftar.domain.stages import DecisionStage, Role, Stage
 from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.workflows.guards import MAX_CLAIMS
 from daftar.workflows.messages import ClaimIn, ReleaseIn
-from daftar.workflows.refusals import ALREADY_APPLIED, CLAIMED, FORBIDDEN, WRONG_STAGE
+from daftar.workflows.refusals import (
+    ALREADY_APPLIED,
+    CLAIMED,
+    FORBIDDEN,
+    NOT_READY,
+    WRONG_STAGE,
+)
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import decide, decision, exam, register, staff, state
 from tests.workflows.test_refusals import accepted_updates, refused, rules
@@ -57,9 +64,12 @@ async def test_a_claim_lapses_after_the_cycles_claim_period(harness: Harness) ->
     h = await harness.start()
     await register(h)
     await exam(h)
-    await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
+    first = await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
+    assert first.claim is not None
+    await harness.env.sleep(timedelta(hours=1, minutes=1))  # past half the claim period
     renewed = await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
     assert renewed.claim is not None and renewed.claim.actor == "alice"
+    assert renewed.claim.expires_at > first.claim.expires_at
     await harness.env.sleep(timedelta(hours=2, minutes=1))
     taken = await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=BOB))
     assert taken.claim is not None and taken.claim.actor == "bob"
@@ -75,3 +85,31 @@ async def test_only_the_waiting_stages_reviewer_claims_it(harness: Harness) -> N
     err = await refused(h, ApplicantWorkflow.claim,
                         ClaimIn(actor=staff(Role.qualification_officer)))
     assert (err.type, rules(err)) == (FORBIDDEN, {"INT-1"})
+
+
+async def test_an_early_renewal_is_not_recorded_and_claims_are_bounded(
+        harness: Harness) -> None:
+    """However often a reviewer renews, the history an applicant's workflow can grow to is
+    bounded: a renewal within the first half of the claim changes nothing and records
+    nothing, and a stage records at most MAX_CLAIMS claims."""
+    h = await harness.start()
+    await register(h)
+    await exam(h)
+    await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
+    before = await accepted_updates(h)
+    for _ in range(5):
+        err = await refused(h, ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
+        assert (err.type, rules(err)) == (ALREADY_APPLIED, {"INT-1"})
+    assert await accepted_updates(h) == before
+    for _ in range(MAX_CLAIMS - 1):
+        await harness.env.sleep(timedelta(hours=1, minutes=1))
+        await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
+    await harness.env.sleep(timedelta(hours=1, minutes=1))
+    err = await refused(h, ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
+    assert (err.type, rules(err)) == (NOT_READY, {"INT-1"})
+    assert await accepted_updates(h) == before + MAX_CLAIMS - 1
+    events = len((await h.fetch_history()).events)
+    # The stage still decides, and the next stage starts counting afresh.
+    moved = await decide(h, DecisionStage.interview, actor=ALICE)
+    assert moved.stage == Stage.awaiting_qualification and moved.claims == 0
+    assert events < 60 + 12 * MAX_CLAIMS

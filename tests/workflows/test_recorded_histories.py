@@ -4,6 +4,7 @@ break running applicants is caught, with the first mismatch named."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
@@ -12,7 +13,7 @@ from temporalio.worker import Replayer
 from daftar.audit.replay import history_files, read_history, replay, replayer
 from daftar.codec import data_converter
 from daftar.workflows.applicant import OVERDUE_REMINDERS, ApplicantWorkflow
-from daftar.workflows.messages import ApplicantInput, ApplicationState
+from daftar.workflows.messages import ApplicationState
 from tests.conftest import TEST_KEYRING
 
 HISTORIES = Path(__file__).parent.parent / "histories"
@@ -39,8 +40,8 @@ class SkipsTheRecord(ApplicantWorkflow):
         self._synced = self._state.version
 
     @workflow.run
-    async def run(self, inp: ApplicantInput) -> ApplicationState:
-        return await super().run(inp)
+    async def run(self, raw: Any) -> ApplicationState:
+        return await super().run(raw)
 
 
 async def test_a_non_deterministic_change_is_reported_with_its_mismatch() -> None:

@@ -20,7 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from daftar.store.db import session_factory
 from daftar.telemetry import worker_runtime
 from daftar.worker import build_worker
-from tests.conftest import free_port
+from tests.conftest import SEALED, free_port
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import exam, register
 
@@ -64,7 +64,7 @@ async def test_worker_exports_task_latencies_and_slots(dev_server: WorkflowEnvir
     client = await Client.connect(
         dev_server.client.service_client.config.target_host,
         namespace=dev_server.client.namespace,
-        data_converter=dev_server.client.data_converter, runtime=runtime)
+        data_converter=dev_server.client.data_converter, interceptors=SEALED, runtime=runtime)
     harness = Harness(env=dev_server, engine=engine, task_queue=f"met-{uuid.uuid4().hex[:8]}")
     with ThreadPoolExecutor(max_workers=16) as executor:
         async with build_worker(client, task_queue=harness.task_queue,

@@ -1,12 +1,14 @@
 """The payload codec over HTTP, so authorised staff read payloads in the Temporal Web UI.
 
-The Temporal codec-server protocol: `POST /v1/codec/decode` and `/encode` take and return
+The Temporal codec-server protocol: `POST /v1/codec/decode` takes and returns
 `{"payloads": [...]}` in protobuf JSON (metadata values and data base64). A decoded payload
-may hold a security reason, so only auditors and security officers may call them (DESIGN.md
-#8). The Web UI cannot send a bearer token of ours, but with "include cross-origin credentials"
-it sends cookies: `POST /v1/session` turns a bearer token into an HttpOnly, SameSite=Strict
-cookie, which only these two endpoints accept. CORS is opened for the UI's origins on
-`/v1/codec` alone; every other path stays closed to browsers of other origins.
+may hold a security reason, so only auditors and security officers may call it (DESIGN.md
+#8). It decodes only: there is no `/encode`, so nothing here lets a Web UI user make a
+payload that daftar's workers would read as daftar's (and none would carry daftar's seal:
+daftar.seal). The Web UI cannot send a bearer token of ours, but with "include cross-origin
+credentials" it sends cookies: `POST /v1/session` turns a bearer token into an HttpOnly,
+SameSite=Strict cookie, which only the codec endpoint accepts. CORS is opened for the UI's
+origins on `/v1/codec` alone; every other path stays closed to browsers of other origins.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ def _router(codec: EncryptionCodec | None) -> APIRouter:
             raise ApiError(503, "codec_unavailable", "The payload codec has no keys: set "
                            "DAFTAR_CODEC_KEYS (id=base64key[,...]) and restart the API.")
 
-    async def apply(body: PayloadsJson, decode: bool) -> PayloadsJson:
+    async def apply(body: PayloadsJson) -> PayloadsJson:
         assert codec is not None  # ready() ran first
         message = Payloads()
         try:
@@ -131,7 +133,7 @@ def _router(codec: EncryptionCodec | None) -> APIRouter:
         except (json_format.ParseError, ValueError, TypeError) as err:
             raise _refused("invalid_request", f"Not a Temporal payload: {err}.") from None
         try:
-            result = await (codec.decode if decode else codec.encode)(message.payloads)
+            result = await codec.decode(message.payloads)
         except CodecError as err:
             raise _refused("undecodable_payload", str(err)) from None
         return PayloadsJson.model_validate(json_format.MessageToDict(Payloads(payloads=result)))
@@ -144,14 +146,7 @@ def _router(codec: EncryptionCodec | None) -> APIRouter:
     async def decode(body: PayloadsJson, _: Reader,
                      x_namespace: Annotated[str | None, Header()] = None) -> PayloadsJson:
         """Decrypt payloads for the Temporal Web UI (or `temporal --codec-endpoint`)."""
-        return await apply(body, decode=True)
-
-    @router.post(f"{PREFIX}/encode", response_model=PayloadsJson, dependencies=deps,
-                 responses=refusals)
-    async def encode(body: PayloadsJson, _: Reader,
-                     x_namespace: Annotated[str | None, Header()] = None) -> PayloadsJson:
-        """Encrypt payloads the Web UI sends (a signal or start typed in by staff)."""
-        return await apply(body, decode=False)
+        return await apply(body)
 
     @router.post("/v1/session", status_code=204, response_class=Response,
                  responses=responses(401, 403))
