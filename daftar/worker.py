@@ -12,6 +12,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from daftar.activities.cohort import CohortActivities
 from daftar.activities.records import RecordActivities
 from daftar.codec import worker_converter
+from daftar.seal import SealInterceptor
 from daftar.store.db import SessionFactory
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.cycle import ExamCycleWorkflow
@@ -41,6 +42,9 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
     # cannot open instead of failing the workflow task. It keeps the client's interceptors,
     # so the seal check (daftar.seal) runs in every workflow.
     config = client.config()
+    if not any(isinstance(i, SealInterceptor) for i in config["interceptors"]):
+        raise ValueError("a worker checks every message's seal: build it from a client made "
+                         "by daftar.temporal.connect (or one with daftar.seal.SealInterceptor)")
     config["data_converter"] = worker_converter(client.data_converter)
     return Worker(
         Client(**config),

@@ -10,13 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy.engine import Engine
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import ServiceClient
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.audit.replay import replay, replayer
 from daftar.audit.timeline import timeline
 from daftar.codec import KEY_ID, UnknownKeyError, data_converter
 from daftar.domain.stages import DecisionStage, Stage
+from daftar.seal import FORGED, SealInterceptor, SealKeys
 from daftar.store.db import session_factory
 from daftar.worker import build_worker
 from tests.workflows.conftest import Harness
@@ -25,6 +27,13 @@ from tests.workflows.test_encryption import payloads
 
 OLD = {"2026-11": bytes(range(32))}
 NEW = {"2027-01": bytes(range(32, 64)), **OLD}
+
+
+def client_with(service: ServiceClient, ring: dict[str, bytes],
+                sealing: tuple[str, ...] | None = None) -> Client:
+    """A client of daftar's (codec and seals) holding `ring`, sealing with `sealing`."""
+    return Client(service, namespace="default", data_converter=data_converter(ring),
+                  interceptors=[SealInterceptor(SealKeys.from_keyring(ring, sealing))])
 
 
 def key_ids(history_json: str) -> list[str]:
@@ -36,8 +45,8 @@ def key_ids(history_json: str) -> list[str]:
 async def test_a_path_begun_under_the_old_key_finishes_under_the_new(
         dev_server: WorkflowEnvironment, engine: Engine) -> None:
     service = dev_server.client.service_client
-    before = Client(service, namespace="default", data_converter=data_converter(OLD))
-    after = Client(service, namespace="default", data_converter=data_converter(NEW))
+    before = client_with(service, OLD)
+    after = client_with(service, NEW)
     queue = f"rotate-{uuid.uuid4().hex[:8]}"
     harness = Harness(env=WorkflowEnvironment.from_client(before), engine=engine,
                       task_queue=queue)
@@ -68,3 +77,34 @@ async def test_a_path_begun_under_the_old_key_finishes_under_the_new(
     # Retire the old key too early and the oldest events can no longer be read.
     with pytest.raises(UnknownKeyError, match="2026-11"):
         await timeline(history, data_converter({"2027-01": NEW["2027-01"]}))
+
+
+async def test_a_rolling_restart_accepts_both_keys_and_then_only_the_new(
+        dev_server: WorkflowEnvironment, engine: Engine) -> None:
+    """Rolling to a new sealing key: while some processes seal with the old key and some with
+    the new, every worker accepts both; once the old key is decrypt-only, a message still
+    sealed with it is refused and changes nothing."""
+    service = dev_server.client.service_client
+    old_first = {**OLD, "2027-01": NEW["2027-01"]}  # step 1: the new key added after the old
+    step1 = client_with(service, old_first, ("2026-11", "2027-01"))
+    step2 = client_with(service, NEW, ("2027-01", "2026-11"))  # step 2: the new key first
+    step3 = client_with(service, NEW)  # step 3: the old key only decrypts
+    queue = f"roll-{uuid.uuid4().hex[:8]}"
+    harness = Harness(env=WorkflowEnvironment.from_client(step2), engine=engine,
+                      task_queue=queue)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        # A worker still at step 1 takes what an API already at step 2 sealed.
+        async with build_worker(step1, task_queue=queue, sessions=session_factory(engine),
+                                executor=executor):
+            h = await harness.start()
+            assert (await register(h)).stage == Stage.awaiting_exam
+        # A worker at step 3 refuses what an API left at step 1 still seals with the old key.
+        async with build_worker(step3, task_queue=queue, sessions=session_factory(engine),
+                                executor=executor):
+            stale = step1.get_workflow_handle(h.id)
+            with pytest.raises(WorkflowUpdateFailedError) as refused:
+                await exam(stale)
+            assert getattr(refused.value.cause, "type", None) == FORGED
+            current = step3.get_workflow_handle(h.id)
+            assert (await exam(current)).stage == Stage.awaiting_interview
+            await current.terminate(reason="end of test")
