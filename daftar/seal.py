@@ -57,6 +57,7 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import (
     ExecuteWorkflowInput,
+    HandleQueryInput,
     HandleUpdateInput,
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
@@ -224,11 +225,21 @@ class _Checker(WorkflowInboundInterceptor):
     def __init__(self, next: WorkflowInboundInterceptor) -> None:
         super().__init__(next)
         self._nonces: set[str] = set()  # the updates this run accepted (rebuilt on replay)
+        self._forged = False
 
     async def execute_workflow(self, input: ExecuteWorkflowInput) -> Any:
         if _start_forged(self._seal_keys, input):
+            self._forged = True
             return None
         return await super().execute_workflow(input)
+
+    def handle_query(self, input: HandleQueryInput) -> Any:
+        # A forged run may sit under a real application's workflow id (started after the
+        # real one closed): it answers no query, so nothing shows what its input claimed.
+        if self._forged:
+            raise ApplicationError("This run was not started by daftar; it has no state.",
+                                   type=FORGED, non_retryable=True)
+        return super().handle_query(input)
 
     def handle_update_validator(self, input: HandleUpdateInput) -> None:
         info = workflow.info()

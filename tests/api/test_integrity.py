@@ -20,7 +20,7 @@ import pytest
 from sqlmodel import Session, select
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowExecutionStatus
+from temporalio.client import WorkflowExecutionStatus, WorkflowQueryFailedError
 
 from daftar.audit.replay import replay, replayer
 from daftar.codec import data_converter
@@ -267,6 +267,8 @@ async def test_forged_starts_end_at_once_and_write_nothing(api: httpx.AsyncClien
         assert (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
         with Session(stack.engine) as s:
             assert s.get(ApplicationRecord, app_id) is None
+        with pytest.raises(WorkflowQueryFailedError):
+            await handle.query("state")  # it shows nothing of what its input claimed
         # Its verdict is in its history: a replay, with any keys, ends it the same way.
         [verdict] = await replay([await handle.fetch_history()], using=replayer(TEST_KEYRING))
         assert verdict.deterministic, verdict.error
