@@ -34,7 +34,7 @@ from daftar.store.models import ApplicationRecord
 from daftar.temporal import connect
 from daftar.worker import build_worker
 from tests.api.conftest import registration_window
-from tests.api.helpers import FEE, ID_KEY, PASS, SECRET, auth, image
+from tests.api.helpers import FEE, ID_KEY, PASS, SECRET, auth, image, load_pass_mark
 from tests.conftest import free_port
 from tests.factories import form
 from tests.outages import PrivatePostgres, PrivateTemporal, serve
@@ -107,12 +107,14 @@ async def _walk_through_outages(api: httpx.AsyncClient, settings: Settings, engi
     assert (await api.get("/healthz")).status_code == 200
     r = await api.get("/readyz")
     assert r.status_code == 503 and r.json()["checks"] == {"temporal": "down",
-                                                           "database": "ok"}
+                                                           "database": "ok",
+                                                           "worker": "unknown"}
     start, end = registration_window(jalali.business_day(datetime.now(UTC)))
     r = await api.post("/v1/cycles", headers=admin, json={
         "year": YEAR, "registration_start": start, "registration_end": end, "fee_rials": FEE,
         "cities": [{"province": "Tehran", "city": "Tehran", "capacity": 5, "priority": 1}]})
     assert r.status_code == 201, r.text
+    load_pass_mark(engine, YEAR)
     assert unavailable(await api.post(f"/v1/cycles/{YEAR}/applications", json=form()))
 
     temporal.start()
@@ -131,24 +133,32 @@ async def _walk_through_outages(api: httpx.AsyncClient, settings: Settings, engi
                           headers={**auth(Role.applicant, sub=first),
                                    "content-type": "image/jpeg"})
         assert r.status_code == 204, r.text
+        r = await api.post(f"/v1/applications/{first}/exam-result", json=PASS,
+                           headers=auth(Role.exam_officer))
+        assert r.status_code == 200, r.text
+        assert r.json()["stage"] == "awaiting_interview"
 
         postgres.stop()
         listing = await api.get(f"/v1/applications?cycle={YEAR}", headers=admin)
         assert unavailable(listing)
         r = await api.get("/readyz")
-        assert r.json()["checks"] == {"temporal": "ok", "database": "down"}
+        assert r.json()["checks"] == {"temporal": "ok", "database": "down", "worker": "ok"}
+        # The exam result needs the cycle's pass mark, which the database holds.
+        assert unavailable(await api.post(f"/v1/applications/{first}/exam-result",
+                                          json=PASS, headers=auth(Role.exam_officer)))
         # Decisions go to the workflow, which keeps them while the read model is down.
-        r = await api.post(f"/v1/applications/{first}/exam-result", json=PASS,
-                           headers=auth(Role.exam_officer))
+        r = await api.post(f"/v1/applications/{first}/decisions",
+                           json={"stage": "interview", "outcome": "pass", "score": 80},
+                           headers=auth(Role.interviewer))
         assert r.status_code == 200, r.text
-        assert r.json()["stage"] == "awaiting_interview"
+        assert r.json()["stage"] == "awaiting_qualification"
         postgres.start()
-        await until(lambda: _recorded_stage(engine, first, "awaiting_interview"),
+        await until(lambda: _recorded_stage(engine, first, "awaiting_qualification"),
                     "the read model converging to the workflow")
         r = await api.get(f"/v1/applications?cycle={YEAR}", headers=admin)
         assert r.status_code == 200
         assert [(i["application_id"], i["stage"]) for i in r.json()["items"]] == [
-            (first, "awaiting_interview")]
+            (first, "awaiting_qualification")]
         assert (await api.get("/readyz")).status_code == 200
 
 
@@ -252,6 +262,9 @@ async def test_the_worker_drains_on_sigterm_and_a_new_one_takes_over(
                 metrics = await scrape.get(f"http://127.0.0.1:{metrics_port}/metrics")
             assert metrics.status_code == 200 and "temporal_" in metrics.text
             app_id = await _paid_applicant(api)
+            engine = make_engine(env["DATABASE_URL"])
+            load_pass_mark(engine, YEAR)
+            engine.dispose()
 
             assert await first.terminate() == 0
             events = [e["event"] for e in first.lines]

@@ -10,9 +10,19 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
 from daftar import console
-from daftar.api import errors, metrics
+from daftar.api import access, errors, limits, metrics
 from daftar.api.gateway import Applicants, Cycles
-from daftar.api.routes import applications, audit, codec, cohort, cycles, health, listing
+from daftar.api.routes import (
+    access_log,
+    applications,
+    audit,
+    codec,
+    cohort,
+    cycles,
+    health,
+    listing,
+)
+from daftar.console.routing import error_page
 from daftar.settings import Settings
 from daftar.store.db import make_engine, session_factory
 from daftar.temporal import connect
@@ -46,9 +56,12 @@ def create_app(settings: Settings, *, client: Client | None = None,
         lifespan=lifespan,
     )
     errors.install(app)
+    limits.install(app)  # innermost middleware: the others see its 413s
+    # Before metrics: the recorder then runs inside the request's log context (its request id).
+    access.install(app, pages=error_page)
     metrics.install(app)
     codec.install(app, settings)
-    for module in (health, cycles, applications, listing, cohort, audit):
+    for module in (health, cycles, applications, listing, cohort, audit, access_log):
         app.include_router(module.router)
     console.install(app)
     return app

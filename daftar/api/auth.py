@@ -70,6 +70,7 @@ async def current_principal(
     principal = decode_token(request.app.state.settings.signing_secret, credentials.credentials)
     structlog.contextvars.bind_contextvars(actor=principal.sub,
                                            roles=[r.value for r in principal.roles])
+    request.state.principal = principal  # whom the access log records (daftar.api.access)
     return principal
 
 

@@ -1,5 +1,8 @@
 """Dependencies: the app's Temporal gateway, database sessions and settings.
 
+The gateways carry the request's `Idempotency-Key` (daftar.api.gateway), so a change sent
+again with the key a 503 gave back is applied at most once.
+
 The ones that only read `app.state` are `async def`: FastAPI runs a plain `def` dependency
 in its thread pool, a round trip per request for nothing.
 """
@@ -12,18 +15,19 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from daftar.api.errors import IDEMPOTENCY_KEY
 from daftar.api.gateway import Applicants, Cycles
 from daftar.settings import Settings
 
 
 async def applicants(request: Request) -> Applicants:
     gateway: Applicants = request.app.state.applicants
-    return gateway
+    return gateway.keyed(request.headers.get(IDEMPOTENCY_KEY))
 
 
 async def cycles(request: Request) -> Cycles:
     gateway: Cycles = request.app.state.cycles
-    return gateway
+    return gateway.keyed(request.headers.get(IDEMPOTENCY_KEY))
 
 
 def session(request: Request) -> Iterator[Session]:

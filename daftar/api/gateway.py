@@ -1,23 +1,50 @@
-"""The API's one door to Temporal: applicant and cycle workflows."""
+"""The API's one door to Temporal: applicant and cycle workflows.
+
+Queries and updates need a daftar worker as well as Temporal: the worker runs the workflow
+code that answers them. Before either, the gateway asks Temporal whether any worker polls the
+task queue (`Workers`); with none, nothing is sent and the caller hears so at once (503
+`worker_unavailable`). An update that was sent waits for a worker to accept it while one is
+working on the workflow, and no longer than ACCEPT_LIMIT; when no worker takes the workflow's
+task (one stopped on the way) the answer says the update may still be applied, once, and
+gives the Idempotency-Key to send it again with: the key becomes the update's id, and
+Temporal applies one id once.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+import asyncio
+import copy
+import hashlib
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
 
+import pydantic_core
 import structlog
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import PendingWorkflowTaskState, TaskQueueKind, TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import (
+    DescribeTaskQueueRequest,
+    DescribeWorkflowExecutionRequest,
+)
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowHistory,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
+    WorkflowUpdateHandle,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
     WorkflowUpdateStage,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from daftar.api import errors
 from daftar.api.errors import ApiError, from_rpc, from_update_failure
 from daftar.domain.violations import Violation
 from daftar.workflows import search
@@ -32,16 +59,252 @@ from daftar.workflows.messages import (
     cycle_workflow_id,
 )
 
-# An update waits for the worker; past this the caller gets 503 rather than a hung request.
+log = structlog.get_logger("daftar.api")
+
+#: Calls that need Temporal alone (start, describe, history).
 RPC_TIMEOUT = timedelta(seconds=30)
+#: How long an update waits for a worker to accept it before the gateway looks why not.
+#: Daftar's handlers finish in the task that accepts them, so a running worker answers in
+#: milliseconds, or in seconds when it is swamped or the read model is down (its write holds
+#: each workflow task open until the task's heartbeat, 8 s).
+ACCEPT_WAIT = timedelta(seconds=10)
+#: After ACCEPT_WAIT the gateway asks Temporal, every ACCEPT_RECHECK, about the workflow's
+#: pending workflow task, and keeps waiting while a worker is working on the workflow: the
+#: task is started, or was scheduled less than TASK_UNTAKEN ago. A task scheduled that long
+#: ago and still not started means no worker is taking it (Temporal itself gives up on a
+#: worker's sticky queue after 10 s). Whatever happens, the wait ends at ACCEPT_LIMIT.
+ACCEPT_RECHECK = timedelta(seconds=5)
+TASK_UNTAKEN = timedelta(seconds=10)
+ACCEPT_LIMIT = timedelta(seconds=120)
+#: How long an accepted update may run before the caller is told it goes on without them
+#: (a launch round's allocation runs in an activity).
+RESULT_WAIT = timedelta(seconds=60)
+#: How long a query may wait for a worker to answer it.
+QUERY_WAIT = timedelta(seconds=30)
+#: How long asking Temporal about the task queue's workers may take.
+CHECK_TIMEOUT = timedelta(seconds=3)
+#: A worker polled within this long is running. Temporal lists every worker that polled a task
+#: queue for five minutes after its last poll; a running one polls again at least once a
+#: minute (the server ends an idle long poll after one), so an older last poll means it
+#: stopped. Generous on purpose: taking a running worker for a stopped one refuses every
+#: change, the other way round only makes a change wait ACCEPT_WAIT before a 503 that says so.
+LIVE_POLL_AGE = timedelta(seconds=90)
+#: How long an answer about the workers is reused: a running worker briefly, none for less
+#: (a worker that starts is noticed at once).
+POLLING_TTL = 2.0
+NOT_POLLING_TTL = 0.5
+#: Longest Idempotency-Key accepted.
+MAX_KEY_LENGTH = 200
 
 
-class Applicants:
-    """Applicant workflows as the API sees them."""
+class Workers:
+    """Whether any worker polls `task_queue`, as Temporal saw it last (its DescribeTaskQueue).
+
+    The answer is reused for a moment and shared by every request that asks meanwhile, so
+    under load it costs one call every POLLING_TTL. A server that will not describe task
+    queues (no permission, not implemented) is taken as having workers: the bounded waits
+    still hold then."""
+
+    def __init__(self, client: Client, task_queue: str) -> None:
+        self._client = client
+        self.task_queue = task_queue
+        self._known: bool | None = None
+        self._until = 0.0
+        self._asking: asyncio.Task[bool] | None = None
+        self._cannot_tell = False
+
+    async def polling(self, *, fresh: bool = False) -> bool:
+        """True when a worker polled the task queue within LIVE_POLL_AGE; raises ApiError
+        (503 `unavailable`) or RPCError when Temporal does not answer."""
+        if fresh:
+            self._until = 0.0
+        if self._known is not None and time.monotonic() < self._until:
+            return self._known
+        if self._asking is None:
+            self._asking = asyncio.create_task(self._ask())
+            self._asking.add_done_callback(self._settle)
+        return await asyncio.shield(self._asking)
+
+    def _settle(self, task: asyncio.Task[bool]) -> None:
+        self._asking = None
+        if task.cancelled() or task.exception() is not None:
+            return  # the waiting callers have it; the next one asks again
+        self._known = task.result()
+        self._until = time.monotonic() + (POLLING_TTL if self._known else NOT_POLLING_TTL)
+
+    async def _ask(self) -> bool:
+        if self._cannot_tell:
+            return True
+        request = DescribeTaskQueueRequest(
+            namespace=self._client.namespace,
+            task_queue=TaskQueue(name=self.task_queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT.total_seconds()):
+                described = await self._client.workflow_service.describe_task_queue(
+                    request, retry=True, timeout=CHECK_TIMEOUT)
+        except TimeoutError as err:
+            raise errors.unavailable("Temporal") from err
+        except RPCError as err:
+            if err.status in (RPCStatusCode.UNIMPLEMENTED, RPCStatusCode.PERMISSION_DENIED):
+                log.warning("cannot tell whether a worker runs; assuming one does",
+                            task_queue=self.task_queue, error=str(err))
+                self._cannot_tell = True
+                return True
+            raise from_rpc(err) from err
+        now = datetime.now(UTC)
+        return any(now - poller.last_access_time.ToDatetime(tzinfo=UTC) < LIVE_POLL_AGE
+                   for poller in described.pollers)
+
+    async def require_for_reading(self) -> None:
+        """503 `worker_unavailable` unless a worker runs to answer a query."""
+        if not await self.polling():
+            raise errors.no_worker_to_read()
+
+
+def checked_key(key: str | None) -> str | None:
+    """A caller's Idempotency-Key, or 422 when it is not one."""
+    if key is None:
+        return None
+    if not 0 < len(key) <= MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
+        raise ApiError(422, "invalid_request", "The request is malformed.", [Violation(
+            rule="REQUEST", field=errors.IDEMPOTENCY_KEY,
+            message=f"1 to {MAX_KEY_LENGTH} printable ASCII characters.")])
+    return key
+
+
+def update_id(update: Any, msg: Any, key: str) -> str:
+    """The update's id in Temporal: the same key, update and message give the same id, so a
+    change sent again is applied at most once; the same key with another message is another
+    change (never silently answered with the first one's result)."""
+    name = getattr(update, "__name__", str(update))
+    digest = hashlib.sha256(b"\0".join(
+        (key.encode(), name.encode(), pydantic_core.to_json(msg)))).hexdigest()
+    return f"{name}-{digest[:32]}"
+
+
+class _Sender:
+    """What both gateways share: the task queue's workers and the caller's Idempotency-Key."""
 
     def __init__(self, client: Client, task_queue: str) -> None:
         self._client = client
         self._queue = task_queue
+        self._workers = Workers(client, task_queue)
+        self._key: str | None = None
+
+    @property
+    def workers(self) -> Workers:
+        """Whether a worker serves this gateway's task queue (/readyz asks too)."""
+        return self._workers
+
+    def keyed(self, key: str | None) -> Self:
+        """This gateway for one request that sent `key` as its Idempotency-Key (or none)."""
+        other = copy.copy(self)
+        other._key = checked_key(key)
+        return other
+
+    async def _query(self, handle: WorkflowHandle[Any, Any], query: Any) -> Any:
+        await self._workers.require_for_reading()
+        try:
+            return await handle.query(query, rpc_timeout=QUERY_WAIT)
+        except WorkflowQueryFailedError as err:
+            # daftar's queries only fail on a run that daftar did not start (daftar.seal): one
+            # started under this id by someone who reached Temporal. It answers nothing.
+            raise ApiError(409, "not_daftars", "This workflow's current run was not started "
+                           "by daftar, so it has no state to show; an operator should look "
+                           "at it (daftar reconcile reports it).") from err
+        except RPCError as err:
+            # The call's own timeout comes back as CANCELLED ("Timeout expired").
+            if err.status not in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
+                raise
+            await self._temporal_answers(None)
+            raise errors.worker_did_not_answer(int(QUERY_WAIT.total_seconds())) from err
+
+    async def _send(self, handle: WorkflowHandle[Any, Any], update: Any, msg: Any) -> Any:
+        """Send `update` when a worker runs, and wait, within bounds, for its result.
+        WorkflowUpdateFailedError (a validator's refusal) and RPCError reach the caller."""
+        if not await self._workers.polling():
+            raise errors.no_worker_not_sent(self._key)
+        key = self._key or uuid.uuid4().hex
+        sending = asyncio.create_task(handle.start_update(
+            update, msg, id=update_id(update, msg, key),
+            wait_for_stage=WorkflowUpdateStage.ACCEPTED, rpc_timeout=ACCEPT_LIMIT))
+        try:
+            sent = await self._accepted(handle, sending)
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            sent = None
+        finally:
+            await _stop(sending)
+        if sent is None:
+            await self._temporal_answers(key)
+            raise errors.not_accepted(key)
+        _bind(run_id=sent.workflow_run_id)
+        try:
+            async with asyncio.timeout(RESULT_WAIT.total_seconds()):
+                return await sent.result(rpc_timeout=RESULT_WAIT)
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as err:
+            _still_wanted()
+            raise errors.not_finished(key, int(RESULT_WAIT.total_seconds())) from err
+
+    async def _accepted(self, handle: WorkflowHandle[Any, Any],
+                        sending: asyncio.Task[WorkflowUpdateHandle[Any]],
+                        ) -> WorkflowUpdateHandle[Any] | None:
+        """The update's handle once a worker accepted it (or its validator refused it); None
+        when no worker is taking the workflow's tasks, or at ACCEPT_LIMIT."""
+        waited, wait = 0.0, ACCEPT_WAIT.total_seconds()
+        while True:
+            done, _ = await asyncio.wait({sending}, timeout=wait)
+            if done:
+                return sending.result()
+            waited += wait
+            if waited >= ACCEPT_LIMIT.total_seconds() or not await self._worked_on(handle):
+                return None
+            wait = min(ACCEPT_RECHECK.total_seconds(), ACCEPT_LIMIT.total_seconds() - waited)
+
+    async def _worked_on(self, handle: WorkflowHandle[Any, Any]) -> bool:
+        """Whether a worker is working on the workflow: its pending workflow task is started,
+        or was scheduled less than TASK_UNTAKEN ago (or none is pending: one just ended)."""
+        try:
+            described = await self._client.workflow_service.describe_workflow_execution(
+                DescribeWorkflowExecutionRequest(namespace=self._client.namespace,
+                                                 execution=WorkflowExecution(workflow_id=handle.id)),
+                retry=True, timeout=CHECK_TIMEOUT)
+        except RPCError:
+            return False  # _temporal_answers tells Temporal down from a worker gone
+        if not described.HasField("pending_workflow_task"):
+            return True
+        task = described.pending_workflow_task
+        if task.state == PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED:
+            return True
+        scheduled = task.scheduled_time.ToDatetime(tzinfo=UTC)
+        return datetime.now(UTC) - scheduled < TASK_UNTAKEN
+
+    async def _temporal_answers(self, key: str | None) -> None:
+        """After a wait ran out: 503 naming Temporal if it is what stopped answering."""
+        try:
+            await self._workers.polling(fresh=True)
+        except (ApiError, RPCError, RuntimeError) as err:
+            raise errors.unavailable("Temporal", key=key) from err
+
+
+async def _stop(task: asyncio.Task[Any]) -> None:
+    """Cancel `task` if it still runs, and take its outcome so that none is left unread."""
+    if not task.done():
+        task.cancel()
+        await asyncio.wait({task})
+    if not task.cancelled():
+        task.exception()
+
+
+def _still_wanted() -> None:
+    """Re-raise a cancellation of the request itself that the SDK turned into a timeout."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+class Applicants(_Sender):
+    """Applicant workflows as the API sees them."""
 
     async def start(self, inp: ApplicantInput) -> None:
         """Start the applicant's workflow; 409 REG-5 when the person already applied."""
@@ -72,8 +335,8 @@ class Applicants:
     async def state(self, application_id: str) -> ApplicationState:
         """The application's full state; 404 when there is none."""
         try:
-            state: ApplicationState = await self._handle(application_id).query(
-                ApplicantWorkflow.state, rpc_timeout=RPC_TIMEOUT)
+            state: ApplicationState = await self._query(self._handle(application_id),
+                                                        ApplicantWorkflow.state)
         except RPCError as err:
             if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
                 raise _unknown(application_id) from err
@@ -92,13 +355,12 @@ class Applicants:
             raise from_rpc(err) from err
 
     async def update(self, application_id: str, update: Any, msg: Any) -> ApplicationState:
-        """Send an update and wait for its result; refusals come back as ApiError."""
+        """Send an update and wait for its result; refusals come back as ApiError, and so does
+        a worker that is not there (503 `worker_unavailable`, saying whether it applies)."""
         try:
-            handle = await self._handle(application_id).start_update(
-                update, msg, wait_for_stage=WorkflowUpdateStage.COMPLETED,
-                rpc_timeout=RPC_TIMEOUT)
-            result: ApplicationState = await handle.result(rpc_timeout=RPC_TIMEOUT)
-            _bind(run_id=handle.workflow_run_id, stage=result.stage.value)
+            result: ApplicationState = await self._send(self._handle(application_id),
+                                                        update, msg)
+            _bind(stage=result.stage.value)
             return result
         except WorkflowUpdateFailedError as err:
             raise from_update_failure(err) from err
@@ -131,12 +393,8 @@ def _unknown(application_id: str) -> ApiError:
 
 
 
-class Cycles:
+class Cycles(_Sender):
     """Each cycle's ExamCycleWorkflow, started the first time a cohort step needs it."""
-
-    def __init__(self, client: Client, task_queue: str) -> None:
-        self._client = client
-        self._queue = task_queue
 
     async def _handle(self, year: int) -> WorkflowHandle[Any, Any]:
         try:
@@ -148,16 +406,20 @@ class Cycles:
             raise from_rpc(err) from err
 
     async def progress(self, year: int) -> CycleProgress:
+        await self._workers.require_for_reading()
         handle = await self._handle(year)
         try:
-            return await handle.query(ExamCycleWorkflow.progress, rpc_timeout=RPC_TIMEOUT)
+            progress: CycleProgress = await self._query(handle, ExamCycleWorkflow.progress)
+            return progress
         except RPCError as err:
             raise from_rpc(err) from err
 
     async def update(self, year: int, update: Any, msg: Any) -> Any:
+        if not await self._workers.polling():  # before the cycle's workflow is started
+            raise errors.no_worker_not_sent(self._key)
         handle = await self._handle(year)
         try:
-            return await handle.execute_update(update, msg, rpc_timeout=RPC_TIMEOUT)
+            return await self._send(handle, update, msg)
         except WorkflowUpdateFailedError as err:
             raise from_update_failure(err) from err
         except RPCError as err:

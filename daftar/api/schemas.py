@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from daftar.api.errors import ErrorDetail
 from daftar.domain.decisions import Outcome
@@ -125,6 +127,28 @@ class PaymentBody(Strict):
     amount_rials: int = Field(gt=0)
 
 
+class PaymentStage(StrEnum):
+    """Where an application stands, as far as the payment gateway needs to know."""
+
+    awaiting_payment = "awaiting_payment"  # the fee or the photo is still missing
+    awaiting_exam = "awaiting_exam"  # fee and photo are in: the registration is complete
+    other = "other"  # any later or closed stage: which one is not the gateway's business
+
+
+class PaymentAnswer(BaseModel):
+    """The payment gateway's answer (API.md "Integrity and access"): nothing of the applicant,
+    of earlier payments or of any stage's outcome."""
+
+    application_id: str
+    stage: PaymentStage
+
+    @classmethod
+    def of(cls, application_id: str, stage: Stage) -> PaymentAnswer:
+        shown = {Stage.awaiting_payment: PaymentStage.awaiting_payment,
+                 Stage.awaiting_exam: PaymentStage.awaiting_exam}
+        return cls(application_id=application_id, stage=shown.get(stage, PaymentStage.other))
+
+
 class DecisionBody(Strict):
     stage: DecisionStage
     outcome: Outcome
@@ -134,11 +158,19 @@ class DecisionBody(Strict):
 
 
 class ExamResultBody(Strict):
-    """One candidate's exam result (the per-candidate form of publication)."""
+    """One candidate's exam result (the per-candidate form of publication), judged against
+    the pass mark of the cycle's loaded results (EXAM-2), never one the caller sends."""
 
     total_score: Decimal
-    pass_mark: Decimal
     subjects: dict[str, Decimal] = Field(default_factory=dict)
+    #: Not part of the contract (absent from the schema): refused with EXAM-2 when sent.
+    pass_mark: SkipJsonSchema[Any] = Field(default=None, exclude=True)
+
+    @field_validator("pass_mark", mode="before")
+    @classmethod
+    def _no_pass_mark(cls, value: Any) -> Any:
+        raise ValueError("the pass mark is not sent: a candidate is judged against the pass "
+                         "mark of the cycle's loaded exam results (EXAM-2)")
 
 
 class OfficeBody(Strict):

@@ -13,6 +13,13 @@ from daftar.workflows.messages import ApplicationState
 
 #: Roles that see the full national id; others see it masked.
 NATIONAL_ID_ROLES = (Role.admin, Role.qualification_officer, Role.security_officer, Role.auditor)
+#: Roles that see the full mobile number; others see it masked. The applicant is reached by
+#: the system's own SMS (NOTE-1), so reviewers, who judge the file and not the person, never
+#: call them; the admin (the Center) is who contacts an applicant outside those messages: a
+#: number that cannot be reached, a correction, a FRAUD-1 proceeding. Auditors check the
+#: record, not the person: the archived history they export holds the number if it is ever
+#: in question.
+MOBILE_ROLES = (Role.admin,)
 #: SEC-1: only these read a security decision's reason.
 SECURITY_REASON_ROLES = (Role.security_officer, Role.auditor)
 
@@ -24,8 +31,9 @@ def instant(at: datetime) -> Instant:
     return Instant(at=at.astimezone(UTC), at_jalali=format_instant(at))
 
 
-def mask(national_id: str) -> str:
-    return f"{national_id[:3]}****{national_id[-3:]}"
+def mask(number: str) -> str:
+    """A national id or a mobile number with all but its first and last three digits hidden."""
+    return f"{number[:3]}****{number[-3:]}"
 
 
 def application_view(state: ApplicationState, principal: Principal) -> ApplicationView:
@@ -34,6 +42,8 @@ def application_view(state: ApplicationState, principal: Principal) -> Applicati
     registration: dict[str, Any] = state.form.model_dump(mode="json")
     registration["national_id"] = (
         state.national_id if own or principal.has(*NATIONAL_ID_ROLES) else mask(state.national_id))
+    if not (own or principal.has(*MOBILE_ROLES)):
+        registration["mobile"] = mask(state.form.mobile)
     reads_security = principal.has(*SECURITY_REASON_ROLES)
     decisions = []
     for d in state.decisions:

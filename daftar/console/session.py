@@ -84,6 +84,7 @@ def viewer(request: Request) -> Viewer:
         principal = staff_principal(settings, token)
     except ApiError as err:
         raise SignInRequired(err.code) from err
+    request.state.principal = principal  # whom the access log records (daftar.api.access)
     return Viewer(principal=principal, csrf=csrf_token(settings.signing_secret, token))
 
 

@@ -1,10 +1,13 @@
 """Registration-time eligibility: every rule checkable from the declared form at once.
 
 Rules: REG-5, AGE-1, AGE-2, GEN-1, GEN-2, GEN-3, GEN-5, EXP-1, REG-6, REG-7, REG-2
-(mobile); flags ART11-1 and VET-2. Documents are verified later (QUAL-1).
+(mobile, and no control characters in any field); flags ART11-1 and VET-2. Documents are
+verified later (QUAL-1). `normalise_form` gives the form the spelling it is stored in.
 """
 
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -22,6 +25,7 @@ from daftar.domain.registration import (
     RegistrationRules,
     VeteranCategory,
 )
+from daftar.domain.text import control_characters, normalise_number, normalise_text
 from daftar.domain.violations import Violation
 
 MIN_AGE, MAX_AGE = 24, 50
@@ -173,7 +177,53 @@ def _quota(form: RegistrationForm, out: list[Violation]) -> None:
 
 def _place_key(text: str) -> str:
     # Arabic yeh/kaf and stray spaces must not make a listed city look unknown.
-    return " ".join(text.replace("ي", "ی").replace("ك", "ک").split())
+    return normalise_text(text)
+
+
+def listed_place(province: str, city: str,
+                 cities: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The cycle's own spelling of (province, city) when the cycle lists it (REG-7)."""
+    wanted = (_place_key(province), _place_key(city))
+    return next((listed for listed in cities
+                 if (_place_key(listed[0]), _place_key(listed[1])) == wanted), None)
+
+
+def _strings(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every text value of a dumped form, with its dotted field path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def text_violations(form: RegistrationForm) -> list[Violation]:
+    """REG-2: each field holding a control character (C0, C1 or bidirectional), named."""
+    out = []
+    for field, value in _strings(form.model_dump(mode="json")):
+        if found := control_characters(value):
+            listed = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+            out.append(Violation(rule="REG-2", field=field, message=(
+                f"{field} holds control characters ({listed}); type it again without them.")))
+    return out
+
+
+def normalise_form(form: RegistrationForm) -> RegistrationForm:
+    """The form as it is stored: names and places in one Persian spelling (ی, ک, single
+    spaces, ZWNJ kept), dates and codes in ASCII digits, the mobile as `09…` (REG-2), the
+    national code as 10 digits (REG-5). A value that breaks a rule still breaks it after."""
+    data = form.model_dump(mode="json")
+    for field in ("first_name", "last_name", "father_name", "province", "city", "citizenship"):
+        data[field] = normalise_text(data[field]) or data[field]
+    for field in ("birth_date", "military_service_end_date"):
+        if data.get(field) is not None:
+            data[field] = normalise_number(data[field])
+    data["degree"]["graduation_date"] = normalise_number(data["degree"]["graduation_date"])
+    if data["quota"].get("organisation_code") is not None:
+        data["quota"]["organisation_code"] = normalise_number(data["quota"]["organisation_code"])
+    data["national_id"] = normalize_national_code(data["national_id"])
+    data["mobile"] = normalize_mobile(data["mobile"])
+    return RegistrationForm.model_validate(data)
 
 
 def check_registration(form: RegistrationForm, rules: RegistrationRules) -> RegistrationCheck:

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 from sqlmodel.sql.sqltypes import AutoString
 
-from daftar.store import models  # noqa: F401  (registers the tables)
+from daftar.store import access_log, models, payments  # noqa: F401  (registers the tables)
 from daftar.store.models import UtcDateTime
 
 SessionFactory = Callable[[], Session]

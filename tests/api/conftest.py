@@ -26,7 +26,7 @@ from daftar.domain.stages import Role
 from daftar.settings import Settings
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.worker import build_worker
-from tests.api.helpers import FEE, ID_KEY, SECRET, YEAR, Stack, auth
+from tests.api.helpers import FEE, ID_KEY, SECRET, YEAR, Stack, auth, load_pass_mark
 from tests.conftest import TEST_CODEC_KEYS, free_port
 
 
@@ -106,8 +106,9 @@ def registration_window(today: jalali.JalaliDate) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="session")
-async def cycle(api: httpx.AsyncClient) -> int:
-    """Cycle YEAR, its registration window holding today in Tehran; created once."""
+async def cycle(api: httpx.AsyncClient, stack: Stack) -> int:
+    """Cycle YEAR, its registration window holding today in Tehran, with a pass mark
+    (EXAM-2) for single candidates' exam results; created once."""
     start, end = registration_window(jalali.business_day(datetime.now(UTC)))
     body = {
         "year": YEAR, "registration_start": start, "registration_end": end,
@@ -120,4 +121,5 @@ async def cycle(api: httpx.AsyncClient) -> int:
     r = await api.post("/v1/cycles", json=body, headers=auth(Role.admin))
     assert r.status_code == 201, r.text
     assert r.json()["phase"] == "registration"
+    load_pass_mark(stack.engine, YEAR)
     return YEAR

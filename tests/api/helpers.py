@@ -6,23 +6,29 @@ import asyncio
 import io
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import httpx
 from PIL import Image
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.api.auth import issue_token
 from daftar.domain.stages import Role
+from daftar.store.models import ExamLoad
 from tests.factories import ALL_CHECKS, form
 
 SECRET = "api-test-signing-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 ID_KEY = "api-test-identity-key"
 YEAR = 1405
 FEE = 2_000_000
-PASS = {"total_score": "6000", "pass_mark": "5500"}
+#: The pass mark (EXAM-2) of the test cycles' exam results until a test loads real ones.
+PASS_MARK = Decimal(5500)
+#: One candidate's exam result above any pass mark the tests' cycles get.
+PASS = {"total_score": "6000"}
 
 T = TypeVar("T")
 
@@ -35,6 +41,18 @@ class Stack:
     engine: Engine
     task_queue: str
     base_url: str
+
+
+def load_pass_mark(engine: Engine, year: int, mark: Decimal = PASS_MARK) -> None:
+    """Cycle `year`'s exam results as loaded, for what a single candidate's result needs of
+    them: the pass mark (EXAM-2). Written into the read model beside the API, as a load with
+    no scored rows; a test that loads results through the API replaces it."""
+    with Session(engine) as session:
+        if session.get(ExamLoad, year) is None:
+            session.add(ExamLoad(cycle=year, scale=Decimal(2000), pass_mark=mark, top_count=0,
+                                 top_mean=mark / Decimal("0.7"), candidates=0, passed=0,
+                                 loaded_by="tests", loaded_at=datetime.now(UTC)))
+            session.commit()
 
 
 def token(*roles: Role, sub: str | None = None, ttl: timedelta = timedelta(hours=1),

@@ -70,10 +70,14 @@ async def test_payment_replay_is_a_no_op(api: httpx.AsyncClient, cycle: int) -> 
     app = await register(api)
     first = await pay(api, app, reference="REF-1")
     assert first.status_code == 200, first.text
+    recorded = (await get_app(api, app, auth(Role.admin)))["payment"]
     replay = await pay(api, app, reference="REF-1")
     assert replay.status_code == 200, replay.text
-    assert replay.json()["payment"] == first.json()["payment"]
-    assert [d["stage"] for d in replay.json()["decisions"]].count("payment") == 1
+    assert replay.json() == first.json() == {"application_id": app.id,
+                                             "stage": "awaiting_payment"}
+    view = await get_app(api, app, auth(Role.admin))
+    assert view["payment"] == recorded
+    assert [d["stage"] for d in view["decisions"]].count("payment") == 1
     assert _conflict(await pay(api, app, reference="REF-2")) == ["REG-2"]
     assert (await get_app(api, app, auth(Role.admin)))["payment"]["reference"] == "REF-1"
 
@@ -108,11 +112,17 @@ async def test_every_update_after_withdrawal_is_closed(api: httpx.AsyncClient, s
         return (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
 
     await eventually(completed, "the withdrawn application's workflow completed")
-    for attempt in _closing_attempts(api, app):  # and once it has ended
+    *attempts, payment = _closing_attempts(api, app)
+    for attempt in attempts:  # and once it has ended
         r = await attempt
         assert r.status_code == 409, r.text
         assert r.json()["error"]["code"] == "closed", r.text
         assert rules_of(r) == ["WD-1"]
+    # The payment gateway learns that the fee is paid, not that the applicant withdrew.
+    r = await payment
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["code"] == "duplicate" and rules_of(r) == ["REG-2"]
+    assert "withdr" not in r.text.lower()
     assert (await get_app(api, app, app.headers))["stage"] == "withdrawn"
 
 

@@ -38,6 +38,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
@@ -60,6 +61,7 @@ from tests.api.helpers import (
     advance,
     auth,
     bearer,
+    load_pass_mark,
     register,
     rules_of,
     token,
@@ -119,7 +121,7 @@ async def fuzz(read_model_url: Callable[[str], str]) -> AsyncIterator[Fuzz]:
                 app = create_app(_settings(task_queue), client=env.client, engine=engine)
                 server, task, base_url = await serve(app)
                 try:
-                    app_ids = await _seed(base_url)
+                    app_ids = await _seed(base_url, engine)
                     schema = await asyncio.to_thread(
                         schemathesis.openapi.from_url, f"{base_url}/openapi.json")
                     yield Fuzz(base_url=base_url, client=env.client, app_ids=app_ids,
@@ -132,7 +134,7 @@ async def fuzz(read_model_url: Callable[[str], str]) -> AsyncIterator[Fuzz]:
         await env.shutdown()
 
 
-async def _seed(base_url: str) -> list[str]:
+async def _seed(base_url: str, engine: Engine) -> list[str]:
     start, end = registration_window(jalali.business_day(datetime.now(UTC)))
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
         r = await client.post("/v1/cycles", headers=auth(Role.admin), json={
@@ -140,6 +142,7 @@ async def _seed(base_url: str) -> list[str]:
             "fee_rials": FEE,
             "cities": [{"province": "Tehran", "city": "Tehran", "capacity": 5, "priority": 1}]})
         assert r.status_code == 201, r.text
+        load_pass_mark(engine, YEAR)
         apps = await asyncio.gather(*(register(client) for _ in STAGES))
         await asyncio.gather(*(advance(client, app, stage)
                                for app, stage in zip(apps, STAGES, strict=True)))

@@ -311,3 +311,34 @@ async def test_concurrent_decisions_of_two_reviewers_leave_no_drift(
                              only={app.id for app in apps}, settle=2.0)
     assert report.clean, report.lines()
     assert report.workflows == report.rows == APPLICATIONS
+
+
+async def test_a_forged_run_under_a_closed_application_shows_nothing(
+        api: httpx.AsyncClient, stack: Stack, cycle: int) -> None:
+    """Someone who reaches Temporal starts a run under a closed application's workflow id (a
+    start is all a seal cannot stop): it ends at once, the API shows nothing of it and says
+    so, and reconcile reports the application for an operator to look at."""
+    app = await register(api)
+    r = await api.post(f"/v1/applications/{app.id}/withdraw", json={"reason": "moving"},
+                       headers=app.headers)
+    assert r.status_code == 200 and r.json()["stage"] == "withdrawn", r.text
+    wid = applicant_workflow_id(app.id)
+    handle = stack.env.client.get_workflow_handle(wid)
+    await asyncio.wait_for(handle.result(), timeout=30)
+    started = (await handle.fetch_history()).events[0].workflow_execution_started_event_attributes
+    [sealed] = started.input.payloads
+    [plain] = await data_converter(TEST_KEYRING).payload_codec.decode([sealed])  # type: ignore[union-attr]
+    code, out = await temporal(stack, "workflow", "start", "--type", "ApplicantWorkflow",
+                               "--task-queue", stack.task_queue, "-w", wid,
+                               "--id-reuse-policy", "AllowDuplicate", *payload_flags(plain))
+    assert code == 0, out
+    assert await asyncio.wait_for(stack.env.client.get_workflow_handle(wid).result(),
+                                  timeout=30) is None
+    r = await api.get(f"/v1/applications/{app.id}", headers=auth(Role.admin))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "not_daftars", r.text
+    with Session(stack.engine) as s:
+        record = s.get(ApplicationRecord, app.id)
+        assert record is not None and record.stage == "withdrawn"  # the row is untouched
+    report = await reconcile(stack.env.client, session_factory(stack.engine), YEAR,
+                             only={app.id})
+    assert [d.kind.value for d in report.drift] == ["orphan_row"], report.lines()

@@ -22,7 +22,7 @@ from daftar.domain import jalali
 from daftar.domain.stages import Role
 from daftar.store.db import create_schema, make_engine
 from tests.api.conftest import registration_window, running_stack
-from tests.api.helpers import FEE, Stack, auth
+from tests.api.helpers import FEE, Stack, auth, load_pass_mark
 
 #: The console's own cycle and identity key: its applications never meet the API tests'.
 YEAR = 1413  # no other test module uses this cycle (its ExamCycleWorkflow id is shared)
@@ -60,8 +60,9 @@ async def http(console_stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture(scope="session")
-async def console_cycle(http: httpx.AsyncClient) -> int:
-    """Cycle YEAR, its registration window holding today in Tehran."""
+async def console_cycle(http: httpx.AsyncClient, console_stack: Stack) -> int:
+    """Cycle YEAR, its registration window holding today in Tehran, with a pass mark for
+    single candidates' exam results (EXAM-2)."""
     start, end = registration_window(jalali.business_day(datetime.now(UTC)))
     body = {"year": YEAR, "registration_start": start, "registration_end": end,
             "fee_rials": FEE, "cities": [
@@ -69,6 +70,7 @@ async def console_cycle(http: httpx.AsyncClient) -> int:
                 {"province": "Isfahan", "city": "Isfahan", "capacity": 20, "priority": 2}]}
     r = await http.post("/v1/cycles", json=body, headers=auth(Role.admin))
     assert r.status_code == 201, r.text
+    load_pass_mark(console_stack.engine, YEAR)
     return YEAR
 
 

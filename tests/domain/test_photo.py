@@ -89,3 +89,34 @@ def test_all_failures_reported_together() -> None:
     assert len(data) > MAX_PHOTO_BYTES
     messages = [v.message for v in check_photo(data).violations]
     assert len(messages) == 3  # format, pixels and size
+
+
+def _claiming(data: bytes, width: int, height: int) -> bytes:
+    """`data` (a JPEG) with the size in its frame header changed, its image data kept."""
+    pos = 2
+    while data[pos + 1] not in (0xC0, 0xC1, 0xC2):
+        pos += 2 + int.from_bytes(data[pos + 2:pos + 4], "big")
+    return data[:pos + 5] + height.to_bytes(2, "big") + width.to_bytes(2, "big") + data[pos + 9:]
+
+
+@pytest.mark.parametrize(("data", "claimed"), [
+    (image_bytes(250, 350), (300, 400)),  # a header enlarged over a smaller photo's data
+    (image_bytes(300, 400), (250, 350)),  # and shrunk over a larger one's
+])
+def test_a_header_that_the_image_data_does_not_fill_is_refused(
+        data: bytes, claimed: tuple[int, int]) -> None:
+    forged = _claiming(data, *claimed)
+    with Image.open(io.BytesIO(forged)) as img:
+        img.load()  # the decoder paints what is missing: it is no check
+        assert img.size == claimed
+    check = check_photo(forged)
+    (violation,) = check.violations
+    assert violation.rule == "REG-4"
+    assert f"{claimed[0]}×{claimed[1]}" in violation.message
+    assert (check.width, check.height) == claimed
+
+
+def test_a_progressive_jpeg_passes() -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (250, 350), (250, 250, 250)).save(buffer, "JPEG", progressive=True)
+    assert check_photo(buffer.getvalue()).violations == []

@@ -33,7 +33,7 @@ from daftar.settings import Settings, new_codec_key
 from daftar.store.db import SessionFactory, make_engine, session_factory
 from daftar.temporal import connect
 from tests.api.conftest import registration_window
-from tests.api.helpers import FEE, ID_KEY, SECRET, auth
+from tests.api.helpers import FEE, ID_KEY, SECRET, auth, load_pass_mark
 from tests.outages import PrivateTemporal, serve, wait_for_port
 
 T = TypeVar("T")
@@ -200,11 +200,15 @@ async def fault_stack(root: Path, database_url: str) -> AsyncIterator[FaultStack
         engine.dispose()
 
 
-async def create_cycle(api: httpx.AsyncClient, year: int, capacity: int) -> None:
-    """A cycle whose registration window holds today, with room for every applicant."""
+async def create_cycle(api: httpx.AsyncClient, year: int, capacity: int,
+                       engine: Engine | None = None) -> None:
+    """A cycle whose registration window holds today, with room for every applicant; with
+    `engine` (the stack's read model), a pass mark for single candidates' exam results."""
     start, end = registration_window(jalali.business_day(datetime.now(UTC)))
     r = await api.post("/v1/cycles", headers=auth(Role.admin), json={
         "year": year, "registration_start": start, "registration_end": end, "fee_rials": FEE,
         "cities": [{"province": "Tehran", "city": "Tehran", "capacity": capacity,
                     "priority": 1}]})
     assert r.status_code == 201, r.text
+    if engine is not None:
+        load_pass_mark(engine, year)

@@ -58,7 +58,7 @@ async def test_the_read_model_converges_after_the_database_was_down(
 
 
 async def _scenario(stack: FaultStack, postgres: PrivatePostgres, walk: Walk) -> None:
-    await create_cycle(stack.api, YEAR, capacity=APPLICANTS)
+    await create_cycle(stack.api, YEAR, capacity=APPLICANTS, engine=stack.engine)
     walkers = [asyncio.create_task(walk.path(stack.api, YEAR)) for _ in range(APPLICANTS)]
     try:
         await walk.reached(int(APPLICANTS * REQUESTS_PER_PATH * STOP_AT), walkers)

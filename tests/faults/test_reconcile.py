@@ -51,7 +51,7 @@ async def test_reconcile_reports_planted_drift_and_repairs_it(stack: FaultStack)
 
 
 async def _scenario(stack: FaultStack) -> None:
-    await create_cycle(stack.api, YEAR, capacity=10)
+    await create_cycle(stack.api, YEAR, capacity=10, engine=stack.engine)
     walk = Walk(concurrency=8)
     ids = await asyncio.gather(*(walk.path(stack.api, YEAR, until=u) for u in UNTIL))
     clean = await stack.converged(YEAR)  # the workflows' last writes may still be landing

@@ -49,7 +49,7 @@ async def test_a_restart_of_the_temporal_server_mid_path_loses_and_doubles_nothi
 
 
 async def _scenario(stack: FaultStack, walk: Walk) -> None:
-    await create_cycle(stack.api, YEAR, capacity=APPLICANTS)
+    await create_cycle(stack.api, YEAR, capacity=APPLICANTS, engine=stack.engine)
     walkers = [asyncio.create_task(walk.path(stack.api, YEAR)) for _ in range(APPLICANTS)]
     try:
         await walk.reached(int(APPLICANTS * REQUESTS_PER_PATH * STOP_AT), walkers)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy.exc import IntegrityError
 
-from daftar.api import actions
+from daftar.api import actions, payment
 from daftar.api.actions import actor as _actor
 from daftar.api.auth import Principal, current_principal, issue_token, require
 from daftar.api.deps import ApplicantsDep, SessionDep, SettingsDep
@@ -25,6 +27,7 @@ from daftar.api.schemas import (
     ExamResultBody,
     LicenceView,
     OfficeBody,
+    PaymentAnswer,
     PaymentBody,
     Registered,
     WithdrawBody,
@@ -32,13 +35,18 @@ from daftar.api.schemas import (
 )
 from daftar.api.views import application_view
 from daftar.domain.cycles import window_violation
-from daftar.domain.eligibility import check_registration
-from daftar.domain.photo import MAX_PHOTO_BYTES, check_photo
+from daftar.domain.eligibility import (
+    check_registration,
+    listed_place,
+    normalise_form,
+    text_violations,
+)
+from daftar.domain.photo import check_photo
 from daftar.domain.registration import RegistrationForm, RegistrationRules
 from daftar.domain.stages import STAFF_ROLES, Role, Stage
+from daftar.domain.violations import Violation
 from daftar.identity import application_id, tracking_code
-from daftar.store.models import CycleRecord, PhotoRecord
-from daftar.workflows import refusals
+from daftar.store.models import CycleRecord, ExamLoad, PhotoRecord
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.messages import (
     ApplicantInput,
@@ -48,7 +56,6 @@ from daftar.workflows.messages import (
     ExamResultIn,
     LicenceIn,
     OfficeIn,
-    PaymentIn,
     PhotoIn,
     WithdrawIn,
 )
@@ -85,20 +92,27 @@ async def register(
     applicants: ApplicantsDep,
     settings: SettingsDep,
 ) -> Registered:
-    """Register in the cycle's window (REG-1); every broken rule is reported at once."""
+    """Register in the cycle's window (REG-1); every broken rule is reported at once. The form
+    is stored normalised (Persian ی and ک, ASCII digits, single spaces) and refused with a
+    control character in any field (REG-2)."""
     _, closes = window(cycle)
+    cities = [(c["province"], c["city"]) for c in cycle.config["cities"]]
     rules = RegistrationRules(
         registration_start=cycle.config["registration_start"],
-        registration_end=cycle.config["registration_end"],
-        cities=[(c["province"], c["city"]) for c in cycle.config["cities"]])
+        registration_end=cycle.config["registration_end"], cities=cities)
+    violations = text_violations(form)
+    form = normalise_form(form)
     check = check_registration(form, rules)
-    violations = list(check.violations)
+    violations += check.violations
     closed = window_violation(datetime.now(UTC), cycle.config["registration_start"],
                               cycle.config["registration_end"])
     if closed is not None:
         violations.insert(0, closed)
     if violations:
         raise violations_error("The registration breaks the cycle's rules.", violations)
+    if (listed := listed_place(form.province, form.city, cities)) is not None:
+        # The cycle's own spelling, so lists and launch rounds match the city exactly.
+        form = form.model_copy(update={"province": listed[0], "city": listed[1]})
     app_id = application_id(settings.identity_key, cycle.year, check.national_id)
     code = tracking_code(app_id)
     await applicants.start(ApplicantInput(
@@ -122,48 +136,75 @@ async def upload_photo(
     principal: Annotated[Principal, Depends(require(Role.applicant))],
     applicants: ApplicantsDep,
 ) -> Response:
-    """The applicant's JPG photo (REG-4): checked, stored, then given to the workflow."""
+    """The applicant's JPG photo (REG-4): checked, stored, then given to the workflow; a photo
+    the workflow refuses (the wrong stage, a closed window) leaves nothing stored."""
     _own(principal, app_id)
-    data = bytearray()
-    async for chunk in request.stream():
-        data.extend(chunk)
-        if len(data) > 4 * MAX_PHOTO_BYTES:  # stop reading an oversized body early
-            break
-    photo = await asyncio.to_thread(check_photo, bytes(data))
+    data = await request.body()  # bounded by the route's body limit (daftar.api.limits)
+    photo = await asyncio.to_thread(check_photo, data)
     if photo.violations:
         raise violations_error("The photo does not meet REG-4.", photo.violations)
     assert photo.width is not None and photo.height is not None
-
-    def store() -> None:
-        with request.app.state.sessions() as s:
-            s.merge(PhotoRecord(application_id=app_id, sha256=photo.sha256,
-                                content=bytes(data), uploaded_at=datetime.now(UTC)))
-            s.commit()
-
     await applicants.exists(app_id)  # 404 before storing bytes for an unknown application
-    await asyncio.to_thread(store)
-    await applicants.update(app_id, ApplicantWorkflow.submit_photo, PhotoIn(
-        actor=_actor(principal), sha256=photo.sha256, width=photo.width,
-        height=photo.height, size=photo.size))
+    # Stored before the workflow records its hash, so a recorded photo always has its bytes.
+    stored = await asyncio.to_thread(_store_photo, request, app_id, photo.sha256, data)
+    try:
+        await applicants.update(app_id, ApplicantWorkflow.submit_photo, PhotoIn(
+            actor=_actor(principal), sha256=photo.sha256, width=photo.width,
+            height=photo.height, size=photo.size))
+    except ApiError as err:
+        if stored and err.status != 503:  # refused for sure; after a 503 it may be recorded
+            await _discard_photo(request, applicants, app_id, photo.sha256)
+        raise
     return Response(status_code=204)
 
 
-@router.post("/v1/applications/{app_id}/payment", response_model=ApplicationView,
+def _store_photo(request: Request, app_id: str, sha256: str, data: bytes) -> bool:
+    """Store the bytes; False when the same photo of the application is stored already."""
+    with request.app.state.sessions() as s:
+        if s.get(PhotoRecord, (app_id, sha256)) is not None:
+            return False
+        s.add(PhotoRecord(application_id=app_id, sha256=sha256, content=data,
+                          uploaded_at=datetime.now(UTC)))
+        try:
+            s.commit()
+        except IntegrityError:  # the same upload, concurrently: that one stored it
+            s.rollback()
+            return False
+        return True
+
+
+async def _discard_photo(request: Request, applicants: ApplicantsDep, app_id: str,
+                         sha256: str) -> None:
+    """Delete the bytes this request stored for a refused photo, unless the application's
+    photo is these same bytes after all (the same upload, accepted concurrently)."""
+    try:
+        state = await applicants.state(app_id)
+    except ApiError:
+        return  # cannot tell: the bytes stay
+    if state.photo is not None and state.photo.sha256 == sha256:
+        return
+
+    def delete() -> None:
+        with request.app.state.sessions() as s:
+            row = s.get(PhotoRecord, (app_id, sha256))
+            if row is not None:
+                s.delete(row)
+                s.commit()
+
+    await asyncio.to_thread(delete)
+
+
+@router.post("/v1/applications/{app_id}/payment", response_model=PaymentAnswer,
              responses=_REFUSALS)
 async def confirm_payment(
-    app_id: str, body: PaymentBody, applicants: ApplicantsDep,
+    app_id: str, body: PaymentBody, applicants: ApplicantsDep, request: Request,
     principal: Annotated[Principal, Depends(require(Role.payment_gateway))],
-) -> ApplicationView:
-    """The gateway confirms the fee (REG-2); the same reference again answers 200 with the
-    current state and records nothing (the gateway may retry safely)."""
-    try:
-        state = await applicants.update(app_id, ApplicantWorkflow.confirm_payment, PaymentIn(
-            actor=_actor(principal), reference=body.reference, amount_rials=body.amount_rials))
-    except ApiError as err:
-        if err.code != refusals.ALREADY_APPLIED:
-            raise
-        state = await applicants.state(app_id)
-    return application_view(state, principal)
+) -> PaymentAnswer:
+    """The gateway confirms the fee (REG-2): `{application_id, stage}` and nothing else. A
+    reference pays one application of the cycle (409 on another); the same reference and
+    amount again answers 200 and records nothing (the gateway may retry safely)."""
+    return await payment.confirm(applicants, request.app.state.sessions, principal, app_id,
+                                 body)
 
 
 @router.get("/v1/applications/{app_id}", response_model=ApplicationView, responses=_REFUSALS)
@@ -218,13 +259,29 @@ async def decide_batch(body: BatchBody, principal: Anyone,
 @router.post("/v1/applications/{app_id}/exam-result", response_model=ApplicationView,
              responses=_REFUSALS)
 async def record_exam_result(
-    app_id: str, body: ExamResultBody, applicants: ApplicantsDep,
+    app_id: str, body: ExamResultBody, applicants: ApplicantsDep, request: Request,
     principal: Annotated[Principal, Depends(require(Role.exam_officer))],
 ) -> ApplicationView:
-    """One candidate's exam result (EXAM-2): below the pass mark rejects, else to interview."""
+    """One candidate's exam result (EXAM-2), judged against the pass mark of the cycle's
+    loaded results: below it rejects, else to interview. 409 before any results are loaded;
+    a `pass_mark` in the body is refused (422)."""
+    state = await applicants.state(app_id)
+    mark = await asyncio.to_thread(_pass_mark, request, state.cycle)
+    if mark is None:
+        message = (f"No exam results are loaded for cycle {state.cycle}, so it has no pass "
+                   "mark yet; load them first (POST /v1/cycles/{year}/exam-results).")
+        raise ApiError(409, "not_loaded", message, [Violation(rule="EXAM-2", message=message)])
     state = await applicants.update(app_id, ApplicantWorkflow.record_exam_result, ExamResultIn(
-        actor=_actor(principal), **body.model_dump()))
+        actor=_actor(principal), total_score=body.total_score, pass_mark=mark,
+        subjects=body.subjects))
     return application_view(state, principal)
+
+
+def _pass_mark(request: Request, cycle: int) -> Decimal | None:
+    """EXAM-2's pass mark, as the cycle's current load of exam results set it."""
+    with request.app.state.sessions() as s:
+        load = s.get(ExamLoad, cycle)
+        return None if load is None else load.pass_mark
 
 
 @router.post("/v1/applications/{app_id}/office", response_model=ApplicationView,

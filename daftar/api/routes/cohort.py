@@ -227,9 +227,19 @@ async def _results_body(request: Request) -> ExamResultsBody:
 
 
 def _parse_csv(text: str, scale: str | None) -> ExamResultsBody:
-    """`tracking_code,<code>_correct,<code>_wrong,...`: a pair left empty means absent."""
+    """`tracking_code,<code>_correct,<code>_wrong,...`: a pair left empty means absent. A row
+    with more values than the header has columns is refused: which column an extra value
+    belongs to cannot be known, and dropping it could drop a candidate's answers."""
     rows: list[dict[str, Any]] = []
-    for record in csv.DictReader(io.StringIO(text)):
+    extra: list[Violation] = []
+    reader = csv.DictReader(io.StringIO(text))
+    for i, record in enumerate(reader):
+        if None in record:  # DictReader keeps the values past the header's columns under None
+            surplus = len(record[None])
+            extra.append(Violation(rule="EXAM-4", field=f"rows[{i}]", message=(
+                f"Row {i + 1} of the CSV (line {reader.line_num}) has {surplus} value(s) more "
+                "than the header has columns; correct the row or the header.")))
+            continue
         subjects: dict[str, dict[str, str]] = {}
         for column, value in record.items():
             if column is None or column == "tracking_code" or value in (None, ""):
@@ -238,6 +248,9 @@ def _parse_csv(text: str, scale: str | None) -> ExamResultsBody:
             subjects.setdefault(code, {})[part] = value
         rows.append({"tracking_code": (record.get("tracking_code") or "").strip(),
                      "subjects": subjects})
+    if extra:
+        raise violations_error(f"{len(extra)} row(s) of the CSV do not fit its header; "
+                               "nothing was loaded.", extra[:MAX_ROW_ERRORS])
     return ExamResultsBody.model_validate(
         {"rows": rows, **({"taraz_scale": Decimal(scale)} if scale else {})})
 

@@ -1,4 +1,4 @@
-"""Liveness and readiness (readiness checks Temporal and the database)."""
+"""Liveness and readiness (readiness checks Temporal, the database and a daftar worker)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from daftar.api import errors
+from daftar.api.gateway import LIVE_POLL_AGE, Workers
 
 router = APIRouter(tags=["health"])
 
@@ -20,15 +21,30 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "Temporal or the database is down"}})
+@router.get("/readyz", responses={503: {
+    "description": "Temporal or the database is down, or no daftar worker is running; "
+                   "`checks` says which, `reason` in words"}})
 async def readyz(request: Request) -> Any:
-    """Ready when Temporal and the database both answer."""
-    checks = {"temporal": await _temporal(request), "database": await _database(request)}
-    ready = all(checks.values())
-    body = {"status": "ready" if ready else "unavailable",
-            "checks": {k: "ok" if v else "down" for k, v in checks.items()}}
-    if ready:
-        return body
+    """Ready when Temporal and the database answer and a daftar worker polls the task queue
+    (without one, reads of an application and every decision answer 503)."""
+    temporal, database = await asyncio.gather(_temporal(request), _database(request))
+    workers: Workers = request.app.state.applicants.workers
+    worker = await _worker(workers) if temporal else "unknown"
+    checks = {"temporal": "ok" if temporal else "down",
+              "database": "ok" if database else "down", "worker": worker}
+    if all(v == "ok" for v in checks.values()):
+        return {"status": "ready", "checks": checks}
+    reasons = []
+    if not temporal:
+        reasons.append("Temporal is unreachable")
+    if not database:
+        reasons.append("the database is unreachable")
+    if worker == "down":
+        reasons.append(f"no daftar worker is running: none has polled task queue "
+                       f"{workers.task_queue!r} within {int(LIVE_POLL_AGE.total_seconds())} s")
+    elif worker == "unknown" and temporal:
+        reasons.append("Temporal did not say whether a daftar worker is running")
+    body = {"status": "unavailable", "checks": checks, "reason": "; ".join(reasons)}
     return JSONResponse(body, status_code=503,
                         headers={"Retry-After": str(errors.RETRY_AFTER_SECONDS)})
 
@@ -39,6 +55,14 @@ async def _temporal(request: Request) -> bool:
             request.app.state.client.service_client.check_health(), timeout=3))
     except Exception:  # any failure means "not ready"
         return False
+
+
+async def _worker(workers: Workers) -> str:
+    try:  # asked afresh: a probe comes seldom, and should not see a second-old answer
+        polling = await asyncio.wait_for(workers.polling(fresh=True), timeout=4)
+    except Exception:  # Temporal stopped answering meanwhile: it cannot tell
+        return "unknown"
+    return "ok" if polling else "down"
 
 
 async def _database(request: Request) -> bool:
