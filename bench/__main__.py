@@ -41,6 +41,7 @@ from temporalio.client import Client
 
 from bench.ceiling import Shape, run_ceiling
 from bench.common import CpuMeter, machine_line
+from bench.data import seed_pass_mark
 from bench.http_path import Driver, http_client, paths, registrations
 from bench.profile import PY_SPY, Profiling, summary
 from bench.publication import publication
@@ -80,6 +81,7 @@ async def http_parts(stack: Stack, driver: Driver, args: argparse.Namespace, out
     """Registrations, full paths (measured and maybe profiled), then the ceiling(s)."""
     n, c = args.applicants, args.concurrency
     await driver.create_cycle(HTTP_YEAR, capacity=2 * n + 10)
+    seed_pass_mark(stack.engine, HTTP_YEAR)
     result.registration = await registrations(driver, HTTP_YEAR, n, c)
     processes = {name: stack.pid(name) for name in ("server", "worker", "api")}
     meter = CpuMeter({**processes, "bench": None})

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from PIL import Image
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from daftar.domain import jalali
+from daftar.store.models import ExamLoad
 
 FEE = 2_000_000
-PASS = {"total_score": "6000", "pass_mark": "5500"}
+PASS = {"total_score": "6000"}
+#: The EXAM-2 pass mark a single candidate's result is judged against.
+PASS_MARK = Decimal("5500")
 #: A passing QUAL-1 checklist for a man.
 ALL_CHECKS = {r: True for r in ("REG-4", "GEN-1", "GEN-2", "GEN-3", "GEN-4", "GEN-5",
                                 "GEN-6", "GEN-7", "AGE-1", "AGE-2", "EXP-1")}
@@ -57,3 +63,15 @@ def photo() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (250, 350), "white").save(buf, "JPEG")
     return buf.getvalue()
+
+
+def seed_pass_mark(engine: Engine, year: int) -> None:
+    """Cycle `year`'s results as loaded, with no scored rows: the pass mark the full paths'
+    single exam results are judged against (EXAM-2), as a results load would leave it."""
+    with Session(engine) as session:
+        if session.get(ExamLoad, year) is None:
+            session.add(ExamLoad(cycle=year, scale=Decimal(2000), pass_mark=PASS_MARK,
+                                 top_count=0, top_mean=PASS_MARK / Decimal("0.7"),
+                                 candidates=0, passed=0, loaded_by="bench",
+                                 loaded_at=datetime.now(UTC)))
+            session.commit()
