@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import httpx
@@ -59,3 +60,20 @@ async def test_no_valid_session_is_401(http: httpx.AsyncClient) -> None:
     assert (await http.get(GATE, headers=session(forged))).status_code == 401
     # The API's bearer token is not a console session.
     assert (await http.get(GATE, headers=bearer(token(Role.admin)))).status_code == 401
+
+
+async def test_a_history_shown_in_the_ui_is_in_the_access_log(http: httpx.AsyncClient) -> None:
+    """The UI's fetch of an applicant's history passes the gate: the access log records who."""
+    app_id = uuid.uuid4().hex[:16]
+    history = (f"/console/temporal/api/v1/namespaces/default/workflows/application-{app_id}"
+               "/history?next_page_token=&maximumPageSize=20")
+    for uri in (history, f"/console/temporal/namespaces/default/workflows/application-{app_id}",
+                "/console/temporal/api/v1/namespaces/default/workflows?query="):
+        r = await http.get(GATE, headers={**session(token(Role.auditor, sub=AUDITOR)),
+                                          "X-Forwarded-Uri": uri})
+        assert r.status_code == 204, r.text
+    r = await http.get("/v1/access-log", params={"application_id": app_id},
+                       headers=bearer(token(Role.auditor)))
+    assert r.status_code == 200, r.text
+    assert [(e["actor"], e["what"]) for e in r.json()["items"]] == [
+        (AUDITOR, "temporal-ui:history")]

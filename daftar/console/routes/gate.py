@@ -12,12 +12,20 @@ officers get payloads decoded (daftar/api/routes/codec.py).
 
 from __future__ import annotations
 
+import asyncio
+import re
+from datetime import UTC, datetime
+
+import structlog
 from fastapi import Request
 from fastapi.responses import Response
 
 from daftar.console.deps import need, router
 from daftar.console.session import SignInRequired, viewer
 from daftar.domain.stages import Role
+from daftar.store.access_log import record_read
+from daftar.store.db import SessionFactory
+from daftar.workflows.messages import applicant_workflow_id
 
 routes = router()
 
@@ -36,4 +44,32 @@ async def temporal_ui(request: Request) -> Response:
     except SignInRequired as refused:
         return Response(status_code=401, headers={**_NO_STORE, "X-Daftar-Refusal": refused.code})
     need(who, *TEMPORAL_UI_ROLES)
+    app_id = _history_read(request.headers.get("x-forwarded-uri", ""))
+    if app_id is not None:
+        # The UI is about to show an applicant's history: the access log records it first,
+        # like every other staff read of personal data.
+        sessions: SessionFactory = request.app.state.sessions
+        request_id = str(structlog.contextvars.get_contextvars().get("request_id", ""))
+        await asyncio.to_thread(_write, sessions, actor=who.principal.sub,
+                                roles=[r.value for r in who.principal.roles],
+                                application_id=app_id, request_id=request_id)
     return Response(status_code=204, headers=_NO_STORE)
+
+
+#: The UI's call for one workflow's event history, under the proxy's prefix.
+_HISTORY = re.compile(r"/api/v1/namespaces/[^/]+/workflows/"
+                      + re.escape(applicant_workflow_id("")) + r"([0-9a-f]{1,32})/history\b")
+
+
+def _history_read(uri: str) -> str | None:
+    """The application whose history the UI request `uri` (from the proxy) fetches."""
+    found = _HISTORY.search(uri.split("?", 1)[0])
+    return found.group(1) if found else None
+
+
+def _write(sessions: SessionFactory, *, actor: str, roles: list[str], application_id: str,
+           request_id: str) -> None:
+    with sessions() as session:
+        record_read(session, at=datetime.now(UTC), actor=actor, roles=roles,
+                    application_id=application_id, what="temporal-ui:history",
+                    request_id=request_id)
