@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -37,7 +38,10 @@ async def read_state(client: Client, app_id: str,
     try:
         desc = await handle.describe(rpc_timeout=_RPC_TIMEOUT)
         if desc.status == WorkflowExecutionStatus.COMPLETED:
-            return await handle.result(rpc_timeout=_RPC_TIMEOUT)
+            result: ApplicationState | None = await handle.result(rpc_timeout=_RPC_TIMEOUT)
+            if result is None:  # a run daftar did not start (daftar.seal): read daftar's own
+                return await _earlier_result(client, handle.id)
+            return result
         if not query:
             return NO_WORKER
         return await handle.query(ApplicantWorkflow.state, rpc_timeout=_RPC_TIMEOUT)
@@ -49,6 +53,26 @@ async def read_state(client: Client, app_id: str,
         return f"not read ({err.status.name if err.status else 'error'}: {err.message})"
     except WorkflowQueryFailedError as err:
         return f"not read (query failed: {err})"
+
+
+async def _earlier_result(client: Client, workflow_id: str) -> ApplicationState | None:
+    """The final state of the newest earlier run under `workflow_id` that daftar started (a
+    forged run, which ends at once with none, may have been started after daftar's closed);
+    None when there is none, as for a forged start under a new id."""
+    if not re.fullmatch(r"application-[0-9a-f]{1,32}", workflow_id):
+        return None  # not an id daftar makes: nothing of daftar's ran under it
+    runs = sorted([(wf.start_time, wf.run_id) async for wf in client.list_workflows(
+        f"WorkflowId = '{workflow_id}'", page_size=20)], reverse=True)
+    for _, run_id in runs[1:]:
+        earlier = client.get_workflow_handle_for(ApplicantWorkflow.run, workflow_id,
+                                                 run_id=run_id)
+        if (await earlier.describe(rpc_timeout=_RPC_TIMEOUT)).status != (
+                WorkflowExecutionStatus.COMPLETED):
+            continue
+        state: ApplicationState | None = await earlier.result(rpc_timeout=_RPC_TIMEOUT)
+        if state is not None:
+            return state
+    return None
 
 
 async def _states(client: Client, ids: Iterable[str],
