@@ -67,6 +67,11 @@ async def until(check: Any, what: str, seconds: float = 90) -> Any:
     raise AssertionError(f"never happened within {seconds} s: {what}")
 
 
+async def _status_is(request: Any, status: int) -> bool:
+    r: httpx.Response = await request
+    return r.status_code == status
+
+
 def unavailable(r: httpx.Response) -> bool:
     """API.md's 503: the error shape, a code, and a Retry-After hint in seconds."""
     return (r.status_code == 503 and r.json()["error"]["code"] == "unavailable"
@@ -120,7 +125,8 @@ async def _walk_through_outages(api: httpx.AsyncClient, settings: Settings, engi
     temporal.start()
     async with running_worker(await _when_up(settings), engine):
         first = await until(lambda: _register(api), "registration once Temporal is up")
-        assert (await api.get("/readyz")).status_code == 200
+        # Ready once the new worker's first poll reaches Temporal (registration needs none).
+        await until(lambda: _status_is(api.get("/readyz"), 200), "ready with a worker polling")
 
         temporal.stop()
         assert unavailable(await api.post(f"/v1/cycles/{YEAR}/applications", json=form()))
