@@ -95,7 +95,8 @@ async def test_concurrent_payments_with_different_references(api: httpx.AsyncCli
                                                              cycle: int) -> None:
     app = await register(api)
     assert (await put_photo(api, app)).status_code == 204
-    responses = await asyncio.gather(*(pay(api, app, reference=f"REF-{i}") for i in range(6)))
+    responses = await asyncio.gather(*(pay(api, app, reference=f"REF-{app.id}-{i}")
+                                       for i in range(6)))
     assert sorted(r.status_code for r in responses) == [200] + [409] * 5
     view = await get_app(api, app, auth(Role.admin))
     assert [d["stage"] for d in view["decisions"]].count("payment") == 1

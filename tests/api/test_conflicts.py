@@ -68,18 +68,19 @@ async def test_decision_for_the_wrong_stage(api: httpx.AsyncClient, cycle: int) 
 
 async def test_payment_replay_is_a_no_op(api: httpx.AsyncClient, cycle: int) -> None:
     app = await register(api)
-    first = await pay(api, app, reference="REF-1")
+    first = await pay(api, app, reference=f"REF-1-{app.id}")
     assert first.status_code == 200, first.text
     recorded = (await get_app(api, app, auth(Role.admin)))["payment"]
-    replay = await pay(api, app, reference="REF-1")
+    replay = await pay(api, app, reference=f"REF-1-{app.id}")
     assert replay.status_code == 200, replay.text
     assert replay.json() == first.json() == {"application_id": app.id,
                                              "stage": "awaiting_payment"}
     view = await get_app(api, app, auth(Role.admin))
     assert view["payment"] == recorded
     assert [d["stage"] for d in view["decisions"]].count("payment") == 1
-    assert _conflict(await pay(api, app, reference="REF-2")) == ["REG-2"]
-    assert (await get_app(api, app, auth(Role.admin)))["payment"]["reference"] == "REF-1"
+    assert _conflict(await pay(api, app, reference=f"REF-2-{app.id}")) == ["REG-2"]
+    view = await get_app(api, app, auth(Role.admin))
+    assert view["payment"]["reference"] == f"REF-1-{app.id}"
 
 
 def _closing_attempts(api: httpx.AsyncClient, app: Applicant) -> list[Awaitable[httpx.Response]]:
@@ -91,7 +92,7 @@ def _closing_attempts(api: httpx.AsyncClient, app: Applicant) -> list[Awaitable[
         api.post(f"{path}/documents", json={"kind": "veteran_certificate", "reference": "D"},
                  headers=app.headers),
         api.post(f"{path}/licence", headers=auth(Role.licensing_officer)),
-        pay(api, app, reference="LATE"),
+        pay(api, app, reference=f"LATE-{app.id}"),
     ]
 
 
@@ -161,11 +162,11 @@ async def test_a_retried_payment_answers_200_and_is_recorded_once(
         api: httpx.AsyncClient, cycle: int) -> None:
     app = await register(api)
     assert (await put_photo(api, app)).status_code == 204
-    first = await pay(api, app, reference="GW-RETRY-1")
-    again = await pay(api, app, reference="GW-RETRY-1")
+    first = await pay(api, app, reference=f"GW-RETRY-1-{app.id}")
+    again = await pay(api, app, reference=f"GW-RETRY-1-{app.id}")
     assert (first.status_code, again.status_code) == (200, 200)
     assert again.json()["stage"] == first.json()["stage"] == "awaiting_exam"
-    other = await pay(api, app, reference="GW-RETRY-2")
+    other = await pay(api, app, reference=f"GW-RETRY-2-{app.id}")
     assert other.status_code == 409 and rules_of(other) == ["REG-2"]
     history = await api.get(f"/v1/applications/{app.id}/history", headers=auth(Role.auditor))
     assert [e["kind"] for e in history.json()].count("paid") == 1
