@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
@@ -57,3 +59,18 @@ async def register_search_attributes(client: Client, namespace: str) -> None:
     if missing:
         await client.operator_service.add_search_attributes(
             AddSearchAttributesRequest(namespace=namespace, search_attributes=missing))
+
+
+#: A workflow id daftar makes (application-<hex>, cycle-<year>): safe inside a visibility query.
+_DAFTAR_ID = re.compile(r"[a-z]+-[0-9a-f]{1,32}")
+
+
+async def earlier_runs(client: Client, workflow_id: str) -> list[str]:
+    """The run ids under `workflow_id` before its latest, newest first: where daftar's own run
+    is when a run it did not start (daftar.seal) came after it; none for an id daftar would
+    not make."""
+    if not _DAFTAR_ID.fullmatch(workflow_id):
+        return []
+    runs = sorted([(wf.start_time, wf.run_id) async for wf in client.list_workflows(
+        f"WorkflowId = '{workflow_id}'", page_size=20)], reverse=True)
+    return [run_id for _, run_id in runs[1:]]

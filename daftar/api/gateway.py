@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import hashlib
-import re
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -48,6 +47,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from daftar.api import errors
 from daftar.api.errors import ApiError, from_rpc, from_update_failure
 from daftar.domain.violations import Violation
+from daftar.temporal import earlier_runs
 from daftar.workflows import search
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.cycle import ExamCycleWorkflow
@@ -94,8 +94,6 @@ LIVE_POLL_AGE = timedelta(seconds=90)
 #: (a worker that starts is noticed at once).
 POLLING_TTL = 2.0
 NOT_POLLING_TTL = 0.5
-#: A workflow id daftar makes (application-<hex>, cycle-<year>): safe inside a visibility query.
-_PLAIN_ID = re.compile(r"[a-z]+-[0-9a-f]{1,32}")
 #: Longest Idempotency-Key accepted.
 MAX_KEY_LENGTH = 200
 
@@ -232,11 +230,7 @@ class _Sender:
     async def _earlier_run(self, handle: WorkflowHandle[Any, Any],
                            query: Any) -> tuple[bool, Any]:
         """The answer of the newest earlier run of `handle`'s workflow id that answers."""
-        if not _PLAIN_ID.fullmatch(handle.id):
-            return False, None
-        runs = sorted([(wf.start_time, wf.run_id) async for wf in self._client.list_workflows(
-            f"WorkflowId = '{handle.id}'", page_size=20)], reverse=True)
-        for _, run_id in runs[1:]:
+        for run_id in await earlier_runs(self._client, handle.id):
             try:
                 earlier = self._client.get_workflow_handle(handle.id, run_id=run_id)
                 return True, await earlier.query(query, rpc_timeout=QUERY_WAIT)

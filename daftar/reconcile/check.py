@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from daftar.reconcile.compare import compare
 from daftar.reconcile.report import Drift, DriftKind, Reconciliation
 from daftar.store.db import SessionFactory
 from daftar.store.models import ApplicationRecord, DecisionRow, StageCount
+from daftar.temporal import earlier_runs
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.messages import ApplicationState, applicant_workflow_id
 
@@ -59,11 +59,7 @@ async def _earlier_result(client: Client, workflow_id: str) -> ApplicationState 
     """The final state of the newest earlier run under `workflow_id` that daftar started (a
     forged run, which ends at once with none, may have been started after daftar's closed);
     None when there is none, as for a forged start under a new id."""
-    if not re.fullmatch(r"application-[0-9a-f]{1,32}", workflow_id):
-        return None  # not an id daftar makes: nothing of daftar's ran under it
-    runs = sorted([(wf.start_time, wf.run_id) async for wf in client.list_workflows(
-        f"WorkflowId = '{workflow_id}'", page_size=20)], reverse=True)
-    for _, run_id in runs[1:]:
+    for run_id in await earlier_runs(client, workflow_id):
         earlier = client.get_workflow_handle_for(ApplicantWorkflow.run, workflow_id,
                                                  run_id=run_id)
         if (await earlier.describe(rpc_timeout=_RPC_TIMEOUT)).status != (

@@ -77,7 +77,6 @@ class ApplicantWorkflow:
         # every workflow task on decoding.
         self._synced = -1
         self._indexed: Stage | None = None
-        self._renewals = 0
         inp = start_input(ApplicantInput, raw)
         self._readable = inp is not None
         if inp is None:
