@@ -49,7 +49,7 @@ from bench.readmodel import fill, reads
 from bench.report import Result, history_events, render
 from bench.stack import Stack
 from bench.variants import FIXES
-from daftar.workflows.messages import applicant_workflow_id
+from daftar.contracts.ids import applicant_workflow_id
 
 HTTP_YEAR = 1405  # registrations and full paths
 READ_YEAR = 1399  # the bulk-inserted read model

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from bench.stack import Stack
 
 TASK_QUEUE = "ceiling"
-#: daftar's four search attributes (daftar.workflows.search), registered on the bench server.
+#: daftar's four search attributes (daftar.contracts.search), registered on the bench server.
 STAGE = SearchAttributeKey.for_keyword("DaftarStage")
 CYCLE = SearchAttributeKey.for_int("DaftarCycle")
 PROVINCE = SearchAttributeKey.for_keyword("DaftarProvince")

@@ -25,6 +25,10 @@ from sqlmodel import Session, func, select
 from bench.common import CpuMeter, Sampler, proc_kib, progress
 from bench.data import form
 from bench.stack import Stack
+from daftar.contracts.applicant import ApplicantInput, CycleTerms, PaymentIn, PhotoIn
+from daftar.contracts.cycle import CycleWorkflowIn, PublishIn
+from daftar.contracts.ids import applicant_workflow_id, cycle_workflow_id
+from daftar.domain.actors import Actor
 from daftar.domain.registration import RegistrationForm
 from daftar.domain.scoring import (
     AnswerCounts,
@@ -40,17 +44,6 @@ from daftar.store.db import session_factory, transaction
 from daftar.store.models import ApplicationRecord, ExamLoad
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.cycle import ExamCycleWorkflow
-from daftar.workflows.messages import (
-    Actor,
-    ApplicantInput,
-    CycleTerms,
-    CycleWorkflowIn,
-    PaymentIn,
-    PhotoIn,
-    PublishIn,
-    applicant_workflow_id,
-    cycle_workflow_id,
-)
 
 YEAR = 1404
 FEE = 2_000_000

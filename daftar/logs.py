@@ -31,7 +31,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.types import EventDict, Processor, WrappedLogger
 
-from daftar.workflows.messages import applicant_workflow_id
+from daftar.contracts.ids import applicant_workflow_id
 
 #: Keys whose values never reach a log line: the applicant's identity and contact details,
 #: free-text reasons (a security reason is confidential, SEC-1) and credentials.

@@ -14,9 +14,9 @@ from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from daftar.codec import data_converter
+from daftar.contracts import search
 from daftar.seal import SealInterceptor
 from daftar.settings import Settings
-from daftar.workflows import search
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:

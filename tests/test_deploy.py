@@ -24,9 +24,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from fastapi import FastAPI
 
 from daftar import console
+from daftar.contracts import search
 from daftar.settings import Settings, load_settings
 from daftar.temporal import tls_config
-from daftar.workflows import search
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = ROOT / "scripts" / "production-secrets"

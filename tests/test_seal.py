@@ -12,16 +12,10 @@ from pydantic import BaseModel
 from temporalio.api.common.v1 import Payload
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from daftar.domain.registration import RegistrationForm
-from daftar.domain.stages import DecisionStage, Role
-from daftar.seal import SealKeys, digest, refusal, seal
-from daftar.settings import Settings, SettingsError
-from daftar.workflows.messages import (
-    Actor,
+from daftar.contracts.applicant import (
     ApplicantInput,
     ClaimIn,
     CycleTerms,
-    CycleWorkflowIn,
     DecisionIn,
     DisqualifyIn,
     DocumentIn,
@@ -30,9 +24,13 @@ from daftar.workflows.messages import (
     OfficeIn,
     PaymentIn,
     PhotoIn,
-    PublishIn,
-    RoundIn,
 )
+from daftar.contracts.cycle import CycleWorkflowIn, PublishIn, RoundIn
+from daftar.domain.actors import Actor
+from daftar.domain.registration import RegistrationForm
+from daftar.domain.stages import DecisionStage, Role
+from daftar.seal import SealKeys, digest, refusal, seal
+from daftar.settings import Settings, SettingsError
 from tests.conftest import TEST_CODEC_KEYS, TEST_KEYRING, TEST_SEALS
 from tests.factories import form
 

@@ -28,9 +28,9 @@ from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.testing import WorkflowEnvironment
 
+from daftar.contracts import search
 from daftar.settings import Settings
 from daftar.temporal import connect
-from daftar.workflows import search
 from tests.conftest import BIN, TEST_CODEC_KEYS, free_port
 
 ROOT = Path(__file__).resolve().parent.parent

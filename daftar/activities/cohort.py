@@ -19,26 +19,22 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from daftar.contracts.applicant import ExamResultIn, OfficeIn
+from daftar.contracts.cycle import FanOutResult, PublishJob, RoundJob, RoundSummary
+from daftar.contracts.ids import applicant_workflow_id
+from daftar.contracts.state import ApplicationState
+from daftar.contracts.workflows import Applicant, Update
+from daftar.domain.actors import Actor
+from daftar.domain.publication import PublicationState
+from daftar.domain.refusals import RefusalKind
 from daftar.domain.stages import Role
 from daftar.store import cohort as store
 from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import LaunchRound
-from daftar.workflows import refusals
-from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import (
-    Actor,
-    ApplicationState,
-    ExamResultIn,
-    FanOutResult,
-    OfficeIn,
-    PublishJob,
-    RoundJob,
-    RoundSummary,
-    applicant_workflow_id,
-)
 
 log = structlog.get_logger("daftar.cohort")
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 class CohortActivities:
@@ -54,13 +50,14 @@ class CohortActivities:
     @activity.defn
     async def publish_results(self, job: PublishJob) -> FanOutResult:
         """EXAM-2: send each loaded result to its candidate's workflow, once."""
-        load = await self._db(lambda s: store.set_publication_state(s, job.cycle, "publishing"))
+        load = await self._db(lambda s: store.set_publication_state(
+            s, job.cycle, PublicationState.publishing))
         actor = Actor(id=job.actor.id, roles=[Role.exam_officer])
         pass_mark = load.pass_mark
 
         async def send(score: Any) -> str:
             return await self._update(
-                score.application_id, ApplicantWorkflow.record_exam_result,
+                score.application_id, Applicant.record_exam_result,
                 ExamResultIn(actor=actor, total_score=score.total, pass_mark=pass_mark,
                              subjects=dict(score.standard)),
                 lambda s: s.exam_result is not None and s.exam_result.total_score == score.total)
@@ -72,7 +69,8 @@ class CohortActivities:
             lambda outcomes: self._db(lambda s: store.record_score_outcomes(
                 s, job.cycle, outcomes)),
             key=lambda score: score.application_id)
-        final = await self._db(lambda s: store.set_publication_state(s, job.cycle, "published"))
+        final = await self._db(lambda s: store.set_publication_state(
+            s, job.cycle, PublicationState.published))
         log.info("exam results published", cycle=job.cycle, sent=final.sent,
                  skipped=final.skipped, actor=job.actor.id)
         return FanOutResult(sent=final.sent, skipped=final.skipped)
@@ -100,7 +98,7 @@ class CohortActivities:
 
         async def send(p: Any) -> str:
             return await self._update(
-                p.application_id, ApplicantWorkflow.assign_office,
+                p.application_id, Applicant.assign_office,
                 OfficeIn(actor=actor, province=p.province, city=p.city, round=job.number),
                 lambda s: s.office is not None and s.office.round == job.number)
 
@@ -139,16 +137,16 @@ class CohortActivities:
             after = key(items[-1])
             activity.heartbeat(after)
 
-    async def _update(self, application_id: str, update: Any, msg: Any,
+    async def _update(self, application_id: str, update: Update[M, ApplicationState], msg: M,
                       applied: Callable[[ApplicationState], bool]) -> str:
         """Send one update; a refusal or a closed workflow is an outcome, not a failure."""
         handle = self._client.get_workflow_handle(applicant_workflow_id(application_id))
         try:
-            await handle.execute_update(update, msg)
+            await handle.execute_update(update.name, msg, result_type=update.result)
             return store.SENT
         except WorkflowUpdateFailedError as err:
             cause = err.cause
-            if isinstance(cause, ApplicationError) and cause.type == refusals.ALREADY_APPLIED:
+            if isinstance(cause, ApplicationError) and cause.type == RefusalKind.already_applied:
                 return store.SENT  # sent before the crash: it counts once
             kind = cause.type if isinstance(cause, ApplicationError) else "failed"
             return f"skipped: {kind}: {cause or err}"[:200]
@@ -158,7 +156,7 @@ class CohortActivities:
         # The workflow has ended: maybe by this very message, sent before a crash (a candidate
         # below the pass mark is rejected at once). Its final state tells.
         try:
-            state = await handle.query(ApplicantWorkflow.state)
+            state = await handle.query(Applicant.state.name, result_type=Applicant.state.result)
         except RPCError as err:
             if err.status != RPCStatusCode.NOT_FOUND:
                 raise

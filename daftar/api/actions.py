@@ -12,11 +12,13 @@ from daftar.api.auth import Principal
 from daftar.api.errors import ApiError, ErrorDetail
 from daftar.api.gateway import Applicants
 from daftar.api.schemas import BatchBody, BatchItemResult, BatchResult, DecisionBody
+from daftar.contracts.applicant import ClaimIn, DecisionIn, ReleaseIn
+from daftar.contracts.state import ApplicationState
+from daftar.domain.actors import Actor
+from daftar.domain.refusals import RefusalKind
 from daftar.domain.stages import DECISION_FLOW, Role
 from daftar.domain.violations import Violation
-from daftar.workflows import refusals
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import Actor, ApplicationState, ClaimIn, DecisionIn, ReleaseIn
 
 #: Decisions of one batch in flight at once: enough to keep the worker busy, few enough
 #: that one reviewer's batch does not crowd out everyone else's single decisions.
@@ -53,7 +55,7 @@ async def claim(applicants: Applicants, principal: Principal, app_id: str) -> Ap
         return await applicants.update(app_id, ApplicantWorkflow.claim,
                                        ClaimIn(actor=actor(principal)))
     except ApiError as err:
-        if err.code != refusals.ALREADY_APPLIED:  # a renewal too early to record
+        if err.code != RefusalKind.already_applied:  # a renewal too early to record
             raise
         return await applicants.state(app_id)
 
@@ -67,7 +69,7 @@ async def release(applicants: Applicants, principal: Principal,
         return await applicants.update(app_id, ApplicantWorkflow.release_claim,
                                        ReleaseIn(actor=actor(principal)))
     except ApiError as err:
-        if err.code != refusals.ALREADY_APPLIED:
+        if err.code != RefusalKind.already_applied:
             raise
         return await applicants.state(app_id)
 

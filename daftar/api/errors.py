@@ -26,8 +26,8 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from daftar.domain.refusals import RefusalKind
 from daftar.domain.violations import Violation
-from daftar.workflows import refusals
 
 log = structlog.get_logger("daftar.api")
 
@@ -37,14 +37,14 @@ RETRY_AFTER_SECONDS = 5
 IDEMPOTENCY_KEY = "Idempotency-Key"
 
 #: The status of each refusal type an update validator raises.
-REFUSAL_STATUS = {
-    refusals.WRONG_STAGE: 409,
-    refusals.DUPLICATE: 409,
-    refusals.ALREADY_APPLIED: 409,
-    refusals.NOT_READY: 409,
-    refusals.CLAIMED: 409,
-    refusals.FORBIDDEN: 403,
-    refusals.INVALID: 422,
+REFUSAL_STATUS: dict[str, int] = {
+    RefusalKind.wrong_stage: 409,
+    RefusalKind.duplicate: 409,
+    RefusalKind.already_applied: 409,
+    RefusalKind.not_ready: 409,
+    RefusalKind.claimed: 409,
+    RefusalKind.forbidden: 403,
+    RefusalKind.invalid: 422,
 }
 
 #: The rule a malformed field of a request belongs to, so even a schema error names its rule.

@@ -46,19 +46,15 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from daftar.api import errors
 from daftar.api.errors import ApiError, from_rpc, from_update_failure
+from daftar.contracts import search
+from daftar.contracts.applicant import ApplicantInput
+from daftar.contracts.cycle import CycleProgress, CycleWorkflowIn
+from daftar.contracts.ids import applicant_workflow_id, cycle_workflow_id
+from daftar.contracts.state import ApplicationState
 from daftar.domain.violations import Violation
 from daftar.temporal import earlier_runs
-from daftar.workflows import search
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.cycle import ExamCycleWorkflow
-from daftar.workflows.messages import (
-    ApplicantInput,
-    ApplicationState,
-    CycleProgress,
-    CycleWorkflowIn,
-    applicant_workflow_id,
-    cycle_workflow_id,
-)
 
 log = structlog.get_logger("daftar.api")
 

@@ -22,12 +22,13 @@ from daftar.api.auth import Principal
 from daftar.api.errors import ApiError
 from daftar.api.gateway import Applicants
 from daftar.api.schemas import PaymentAnswer, PaymentBody
+from daftar.contracts.applicant import PaymentIn
+from daftar.contracts.state import ApplicationState
+from daftar.domain.refusals import RefusalKind
 from daftar.domain.violations import Violation
 from daftar.store import payments
 from daftar.store.db import SessionFactory
-from daftar.workflows import refusals
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import ApplicationState, PaymentIn
 
 RULE = "REG-2"
 
@@ -42,7 +43,7 @@ async def confirm(applicants: Applicants, sessions: SessionFactory, principal: P
                                 reference=body.reference, application_id=app_id,
                                 attempt=attempt)
     except payments.ReferenceTaken:
-        raise _refusal(refusals.DUPLICATE, "This payment reference is used for another "
+        raise _refusal(RefusalKind.duplicate, "This payment reference is used for another "
                        "application of the cycle; a reference pays one application.",
                        "reference") from None
     try:
@@ -80,12 +81,12 @@ def _refusal(code: str, message: str, field: str | None = None, *, rule: str = R
 
 def _for_gateway(err: ApiError, *, paid: bool | None) -> ApiError:
     """A refusal of the workflow (or of the gateway to Temporal) in the gateway's terms."""
-    if err.status in (403, 404) or err.code == refusals.INVALID:
+    if err.status in (403, 404) or err.code == RefusalKind.invalid:
         return err  # the caller's own role, id or amount: nothing of the applicant
     if paid:
-        return _refusal(refusals.DUPLICATE, "The fee of this application is already paid.",
+        return _refusal(RefusalKind.duplicate, "The fee of this application is already paid.",
                         "reference")
     if any(v.rule == "REG-1" for v in err.rules):
-        return _refusal(refusals.WRONG_STAGE, "The registration window has closed; the fee "
+        return _refusal(RefusalKind.wrong_stage, "The registration window has closed; the fee "
                         "can no longer be paid.", rule="REG-1")
-    return _refusal(refusals.WRONG_STAGE, "The application is not awaiting payment.")
+    return _refusal(RefusalKind.wrong_stage, "The application is not awaiting payment.")

@@ -12,9 +12,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pydantic.json_schema import SkipJsonSchema
 
 from daftar.api.errors import ErrorDetail
+from daftar.contracts.applicant import DocumentKind
+from daftar.contracts.state import HistoryEntry
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import MAX_SLA_DAYS, DecisionStage, Stage, checked_sla_days
-from daftar.workflows.messages import DecisionRecord, DocumentKind
 
 #: A cycle's Jalali year in a path or a filter. Bounded so that no number a client sends
 #: overflows the database's integers (a 500); any year in range that has no cycle is a 404.
@@ -194,7 +195,7 @@ class DisqualifyBody(Strict):
     reason: Text = Field(min_length=1, max_length=4000)
 
 
-class DecisionView(DecisionRecord):
+class DecisionView(HistoryEntry):
     """A decision as the history keeps it, with its instant in Jalali too."""
 
     at_jalali: str

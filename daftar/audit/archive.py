@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, ValidationError
 from temporalio.api.history.v1 import History
 from temporalio.client import Client, WorkflowHistory
 
-from daftar.workflows.messages import applicant_workflow_id
+from daftar.contracts.ids import applicant_workflow_id
 
 MANIFEST = "manifest.json"
 PHASE = "export"

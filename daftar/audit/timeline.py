@@ -20,15 +20,12 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 
-from daftar.domain.jalali import format_instant
-from daftar.workflows.messages import (
+from daftar.contracts.applicant import (
     ApplicantInput,
-    ApplicationState,
     ClaimIn,
     DecisionIn,
     DisqualifyIn,
     DocumentIn,
-    EscalationIn,
     ExamResultIn,
     LicenceIn,
     OfficeIn,
@@ -37,6 +34,9 @@ from daftar.workflows.messages import (
     ReleaseIn,
     WithdrawIn,
 )
+from daftar.contracts.records import EscalationIn
+from daftar.contracts.state import ApplicationState
+from daftar.domain.jalali import format_instant
 
 #: Each update of ApplicantWorkflow: its message type and the timeline's name for it.
 UPDATES: dict[str, tuple[type[BaseModel], str]] = {

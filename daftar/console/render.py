@@ -19,11 +19,11 @@ from markupsafe import Markup, escape
 
 from daftar.console import labels
 from daftar.console.session import Viewer
+from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain.jalali import format_instant, to_persian_digits
 from daftar.domain.rules import rule_text
 from daftar.domain.stages import INBOX_STAGES, Role
 from daftar.settings import Settings
-from daftar.workflows.messages import applicant_workflow_id
 
 HERE = Path(__file__).parent
 PREFIX = "/console"

@@ -162,3 +162,8 @@ class RegistrationRules(_Strict):
         if self.registration_end < self.registration_start:
             raise ValueError("registration_end is before registration_start")
         return self
+
+
+def quota_label(quota: Quota) -> str:
+    """`free`, or `veteran:<category>` (VET-1): the quota as lists and filters show it."""
+    return quota.kind.value if quota.category is None else f"veteran:{quota.category.value}"

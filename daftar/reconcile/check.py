@@ -11,13 +11,14 @@ from sqlmodel import col, select
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowQueryFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from daftar.contracts.ids import applicant_workflow_id
+from daftar.contracts.state import ApplicationState
 from daftar.reconcile.compare import compare
 from daftar.reconcile.report import Drift, DriftKind, Reconciliation
 from daftar.store.db import SessionFactory
 from daftar.store.models import ApplicationRecord, DecisionRow, StageCount
 from daftar.temporal import earlier_runs
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import ApplicationState, applicant_workflow_id
 
 _PREFIX = applicant_workflow_id("")
 _RPC_TIMEOUT = timedelta(seconds=15)

@@ -9,14 +9,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from daftar.contracts.records import ApplicationSnapshot, application_snapshot
+from daftar.contracts.state import ApplicationState
 from daftar.reconcile.report import Drift, DriftKind
 from daftar.store.models import ApplicationRecord, DecisionRow
-from daftar.workflows.messages import ApplicationRow, ApplicationState
-from daftar.workflows.rows import application_row
 
 #: Row fields compared one by one; `updated_at` and `history_length` say when and by which
 #: workflow task it was written, not what it says.
-_FIELDS = [f for f in ApplicationRow.model_fields
+_FIELDS = [f for f in ApplicationSnapshot.model_fields
            if f not in ("application_id", "updated_at", "decisions", "stage", "version",
                         "history_length", "recorded_decisions")]
 
@@ -54,7 +54,7 @@ def compare(app_id: str, state: ApplicationState | str | None,
     if row is None:
         return [drift(DriftKind.missing_row, at, "no row")]
     record, decisions = row
-    want = application_row(state, record.updated_at)
+    want = application_snapshot(state, record.updated_at)
     out = []
     if record.stage != state.stage.value:
         out.append(drift(DriftKind.stage, state.stage.value, record.stage))

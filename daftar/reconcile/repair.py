@@ -20,13 +20,14 @@ from sqlmodel import col, select
 from temporalio.client import Client
 from temporalio.service import RPCError
 
+from daftar.activities.records import write_snapshot
+from daftar.contracts.ids import applicant_workflow_id
+from daftar.contracts.records import application_snapshot
+from daftar.contracts.state import ApplicationState
 from daftar.reconcile.check import read_state
 from daftar.reconcile.report import DriftKind, Reconciliation
 from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import ApplicationRecord, StageCount
-from daftar.store.writes import upsert_application
-from daftar.workflows.messages import ApplicationState, applicant_workflow_id
-from daftar.workflows.rows import application_row
 
 #: What re-recording the workflow's state fixes.
 REPAIRABLE = {DriftKind.missing_row, DriftKind.stage, DriftKind.version, DriftKind.fields,
@@ -39,13 +40,13 @@ LEFT_ALONE = ("not repaired: orphan rows (no workflow: deleted by hand or remove
 def rerecord(sessions: SessionFactory, state: ApplicationState, history_length: int) -> bool:
     """Write `state`, read from a history at least `history_length` events long, as the
     application's row; False when a later workflow task wrote the row (left alone)."""
-    row = application_row(state, datetime.now(UTC), history_length=history_length)
+    row = application_snapshot(state, datetime.now(UTC), history_length=history_length)
     with transaction(sessions) as s:
         current = s.exec(select(ApplicationRecord.history_length).where(
             ApplicationRecord.application_id == state.application_id)).first()
         if current is not None and current > history_length:
             return False
-        upsert_application(s, row)  # every decision rewritten: none counts as recorded
+        write_snapshot(s, row)  # every decision rewritten: none counts as recorded
     return True
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from daftar.domain.allocation import Allocation, CitySeats, LaunchCandidate, allocate
+from daftar.domain.publication import PublicationState
 from daftar.domain.stages import Stage
 from daftar.store.models import (
     ApplicationRecord,
@@ -92,12 +93,12 @@ def _by_outcome(outcomes: dict[str, str]) -> dict[str, list[str]]:
     return groups
 
 
-def set_publication_state(session: Session, cycle: int, state: str) -> ExamLoad:
+def set_publication_state(session: Session, cycle: int, state: PublicationState) -> ExamLoad:
     load = session.get(ExamLoad, cycle)
     if load is None:
         raise LookupError(f"cycle {cycle} has no exam results loaded")
-    load.state = state
-    if state == "published" and load.published_at is None:
+    load.state = state.value
+    if state is PublicationState.published and load.published_at is None:
         load.published_at = datetime.now(UTC)
     session.add(load)
     return load

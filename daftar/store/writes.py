@@ -3,6 +3,7 @@ and a write from a workflow task Temporal discarded does not survive the one tha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -10,7 +11,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
 from daftar.store.models import ApplicationRecord, DecisionRow, EscalationRow, StageCount
-from daftar.workflows.messages import ApplicationRow, EscalationIn
 
 _APPS = ApplicationRecord.__table__  # type: ignore[attr-defined]
 _DECISIONS = DecisionRow.__table__  # type: ignore[attr-defined]
@@ -37,7 +37,8 @@ def _insert(session: Session, model: type[SQLModel]) -> Any:
     raise RuntimeError(f"unsupported database dialect {dialect}")
 
 
-def upsert_application(session: Session, row: ApplicationRow) -> None:
+def upsert_application(session: Session, row: ApplicationRecord, decisions: Sequence[DecisionRow],
+                       *, recorded_decisions: int = 0) -> None:
     """Insert or update one application so the row shows what the history committed.
 
     The workflow writes from inside a workflow task (a local activity), and Temporal may
@@ -48,7 +49,8 @@ def upsert_application(session: Session, row: ApplicationRow) -> None:
     attempt that followed the discarded one, or the same write retried). Decisions the
     workflow knows were written by a committed task (`recorded_decisions`) are left as they
     are; later ones are written over whatever a discarded attempt left, and rows beyond the
-    state's decisions are removed.
+    state's decisions are removed. `row` and `decisions` are unsaved instances of the tables:
+    this function writes them.
 
     The per-stage counters (stats) move in the same transaction, so they can neither drift
     from the rows nor count a retried write twice.
@@ -61,7 +63,7 @@ def upsert_application(session: Session, row: ApplicationRow) -> None:
     conn = session.connection()
     previous = conn.execute(_PREVIOUS, {"id": row.application_id}).first()
     if previous is None:
-        _upsert_full(session, row)
+        _upsert_full(session, row, decisions, recorded_decisions)
         return
     if row.history_length < previous.history_length:
         return  # written from an earlier workflow task: the row is newer
@@ -71,22 +73,24 @@ def upsert_application(session: Session, row: ApplicationRow) -> None:
                          {"id": row.application_id, "was": previous.version,
                           "was_length": previous.history_length})
     if moved.rowcount != 1:  # another writer moved it between the read and the update
-        _upsert_full(session, row)
+        _upsert_full(session, row, decisions, recorded_decisions)
         return
-    if previous.stage != row.stage.value:
-        _count(session, row.cycle, row.province, {previous.stage: -1, row.stage.value: 1})
-    _write_decisions(session, row, n=previous.n, last=previous.last or 0)
+    if previous.stage != row.stage:
+        _count(session, row.cycle, row.province, {previous.stage: -1, row.stage: 1})
+    _write_decisions(session, row.application_id, decisions, recorded_decisions,
+                     n=previous.n, last=previous.last or 0)
 
 
-def _upsert_full(session: Session, row: ApplicationRow) -> None:
+def _upsert_full(session: Session, row: ApplicationRecord, decisions: Sequence[DecisionRow],
+                 recorded_decisions: int) -> None:
     values = _values(row)
     inserted = session.exec(
         _insert(session, ApplicationRecord).values(**values)
         .on_conflict_do_nothing(index_elements=["application_id"])
         .returning(_APPS.c.application_id)).first()
     if inserted is not None:
-        _count(session, row.cycle, row.province, {row.stage.value: 1})
-        _write_decisions(session, row, n=0, last=0)
+        _count(session, row.cycle, row.province, {row.stage: 1})
+        _write_decisions(session, row.application_id, decisions, recorded_decisions, n=0, last=0)
         return
     previous = session.exec(  # type: ignore[call-overload]
         select(_APPS.c.stage, _APPS.c.history_length,
@@ -101,25 +105,27 @@ def _upsert_full(session: Session, row: ApplicationRow) -> None:
     session.exec(update(_APPS)
                  .where(_APPS.c.application_id == row.application_id)
                  .values(**{k: v for k, v in values.items() if k != "application_id"}))
-    if previous.stage != row.stage.value:
-        _count(session, row.cycle, row.province, {previous.stage: -1, row.stage.value: 1})
-    _write_decisions(session, row, n=previous.n, last=previous.last or 0)
+    if previous.stage != row.stage:
+        _count(session, row.cycle, row.province, {previous.stage: -1, row.stage: 1})
+    _write_decisions(session, row.application_id, decisions, recorded_decisions,
+                     n=previous.n, last=previous.last or 0)
 
 
-def _write_decisions(session: Session, row: ApplicationRow, *, n: int, last: int) -> None:
-    """Make the decision rows after `row.recorded_decisions` the row's own: decisions
+def _write_decisions(session: Session, application_id: str, rows: Sequence[DecisionRow],
+                     recorded: int, *, n: int, last: int) -> None:
+    """Make the decision rows after the `recorded` first the application's own: decisions
     written by a discarded workflow task are overwritten or removed, new ones inserted.
     `n` and `last` are the rows' count and last sequence before: when earlier rows are
     missing (a gap, or a read model restored from an older backup), all are written."""
-    after = row.recorded_decisions if n == last and last >= row.recorded_decisions else 0
-    if last > len(row.decisions):
-        session.exec(delete(_DECISIONS).where(_DECISIONS.c.application_id == row.application_id,
-                                              _DECISIONS.c.seq > len(row.decisions)))
+    after = recorded if n == last and last >= recorded else 0
+    if last > len(rows):
+        session.exec(delete(_DECISIONS).where(_DECISIONS.c.application_id == application_id,
+                                              _DECISIONS.c.seq > len(rows)))
     decisions = [
-        {"application_id": row.application_id, "seq": d.seq, "stage": d.stage,
+        {"application_id": application_id, "seq": d.seq, "stage": d.stage,
          "outcome": d.outcome, "actor": d.actor, "role": d.role, "at": d.at,
          "score": d.score, "reason": d.reason, "rules": d.rules}
-        for d in row.decisions if d.seq > after
+        for d in rows if d.seq > after
     ]
     if decisions:
         ins = _insert(session, DecisionRow).values(decisions)
@@ -129,11 +135,11 @@ def _write_decisions(session: Session, row: ApplicationRow, *, n: int, last: int
                                                "score", "reason", "rules")}))
 
 
-def _values(row: ApplicationRow) -> dict[str, Any]:
-    values = row.model_dump(exclude={"decisions", "recorded_decisions"})
-    values["stage"] = row.stage.value
-    values["rejected_stage"] = row.rejected_stage.value if row.rejected_stage else None
-    return values
+def _values(row: ApplicationRecord) -> dict[str, Any]:
+    return {c: getattr(row, c) for c in _COLUMNS}
+
+
+_COLUMNS = tuple(c.name for c in _APPS.columns)
 
 
 def _count(session: Session, cycle: int, province: str, deltas: dict[str, int]) -> None:
@@ -146,11 +152,11 @@ def _count(session: Session, cycle: int, province: str, deltas: dict[str, int]) 
         index_elements=["cycle", "province", "stage"], set_={"n": _COUNTS.c.n + stmt.excluded.n}))
 
 
-def insert_escalation(session: Session, esc: EscalationIn) -> bool:
-    """Record an escalation once; returns whether this call recorded it."""
+def insert_escalation(session: Session, esc: EscalationRow) -> bool:
+    """Record an escalation once (`esc` unsaved); returns whether this call recorded it."""
     stmt = _insert(session, EscalationRow).values(
         application_id=esc.application_id, tracking_code=esc.tracking_code, cycle=esc.cycle,
-        stage=esc.stage.value, due_at=esc.due_at, escalated_at=esc.escalated_at,
+        stage=esc.stage, due_at=esc.due_at, escalated_at=esc.escalated_at,
     ).on_conflict_do_nothing(index_elements=["application_id", "stage"]).returning(
         EscalationRow.__table__.c.id)  # type: ignore[attr-defined]
     # rowcount is -1 with RETURNING on PostgreSQL: whether a row came back is the answer.

@@ -16,7 +16,34 @@ from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from daftar.activities.records import RecordActivities
+    from daftar.contracts import activities, search
+    from daftar.contracts.applicant import (
+        ApplicantInput,
+        ClaimIn,
+        DecisionIn,
+        DisqualifyIn,
+        DocumentIn,
+        ExamResultIn,
+        LicenceIn,
+        OfficeIn,
+        PaymentIn,
+        PhotoIn,
+        ReleaseIn,
+        WithdrawIn,
+    )
+    from daftar.contracts.records import ApplicationSnapshot, EscalationIn, application_snapshot
+    from daftar.contracts.state import (
+        ApplicationState,
+        Claim,
+        Escalation,
+        ExamResult,
+        HandedDocument,
+        HistoryEntry,
+        Office,
+        Payment,
+        Photo,
+    )
+    from daftar.domain.actors import Actor
     from daftar.domain.decisions import Outcome, failed_rules
     from daftar.domain.scoring import passes
     from daftar.domain.stages import (
@@ -27,36 +54,8 @@ with workflow.unsafe.imports_passed_through():
         Role,
         Stage,
     )
-    from daftar.workflows import search
     from daftar.workflows.guards import Guards
-    from daftar.workflows.messages import (
-        Actor,
-        ApplicantInput,
-        ApplicationRow,
-        ApplicationState,
-        ClaimIn,
-        ClaimRecord,
-        DecisionIn,
-        DecisionRecord,
-        DisqualifyIn,
-        DocumentIn,
-        DocumentRecord,
-        EscalationIn,
-        EscalationRecord,
-        ExamResult,
-        ExamResultIn,
-        LicenceIn,
-        Office,
-        OfficeIn,
-        PaymentIn,
-        PaymentRecord,
-        PhotoIn,
-        PhotoRecord,
-        ReleaseIn,
-        WithdrawIn,
-    )
     from daftar.workflows.refusals import start_input, unreadable
-    from daftar.workflows.rows import application_row
 
 # Recording must never give up: the read model converges once the database is back.
 _RECORD_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1),
@@ -141,7 +140,7 @@ class ApplicantWorkflow:
         """The payment gateway confirms the fee (REG-2). The validator refuses a retry of the
         same reference; one accepted before it did so is a no-op here."""
         if self._state.payment is None:
-            self._state.payment = PaymentRecord(
+            self._state.payment = Payment(
                 reference=msg.reference, amount_rials=msg.amount_rials, at=workflow.now())
             self._event("payment", msg.actor, Role.payment_gateway)
             self._complete_registration()
@@ -154,7 +153,7 @@ class ApplicantWorkflow:
     @workflow.update
     def submit_photo(self, msg: PhotoIn) -> ApplicationState:
         """The applicant's photo passed the upload checks (REG-4); a new one replaces it."""
-        self._state.photo = PhotoRecord(sha256=msg.sha256, width=msg.width, height=msg.height,
+        self._state.photo = Photo(sha256=msg.sha256, width=msg.width, height=msg.height,
                                         size=msg.size, at=workflow.now())
         self._event("photo", msg.actor, Role.applicant)
         self._complete_registration()
@@ -173,7 +172,7 @@ class ApplicantWorkflow:
         self._state.exam_result = ExamResult(total_score=msg.total_score,
                                              pass_mark=msg.pass_mark, passed=passed,
                                              subjects=msg.subjects, at=workflow.now())
-        self._record(DecisionRecord(
+        self._record(HistoryEntry(
             seq=0, stage="exam", outcome=(Outcome.passed if passed else Outcome.failed).value,
             actor=msg.actor.id, role=Role.exam_officer, at=workflow.now(),
             score=msg.total_score, rules=[] if passed else ["EXAM-2"]))
@@ -194,7 +193,7 @@ class ApplicantWorkflow:
         """A reviewer's pass or fail at the interview, qualification or security stage."""
         _, role, next_stage, _ = DECISION_FLOW[msg.stage]
         rules = [] if msg.outcome is Outcome.passed else failed_rules(msg.stage, msg.checks)
-        self._record(DecisionRecord(
+        self._record(HistoryEntry(
             seq=0, stage=msg.stage.value, outcome=msg.outcome.value, actor=msg.actor.id,
             role=role, at=workflow.now(), score=msg.score, reason=msg.reason,
             checks=msg.checks, rules=rules))
@@ -214,7 +213,7 @@ class ApplicantWorkflow:
         no other reviewer decides it meanwhile; the history records who and when."""
         role, _ = DECISION_AT[self._state.stage]
         now = workflow.now()
-        self._state.claim = ClaimRecord(
+        self._state.claim = Claim(
             actor=msg.actor.id, role=role, stage=self._state.stage, at=now,
             expires_at=now + timedelta(hours=self._terms.claim_hours))
         self._state.claims += 1
@@ -255,7 +254,7 @@ class ApplicantWorkflow:
     def submit_document(self, msg: DocumentIn) -> ApplicationState:
         """The applicant hands in ART11-1 proof or the VET-2 certificate; the latest counts."""
         docs = [d for d in self._state.documents if d.kind != msg.kind]
-        docs.append(DocumentRecord(kind=msg.kind, reference=msg.reference, at=workflow.now()))
+        docs.append(HandedDocument(kind=msg.kind, reference=msg.reference, at=workflow.now()))
         self._state.documents = docs
         self._bump()
         return self._state
@@ -281,7 +280,7 @@ class ApplicantWorkflow:
     @workflow.update
     def withdraw(self, msg: WithdrawIn) -> ApplicationState:
         """WD-1: the applicant withdraws before the licence; the fee stays paid."""
-        self._record(DecisionRecord(seq=0, stage="withdrawal", outcome="withdrawn",
+        self._record(HistoryEntry(seq=0, stage="withdrawal", outcome="withdrawn",
                                     actor=msg.actor.id, role=Role.applicant,
                                     at=workflow.now(), reason=msg.reason, rules=["WD-1"]))
         self._state.rules = ["WD-1"]
@@ -296,7 +295,7 @@ class ApplicantWorkflow:
     def disqualify(self, msg: DisqualifyIn) -> ApplicationState:
         """FRAUD-1: removed from the candidates at any stage; an issued licence is revoked."""
         revoking = self._state.stage == Stage.licensed
-        self._record(DecisionRecord(
+        self._record(HistoryEntry(
             seq=0, stage="disqualification", outcome="revoked" if revoking else "disqualified",
             actor=msg.actor.id, role=Role.admin, at=workflow.now(), reason=msg.reason,
             rules=["FRAUD-1"]))
@@ -314,12 +313,12 @@ class ApplicantWorkflow:
     def _bump(self) -> None:
         self._state.version += 1
 
-    def _record(self, record: DecisionRecord) -> None:
+    def _record(self, record: HistoryEntry) -> None:
         record.seq = len(self._state.decisions) + 1
         self._state.decisions.append(record)
 
     def _event(self, stage: str, actor: Actor, role: Role) -> None:
-        self._record(DecisionRecord(seq=0, stage=stage, outcome="done", actor=actor.id,
+        self._record(HistoryEntry(seq=0, stage=stage, outcome="done", actor=actor.id,
                                     role=role, at=workflow.now()))
         self._bump()
 
@@ -374,9 +373,9 @@ class ApplicantWorkflow:
             self._move(Stage.incomplete)
             return
         assert s.due_at is not None
-        escalation = EscalationRecord(stage=s.stage, due_at=s.due_at, at=workflow.now())
-        await workflow.execute_activity_method(
-            RecordActivities.record_escalation,
+        escalation = Escalation(stage=s.stage, due_at=s.due_at, at=workflow.now())
+        await workflow.execute_activity(
+            activities.record_escalation,
             EscalationIn(application_id=s.application_id, tracking_code=s.tracking_code,
                          cycle=s.cycle, stage=s.stage, due_at=s.due_at,
                          escalated_at=escalation.at),
@@ -395,17 +394,17 @@ class ApplicantWorkflow:
         # the change, with no activity task through the server (the hot path of every
         # transition). Retries still never give up; long backoffs become durable timers.
         row = self._row()
-        await workflow.execute_local_activity_method(
-            RecordActivities.record_application, row,
+        await workflow.execute_local_activity(
+            activities.record_application, row,
             start_to_close_timeout=_RECORD_TIMEOUT, retry_policy=_RECORD_RETRY)
         self._synced = version
         self._recorded = len(row.decisions)
 
-    def _row(self) -> ApplicationRow:
+    def _row(self) -> ApplicationSnapshot:
         # The history length orders the writes: a later workflow task has a longer history,
         # and an attempt Temporal discarded is followed by one at least as long, so its row
         # is overwritten (daftar.store.writes).
-        return application_row(
+        return application_snapshot(
             self._state, workflow.now(),
             history_length=workflow.info().get_current_history_length(),
             recorded_decisions=self._recorded)

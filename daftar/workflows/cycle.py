@@ -15,17 +15,18 @@ from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from daftar.activities.cohort import CohortActivities
-    from daftar.domain.stages import Role
-    from daftar.workflows.messages import (
+    from daftar.contracts import activities
+    from daftar.contracts.cycle import (
         CycleProgress,
         CycleWorkflowIn,
+        PublicationState,
         PublishIn,
         PublishJob,
         RoundIn,
         RoundJob,
         RoundSummary,
     )
+    from daftar.domain.stages import Role
     from daftar.workflows.refusals import (
         DUPLICATE,
         FORBIDDEN,
@@ -54,7 +55,7 @@ class ExamCycleWorkflow:
         self._readable = inp is not None
         self._year = inp.year if inp is not None else 0
         self._jobs: list[PublishJob | RoundJob] = []
-        self._publication = "none"
+        self._publication = PublicationState.none
         self._rounds: list[RoundSummary] = []
         self._sending_round: int | None = None
         self._allocating = False
@@ -67,13 +68,13 @@ class ExamCycleWorkflow:
             await workflow.wait_condition(lambda: bool(self._jobs))
             job = self._jobs.pop(0)
             if isinstance(job, PublishJob):
-                await workflow.execute_activity_method(
-                    CohortActivities.publish_results, job, heartbeat_timeout=_HEARTBEAT,
+                await workflow.execute_activity(
+                    activities.publish_results, job, heartbeat_timeout=_HEARTBEAT,
                     start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
-                self._publication = "published"
+                self._publication = PublicationState.published
             else:
-                await workflow.execute_activity_method(
-                    CohortActivities.send_offices, job, heartbeat_timeout=_HEARTBEAT,
+                await workflow.execute_activity(
+                    activities.send_offices, job, heartbeat_timeout=_HEARTBEAT,
                     start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
                 self._sending_round = None
 
@@ -91,7 +92,7 @@ class ExamCycleWorkflow:
     @workflow.update
     def publish_results(self, msg: PublishIn) -> CycleProgress:
         """EXAM-2: send every candidate their result; accepted once per cycle."""
-        self._publication = "publishing"
+        self._publication = PublicationState.publishing
         self._jobs.append(PublishJob(cycle=self._year, actor=msg.actor))
         return self.progress()
 
@@ -99,7 +100,7 @@ class ExamCycleWorkflow:
     def _check_publish(self, msg: PublishIn) -> None:
         if Role.exam_officer not in msg.actor.roles:
             refuse_rule(FORBIDDEN, "EXAM-2", "Only the exam_officer role publishes results.")
-        if self._publication != "none":
+        if self._publication is not PublicationState.none:
             refuse_rule(DUPLICATE, "EXAM-2", f"The results are already {self._publication}.")
 
     @workflow.update
@@ -109,8 +110,8 @@ class ExamCycleWorkflow:
         number = len(self._rounds) + 1
         job = RoundJob(cycle=self._year, number=number, relocate=msg.relocate, actor=msg.actor)
         try:
-            summary = await workflow.execute_activity_method(
-                CohortActivities.allocate_round, job,
+            summary = await workflow.execute_activity(
+                activities.allocate_round, job,
                 start_to_close_timeout=timedelta(minutes=10), retry_policy=_FOREVER)
         finally:
             self._allocating = False

@@ -10,13 +10,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from daftar.domain.decisions import decision_violations
-    from daftar.domain.registration import Gender
-    from daftar.domain.stages import DECISION_AT, DECISION_FLOW, TERMINAL_STAGES, Role, Stage
-    from daftar.domain.violations import Violation
-    from daftar.workflows.messages import (
-        Actor,
-        ApplicationState,
+    from daftar.contracts.applicant import (
         ClaimIn,
         CycleTerms,
         DecisionIn,
@@ -31,6 +25,12 @@ with workflow.unsafe.imports_passed_through():
         ReleaseIn,
         WithdrawIn,
     )
+    from daftar.contracts.state import ApplicationState
+    from daftar.domain.actors import Actor
+    from daftar.domain.decisions import decision_violations
+    from daftar.domain.registration import Gender
+    from daftar.domain.stages import DECISION_AT, DECISION_FLOW, TERMINAL_STAGES, Role, Stage
+    from daftar.domain.violations import Violation
     from daftar.workflows.refusals import (
         ALREADY_APPLIED,
         CLAIMED,

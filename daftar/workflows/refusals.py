@@ -14,31 +14,38 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ValidationError
 
+    from daftar.domain.refusals import Refusal, RefusalKind
     from daftar.domain.violations import Violation
 
 M = TypeVar("M", bound=BaseModel)
 
-WRONG_STAGE = "wrong_stage"  # 409: the application is not at the stage the message is for
-DUPLICATE = "duplicate"  # 409: this stage was already decided
-# 409: this very message was applied before (a retried fan-out); nothing to do, no history.
-ALREADY_APPLIED = "already_applied"
-NOT_READY = "not_ready"  # 409: a condition of the step is not met yet (LIC-1)
-CLAIMED = "claimed"  # 409: another reviewer holds the waiting decision (its claim has not expired)
-FORBIDDEN = "forbidden"  # 403: the sender's role may not send this
-INVALID = "invalid"  # 422: malformed or rule-breaking content
+# The kinds, by their short names inside the workflows (daftar.domain.refusals says each).
+WRONG_STAGE = RefusalKind.wrong_stage
+DUPLICATE = RefusalKind.duplicate
+ALREADY_APPLIED = RefusalKind.already_applied
+NOT_READY = RefusalKind.not_ready
+CLAIMED = RefusalKind.claimed
+FORBIDDEN = RefusalKind.forbidden
+INVALID = RefusalKind.invalid
 
 
-def refuse(code: str, message: str, violations: list[Violation]) -> NoReturn:
+def refuse(code: RefusalKind, message: str, violations: list[Violation]) -> NoReturn:
     """Refuse a message, naming the rules; details carry the violations for the API."""
     raise ApplicationError(
         message,
         {"rules": [v.model_dump() for v in violations]},
-        type=code,
+        type=code.value,
         non_retryable=True,
     )
 
 
-def refuse_rule(code: str, rule: str, message: str, field: str | None = None) -> NoReturn:
+def raise_refusal(refusal: Refusal | None) -> None:
+    """Raise `refusal` (a transition's answer) as the validator's error; None lets it pass."""
+    if refusal is not None:
+        refuse(refusal.kind, refusal.message, list(refusal.violations))
+
+
+def refuse_rule(code: RefusalKind, rule: str, message: str, field: str | None = None) -> NoReturn:
     """Refuse under one rule id."""
     refuse(code, message, [Violation(rule=rule, field=field, message=message)])
 

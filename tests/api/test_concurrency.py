@@ -10,8 +10,8 @@ import asyncio
 
 import httpx
 
+from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain.stages import Role
-from daftar.workflows.messages import applicant_workflow_id
 from tests.api.helpers import (
     YEAR,
     Stack,

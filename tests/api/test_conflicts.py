@@ -7,8 +7,8 @@ from collections.abc import Awaitable
 import httpx
 from temporalio.client import WorkflowExecutionStatus
 
+from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain.stages import Role
-from daftar.workflows.messages import applicant_workflow_id
 from tests.api.helpers import (
     FEE,
     YEAR,

@@ -24,12 +24,13 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowQueryFailedError
 
 from daftar.audit.replay import replay, replayer
 from daftar.codec import data_converter
+from daftar.contracts.applicant import DecisionIn
+from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain.stages import Role
 from daftar.reconcile.check import reconcile
 from daftar.seal import HEADER, SealKeys, seal
 from daftar.store.db import session_factory
 from daftar.store.models import ApplicationRecord, DecisionRow
-from daftar.workflows.messages import DecisionIn, applicant_workflow_id
 from tests.api.helpers import (
     YEAR,
     Applicant,

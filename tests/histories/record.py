@@ -26,13 +26,19 @@ from temporalio.testing import WorkflowEnvironment
 
 from daftar.audit.archive import history_json
 from daftar.codec import data_converter
+from daftar.contracts.applicant import (
+    DisqualifyIn,
+    DocumentIn,
+    DocumentKind,
+    LicenceIn,
+    WithdrawIn,
+)
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.temporal import register_search_attributes
 from daftar.worker import build_worker
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import DisqualifyIn, DocumentIn, DocumentKind, LicenceIn, WithdrawIn
 from tests.conftest import SEALED, TEST_KEYRING, TEST_SERVER
 from tests.factories import ALL_CHECKS, VETERAN
 from tests.workflows.conftest import Harness

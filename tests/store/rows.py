@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
+from daftar.contracts.records import ApplicationSnapshot, EscalationIn
+from daftar.contracts.state import HistoryEntry
 from daftar.domain.stages import Stage
-from daftar.workflows.messages import ApplicationRow, DecisionRecord, EscalationIn
 
 T0 = datetime(2025, 3, 1, 8, 30, tzinfo=UTC)
 _serial = itertools.count(1)
@@ -22,18 +23,18 @@ def new_id(prefix: str = "app") -> str:
     return f"{prefix}-{next(_serial):06d}"
 
 
-def decision(seq: int, **overrides: Any) -> DecisionRecord:
+def decision(seq: int, **overrides: Any) -> HistoryEntry:
     data: dict[str, Any] = {
         "seq": seq, "stage": "interview", "outcome": "pass", "actor": "u-1",
         "role": "interviewer", "at": T0 + timedelta(days=seq), "score": Decimal("80.00"),
         "reason": None, "rules": [],
     }
     data.update(overrides)
-    return DecisionRecord(**data)
+    return HistoryEntry(**data)
 
 
-def app_row(application_id: str, **overrides: Any) -> ApplicationRow:
-    """A valid ApplicationRow at version 1 (written from a history 10 events long per
+def app_row(application_id: str, **overrides: Any) -> ApplicationSnapshot:
+    """A valid ApplicationSnapshot at version 1 (written from a history 10 events long per
     version, unless `history_length` says otherwise); any field may be overridden."""
     data: dict[str, Any] = {
         "application_id": application_id, "tracking_code": f"T{application_id}",
@@ -47,7 +48,7 @@ def app_row(application_id: str, **overrides: Any) -> ApplicationRow:
     data.update(overrides)
     # A later version comes from a later workflow task, whose history is longer.
     data.setdefault("history_length", 10 * data["version"])
-    return ApplicationRow(**data)
+    return ApplicationSnapshot(**data)
 
 
 def escalation(application_id: str, stage: Stage = Stage.awaiting_interview) -> EscalationIn:

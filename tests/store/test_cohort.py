@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlmodel import select
 
+from daftar.activities.records import write_snapshot
 from daftar.domain.stages import Stage
 from daftar.store import cohort
 from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import CityRecord, CycleRecord, ExamLoad, ExamScore
-from daftar.store.writes import upsert_application
 from tests.store.rows import app_row
 
 YEAR = 1404
@@ -61,7 +61,7 @@ def seed_launch(sessions: SessionFactory, **city: Any) -> None:
         session.add(CityRecord(cycle=YEAR, province="Tehran", city="Tehran", capacity=2,
                                priority=1, neighbours=[], **city))
         for i, total in enumerate((7000, 6500, 6000)):
-            upsert_application(session, app_row(
+            write_snapshot(session, app_row(
                 f"c{i}", cycle=YEAR, stage=Stage.awaiting_launch, exam_total=Decimal(total),
                 interview_score=Decimal(80), quota="veteran:combatant" if i == 2 else "free"))
 

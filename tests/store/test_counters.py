@@ -5,17 +5,17 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import select
 
+from daftar.activities.records import write_snapshot
 from daftar.domain.stages import Stage
 from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import ApplicationRecord, StageCount
-from daftar.store.writes import upsert_application
 from tests.store.rows import app_row, new_id
 
 
 def write(sessions: SessionFactory, *rows: object) -> None:
     for row in rows:
         with transaction(sessions) as session:
-            upsert_application(session, row)  # type: ignore[arg-type]
+            write_snapshot(session, row)  # type: ignore[arg-type]
 
 
 def counters(sessions: SessionFactory, cycle: int = 1404) -> dict[tuple[str, str], int]:

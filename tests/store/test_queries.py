@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
+from daftar.activities.records import write_snapshot
 from daftar.domain.stages import Stage
 from daftar.store.db import SessionFactory, transaction
 from daftar.store.queries import ApplicationFilter, list_applications, stage_counts
-from daftar.store.writes import upsert_application
 from tests.store.rows import T0, app_row
 
 S = Stage
@@ -31,7 +31,7 @@ def seeded(sessions: SessionFactory) -> Iterator[Session]:
     ]
     with transaction(sessions) as session:
         for aid, stage, province, city, quota, updated, entered in specs:
-            upsert_application(session, app_row(
+            write_snapshot(session, app_row(
                 aid, cycle=1403 if aid == "q-old" else 1404, stage=stage,
                 province=province, city=city, quota=quota,
                 updated_at=T0 + timedelta(days=updated),
@@ -123,7 +123,7 @@ def test_overdue_is_past_the_sla_or_escalated_at_a_waiting_stage(
     }
     with transaction(sessions) as session:
         for app_id, fields in rows.items():
-            upsert_application(session, app_row(app_id, **fields))
+            write_snapshot(session, app_row(app_id, **fields))
     with sessions() as session:
         assert count_overdue(session, 1404, now) == 3
         first, total = list_overdue(session, 1404, now, page=1, size=2)

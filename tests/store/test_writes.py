@@ -7,17 +7,17 @@ from decimal import Decimal
 
 from sqlmodel import select
 
+from daftar.activities.records import write_escalation, write_snapshot
+from daftar.contracts.records import ApplicationSnapshot
 from daftar.domain.stages import Stage
 from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import ApplicationRecord, DecisionRow, EscalationRow
-from daftar.store.writes import insert_escalation, upsert_application
-from daftar.workflows.messages import ApplicationRow
 from tests.store.rows import T0, app_row, as_utc, count, decision, escalation, new_id
 
 
-def write(sessions: SessionFactory, row: ApplicationRow) -> None:
+def write(sessions: SessionFactory, row: ApplicationSnapshot) -> None:
     with transaction(sessions) as session:
-        upsert_application(session, row)
+        write_snapshot(session, row)
 
 
 def load(sessions: SessionFactory, application_id: str) -> ApplicationRecord:
@@ -176,11 +176,11 @@ def test_security_reason_none_stays_none(sessions: SessionFactory) -> None:
 def test_escalation_recorded_once_per_stage(sessions: SessionFactory) -> None:
     aid = new_id()
     with transaction(sessions) as session:
-        assert insert_escalation(session, escalation(aid)) is True
+        assert write_escalation(session, escalation(aid)) is True
     with transaction(sessions) as session:
-        assert insert_escalation(session, escalation(aid)) is False  # a retried activity
+        assert write_escalation(session, escalation(aid)) is False  # a retried activity
     with transaction(sessions) as session:
-        assert insert_escalation(session, escalation(aid, Stage.awaiting_security)) is True
+        assert write_escalation(session, escalation(aid, Stage.awaiting_security)) is True
     with sessions() as session:
         assert count(session, EscalationRow, application_id=aid) == 2
         assert count(session, EscalationRow, application_id=aid,

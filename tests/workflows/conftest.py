@@ -17,6 +17,9 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.codec import data_converter
+from daftar.contracts import search
+from daftar.contracts.applicant import ApplicantInput, CycleTerms
+from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain.eligibility import check_registration
 from daftar.domain.registration import RegistrationForm, RegistrationRules
 from daftar.domain.stages import DEFAULT_SLA_DAYS
@@ -24,9 +27,7 @@ from daftar.identity import application_id, tracking_code
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.temporal import register_search_attributes
 from daftar.worker import build_worker
-from daftar.workflows import search
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import ApplicantInput, CycleTerms, applicant_workflow_id
 from tests.conftest import SEALED, TEST_KEYRING, TEST_SERVER
 from tests.factories import form
 

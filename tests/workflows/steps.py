@@ -7,18 +7,12 @@ from typing import Any
 
 from temporalio.client import WorkflowHandle
 
+from daftar.contracts.applicant import DecisionIn, ExamResultIn, OfficeIn, PaymentIn, PhotoIn
+from daftar.contracts.state import ApplicationState
+from daftar.domain.actors import Actor
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import (
-    Actor,
-    ApplicationState,
-    DecisionIn,
-    ExamResultIn,
-    OfficeIn,
-    PaymentIn,
-    PhotoIn,
-)
 from tests.factories import ALL_CHECKS
 from tests.workflows.conftest import FEE
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from daftar.contracts.applicant import ClaimIn, ReleaseIn
 from daftar.domain.stages import DecisionStage, Role, Stage
 from daftar.workflows.applicant import ApplicantWorkflow
 from daftar.workflows.guards import MAX_CLAIMS
-from daftar.workflows.messages import ClaimIn, ReleaseIn
 from daftar.workflows.refusals import (
     ALREADY_APPLIED,
     CLAIMED,

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from daftar.contracts.applicant import PaymentIn
+from daftar.contracts.state import ApplicationState
 from daftar.domain.stages import DecisionStage, Role, Stage
 from daftar.store.models import ApplicationRecord, EscalationRow
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import ApplicationState, PaymentIn
 from tests.workflows.conftest import FEE, Harness
 from tests.workflows.steps import Handle, decide, exam, register, staff, state
 

@@ -22,11 +22,11 @@ from daftar.audit.archive import MANIFEST, export_cycle, history_json
 from daftar.audit.replay import replay, replayer
 from daftar.audit.timeline import timeline
 from daftar.codec import data_converter
+from daftar.contracts.applicant import ApplicantInput
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage
 from daftar.store.db import session_factory
 from daftar.worker import build_worker
-from daftar.workflows.messages import ApplicantInput
 from tests.conftest import TEST_KEYRING
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import Handle, decide, exam, register

@@ -8,11 +8,17 @@ import pytest
 from sqlmodel import Session, select
 from temporalio.client import WorkflowUpdateFailedError
 
+from daftar.contracts.applicant import (
+    DisqualifyIn,
+    DocumentIn,
+    DocumentKind,
+    LicenceIn,
+    WithdrawIn,
+)
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role, Stage
 from daftar.store.models import ApplicationRecord, DecisionRow
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import DisqualifyIn, DocumentIn, DocumentKind, LicenceIn, WithdrawIn
 from tests.factories import ALL_CHECKS, VETERAN
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import (

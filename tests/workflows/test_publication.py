@@ -18,13 +18,14 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from daftar.contracts.cycle import CycleWorkflowIn, PublishIn
+from daftar.contracts.ids import cycle_workflow_id
 from daftar.domain.stages import Role, Stage
 from daftar.store.cohort import replace_exam_load
 from daftar.store.db import session_factory, transaction
 from daftar.store.models import ExamLoad, ExamScore
 from daftar.worker import build_worker
 from daftar.workflows.cycle import ExamCycleWorkflow
-from daftar.workflows.messages import CycleWorkflowIn, PublishIn, cycle_workflow_id
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import Handle, register, staff, state
 

@@ -12,8 +12,8 @@ from temporalio.worker import Replayer
 
 from daftar.audit.replay import history_files, read_history, replay, replayer
 from daftar.codec import data_converter
+from daftar.contracts.state import ApplicationState
 from daftar.workflows.applicant import OVERDUE_REMINDERS, ApplicantWorkflow
-from daftar.workflows.messages import ApplicationState
 from tests.conftest import TEST_KEYRING
 
 HISTORIES = Path(__file__).parent.parent / "histories"

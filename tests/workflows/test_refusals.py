@@ -10,11 +10,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from daftar.domain.decisions import Outcome
-from daftar.domain.stages import DecisionStage, Role, Stage
-from daftar.workflows import refusals
-from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import (
+from daftar.contracts.applicant import (
     DocumentIn,
     DocumentKind,
     ExamResultIn,
@@ -22,6 +18,10 @@ from daftar.workflows.messages import (
     PaymentIn,
     WithdrawIn,
 )
+from daftar.domain.decisions import Outcome
+from daftar.domain.stages import DecisionStage, Role, Stage
+from daftar.workflows import refusals
+from daftar.workflows.applicant import ApplicantWorkflow
 from tests.factories import ALL_CHECKS
 from tests.workflows.conftest import FEE, Harness
 from tests.workflows.steps import Handle, applicant, decision, exam, register, staff, state

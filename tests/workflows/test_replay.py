@@ -5,10 +5,10 @@ from __future__ import annotations
 from temporalio.worker import Replayer
 
 from daftar.codec import data_converter
+from daftar.contracts.applicant import DisqualifyIn, LicenceIn
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import DisqualifyIn, LicenceIn
 from tests.conftest import TEST_KEYRING
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import decide, exam, place, register, staff, to_launch

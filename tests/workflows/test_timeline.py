@@ -9,16 +9,16 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from daftar.audit.timeline import TimelineEvent, timeline
 from daftar.codec import data_converter
-from daftar.domain.decisions import Outcome
-from daftar.domain.stages import DecisionStage, Role
-from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import (
+from daftar.contracts.applicant import (
     DisqualifyIn,
     DocumentIn,
     DocumentKind,
     LicenceIn,
     WithdrawIn,
 )
+from daftar.domain.decisions import Outcome
+from daftar.domain.stages import DecisionStage, Role
+from daftar.workflows.applicant import ApplicantWorkflow
 from tests.conftest import TEST_KEYRING
 from tests.factories import VETERAN
 from tests.workflows.conftest import Harness

@@ -34,6 +34,17 @@ from daftar.api.schemas import (
     Year,
 )
 from daftar.api.views import application_view
+from daftar.contracts.applicant import (
+    ApplicantInput,
+    CycleTerms,
+    DisqualifyIn,
+    DocumentIn,
+    ExamResultIn,
+    LicenceIn,
+    OfficeIn,
+    PhotoIn,
+    WithdrawIn,
+)
 from daftar.domain.cycles import window_violation
 from daftar.domain.eligibility import (
     check_registration,
@@ -48,17 +59,6 @@ from daftar.domain.violations import Violation
 from daftar.identity import application_id, tracking_code
 from daftar.store.models import CycleRecord, ExamLoad, PhotoRecord
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.messages import (
-    ApplicantInput,
-    CycleTerms,
-    DisqualifyIn,
-    DocumentIn,
-    ExamResultIn,
-    LicenceIn,
-    OfficeIn,
-    PhotoIn,
-    WithdrawIn,
-)
 
 router = APIRouter(tags=["applications"])
 

@@ -12,14 +12,14 @@ from temporalio.client import Client, WorkflowHistory
 from daftar.api.auth import Principal, require
 from daftar.api.errors import ApiError, responses
 from daftar.api.gateway import history_of
-from daftar.api.views import SECURITY_REASON_ROLES
 from daftar.audit.archive import history_json, sha256_hex
 from daftar.audit.replay import ReplayVerdict, replay, replayer
 from daftar.audit.timeline import TimelineEvent, timeline
+from daftar.contracts.ids import applicant_workflow_id
+from daftar.domain.redaction import reads_reason
 from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
 from daftar.settings import Settings
-from daftar.workflows.messages import applicant_workflow_id
 
 router = APIRouter(tags=["audit"], responses=responses(
     401, 403, 404, 422, 503, e404="Unknown application"))
@@ -38,10 +38,9 @@ async def application_timeline(client: Client, app_id: str,
                                principal: Principal) -> list[TimelineEvent]:
     """The application's timeline as `principal` may read it (the route's and the console's)."""
     events = await timeline(await history_of(client, app_id), client.data_converter)
-    if not principal.has(*SECURITY_REASON_ROLES):
-        for e in events:
-            if e.kind == "decision" and e.stage == "security":
-                e.reason = None
+    for e in events:
+        if e.kind == "decision" and not reads_reason(e.stage or "", principal.roles):
+            e.reason = None
     return events
 
 

@@ -29,6 +29,7 @@ from daftar.api.schemas_cohort import (
     ScorePage,
     StatsView,
 )
+from daftar.contracts.cycle import PublishIn, RoundIn
 from daftar.domain.scoring import (
     AnswerCounts,
     CandidateAnswers,
@@ -42,7 +43,6 @@ from daftar.domain.violations import Violation
 from daftar.store import cohort as store
 from daftar.store.models import ExamLoad, ExamScore, LaunchRound, StageCount
 from daftar.workflows.cycle import ExamCycleWorkflow
-from daftar.workflows.messages import PublishIn, RoundIn
 
 router = APIRouter(prefix="/v1/cycles/{year}", tags=["cohort"],
                    responses=responses(401, 403, 404, 422, 503, e404="Unknown cycle"))

@@ -20,19 +20,19 @@ from daftar.console.deps import ViewerDep, in_session, need, router
 from daftar.console.render import PREFIX, page, temporal_url
 from daftar.console.session import Viewer, posted
 from daftar.console.views import clean_text, decision_stages, parse_score
+from daftar.contracts.state import ApplicationState
 from daftar.domain.decisions import qualification_checklist
+from daftar.domain.refusals import RefusalKind
 from daftar.domain.registration import Gender
 from daftar.domain.rules import rule_text
 from daftar.domain.stages import DECISION_FLOW, STAFF_ROLES, DecisionStage, Role
 from daftar.domain.violations import Violation
 from daftar.store.models import PhotoRecord
-from daftar.workflows import refusals
-from daftar.workflows.messages import ApplicationState
 
 routes = router()
 
 #: Refusals that mean the decision is in already: the page shows it instead of the form.
-_ALREADY = (refusals.DUPLICATE, refusals.ALREADY_APPLIED)
+_ALREADY = (RefusalKind.duplicate, RefusalKind.already_applied)
 _DONE = {"decided": "تصمیم ثبت شد.", "claimed": "پرونده برداشته شد.",
          "released": "پرونده رها شد."}
 

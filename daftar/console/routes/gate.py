@@ -22,10 +22,10 @@ from fastapi.responses import Response
 
 from daftar.console.deps import need, router
 from daftar.console.session import SignInRequired, viewer
+from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain.stages import Role
 from daftar.store.access_log import record_read
 from daftar.store.db import SessionFactory
-from daftar.workflows.messages import applicant_workflow_id
 
 routes = router()
 

@@ -5,7 +5,6 @@ Stage, cycle, province and quota only: never a national id or a name (DESIGN.md 
 
 from __future__ import annotations
 
-from temporalio import workflow
 from temporalio.common import (
     SearchAttributeKey,
     SearchAttributePair,
@@ -13,10 +12,9 @@ from temporalio.common import (
     TypedSearchAttributes,
 )
 
-with workflow.unsafe.imports_passed_through():
-    from daftar.domain.registration import Quota, RegistrationForm
-    from daftar.domain.stages import Stage
-    from daftar.workflows.messages import ApplicationState
+from daftar.contracts.state import ApplicationState
+from daftar.domain.registration import RegistrationForm, quota_label
+from daftar.domain.stages import Stage
 
 STAGE = SearchAttributeKey.for_keyword("DaftarStage")
 CYCLE = SearchAttributeKey.for_int("DaftarCycle")
@@ -24,10 +22,6 @@ PROVINCE = SearchAttributeKey.for_keyword("DaftarProvince")
 QUOTA = SearchAttributeKey.for_keyword("DaftarQuota")
 ALL_KEYS: tuple[SearchAttributeKey, ...] = (STAGE, CYCLE, PROVINCE, QUOTA)
 
-
-def quota_label(quota: Quota) -> str:
-    """`free`, or `veteran:<category>` (VET-1)."""
-    return quota.kind.value if quota.category is None else f"veteran:{quota.category.value}"
 
 
 def updates(state: ApplicationState) -> list[SearchAttributeUpdate]:

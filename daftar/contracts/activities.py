@@ -1,0 +1,47 @@
+"""The activities the workflows call, by name and types; `daftar.activities` implements them.
+
+The workflows schedule these references, so they need no import of the implementations (which
+reach the database and Temporal's client); the worker registers the implementations, whose
+names a test holds equal to these.
+"""
+
+from __future__ import annotations
+
+from temporalio import activity
+
+from daftar.contracts.cycle import FanOutResult, PublishJob, RoundJob, RoundSummary
+from daftar.contracts.records import ApplicationSnapshot, EscalationIn
+
+
+def _interface(name: str) -> NotImplementedError:
+    return NotImplementedError(f"{name} is an interface: the worker runs daftar.activities'")
+
+
+@activity.defn(name="record_application")
+def record_application(snapshot: ApplicationSnapshot) -> None:
+    """Bring the application's read-model row (and its decisions) up to the snapshot."""
+    raise _interface("record_application")
+
+
+@activity.defn(name="record_escalation")
+def record_escalation(esc: EscalationIn) -> None:
+    """Record that a stage passed its SLA without a decision."""
+    raise _interface("record_escalation")
+
+
+@activity.defn(name="publish_results")
+async def publish_results(job: PublishJob) -> FanOutResult:
+    """EXAM-2: send each loaded exam result to its candidate's workflow, once."""
+    raise _interface("publish_results")
+
+
+@activity.defn(name="allocate_round")
+def allocate_round(job: RoundJob) -> RoundSummary:
+    """LAUNCH-1: compute and store a launch round once."""
+    raise _interface("allocate_round")
+
+
+@activity.defn(name="send_offices")
+async def send_offices(job: RoundJob) -> FanOutResult:
+    """LAUNCH-1: give each candidate placed in the round their office."""
+    raise _interface("send_offices")

@@ -1,0 +1,141 @@
+"""ApplicantWorkflow's input and the messages of its updates, one model each.
+
+The API maps its request models onto these. Field names are part of recorded histories:
+renaming one breaks the replay of running applicants.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from daftar.domain.actors import Actor
+from daftar.domain.decisions import Outcome
+from daftar.domain.registration import RegistrationForm
+from daftar.domain.stages import DecisionStage
+
+__all__ = [
+    "Actor", "ApplicantInput", "ClaimIn", "CycleTerms", "DecisionIn", "DisqualifyIn",
+    "DocumentIn", "DocumentKind", "ExamResultIn", "LicenceIn", "OfficeIn", "PaymentIn",
+    "PhotoIn", "ReleaseIn", "WithdrawIn",
+]
+
+
+class CycleTerms(BaseModel):
+    """The part of a cycle's configuration one applicant's path depends on."""
+
+    year: int
+    fee_rials: int
+    registration_closes_at: datetime
+    sla_days: dict[str, int]
+    #: How long a reviewer's claim on a waiting decision holds (default 2 hours).
+    claim_hours: int = 2
+
+
+class ApplicantInput(BaseModel):
+    """The start input of one applicant's workflow: the registration as accepted (REG-3)."""
+
+    application_id: str
+    tracking_code: str
+    cycle: CycleTerms
+    form: RegistrationForm
+    national_id: str
+    flags: list[str] = Field(default_factory=list)
+    veteran: bool = False
+
+
+class PaymentIn(BaseModel):
+    """The payment gateway confirms the registration fee (REG-2)."""
+
+    actor: Actor
+    reference: str
+    amount_rials: int
+
+
+class PhotoIn(BaseModel):
+    """An uploaded photo that passed the REG-4 checks, by its hash and measures."""
+
+    actor: Actor
+    sha256: str
+    width: int
+    height: int
+    size: int
+
+
+class DecisionIn(BaseModel):
+    """A reviewer's pass or fail at the interview, qualification or security stage."""
+
+    actor: Actor
+    stage: DecisionStage
+    outcome: Outcome
+    score: Decimal | None = None
+    reason: str | None = None
+    checks: dict[str, bool] | None = None
+
+
+class ClaimIn(BaseModel):
+    """A reviewer takes the waiting decision, so no one else decides it meanwhile."""
+
+    actor: Actor
+
+
+class ReleaseIn(BaseModel):
+    """The claimant (or an admin) gives the waiting decision back."""
+
+    actor: Actor
+
+
+class ExamResultIn(BaseModel):
+    """One candidate's published exam result (EXAM-2)."""
+
+    actor: Actor
+    total_score: Decimal
+    pass_mark: Decimal
+    subjects: dict[str, Decimal] = Field(default_factory=dict)
+
+
+class OfficeIn(BaseModel):
+    """The office city a launch round placed the candidate in (LAUNCH-1)."""
+
+    actor: Actor
+    province: str
+    city: str
+    round: int = 1
+
+
+class DocumentKind(StrEnum):
+    """The documents an applicant hands in before the licence."""
+
+    occupation_ended = "occupation_ended"  # ART11-1
+    veteran_certificate = "veteran_certificate"  # VET-2
+
+
+class DocumentIn(BaseModel):
+    """The applicant hands in the ART11-1 proof or the VET-2 certificate."""
+
+    actor: Actor
+    kind: DocumentKind
+    reference: str
+
+
+class LicenceIn(BaseModel):
+    """The licensing officer issues the licence (LIC-1)."""
+
+    actor: Actor
+
+
+class WithdrawIn(BaseModel):
+    """The applicant withdraws before the licence (WD-1)."""
+
+    actor: Actor
+    reason: str | None = None
+
+
+class DisqualifyIn(BaseModel):
+    """An admin removes the applicant, or revokes the licence (FRAUD-1)."""
+
+    actor: Actor
+    reason: str

@@ -1,0 +1,167 @@
+"""The state of one application, as ApplicantWorkflow's `state` query answers it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field, model_validator
+
+from daftar.contracts.applicant import DocumentKind
+from daftar.domain.registration import RegistrationForm
+from daftar.domain.stages import DecisionStage, Role, Stage
+
+
+class EntryKind(StrEnum):
+    """What a history entry records."""
+
+    #: The published exam result (EXAM-2): pass or fail with the total score.
+    exam_result = "exam_result"
+    #: A reviewer's pass or fail (INT-1, QUAL-1, SEC-1).
+    decision = "decision"
+    #: A step done, with no outcome to judge: payment, photo, launch, licence.
+    step = "step"
+    #: The applicant withdrew (WD-1).
+    withdrawal = "withdrawal"
+    #: An admin disqualified the applicant or revoked the licence (FRAUD-1).
+    disqualification = "disqualification"
+
+
+_DECISION_STAGES = {s.value for s in DecisionStage}
+
+
+def entry_kind(stage: str) -> EntryKind:
+    """The kind of an entry recorded under `stage` (entries recorded before kinds had none)."""
+    if stage in _DECISION_STAGES:
+        return EntryKind.decision
+    if stage == "exam":
+        return EntryKind.exam_result
+    if stage == "withdrawal":
+        return EntryKind.withdrawal
+    if stage == "disqualification":
+        return EntryKind.disqualification
+    return EntryKind.step
+
+
+class HistoryEntry(BaseModel):
+    """One accepted decision or step that moved the application, as the history keeps it.
+
+    `stage` names the step (`payment`, `exam`, `interview`, ..., `licence`), `outcome` its
+    result (`pass`/`fail` for judgements, `done` for steps, `withdrawn`, `disqualified`,
+    `revoked`), `kind` which of those it is.
+    """
+
+    seq: int
+    kind: EntryKind = EntryKind.step
+    stage: str
+    outcome: str
+    actor: str
+    role: str
+    at: datetime
+    score: Decimal | None = None
+    reason: str | None = None
+    checks: dict[str, bool] | None = None
+    rules: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_from_stage(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "kind" not in data and "stage" in data:
+            return {**data, "kind": entry_kind(str(data["stage"]))}
+        return data
+
+
+class Payment(BaseModel):
+    """The fee as the payment gateway confirmed it (REG-2)."""
+
+    reference: str
+    amount_rials: int
+    at: datetime
+
+
+class Photo(BaseModel):
+    """The accepted photo's hash and measures (REG-4); its bytes are stored outside Temporal."""
+
+    sha256: str
+    width: int
+    height: int
+    size: int
+    at: datetime
+
+
+class ExamResult(BaseModel):
+    """The candidate's exam result and whether it reaches the pass mark (EXAM-2)."""
+
+    total_score: Decimal
+    pass_mark: Decimal
+    passed: bool
+    subjects: dict[str, Decimal] = Field(default_factory=dict)
+    at: datetime
+
+
+class Office(BaseModel):
+    """The office city a launch round gave the candidate (LAUNCH-1)."""
+
+    province: str
+    city: str
+    round: int
+    at: datetime
+
+
+class HandedDocument(BaseModel):
+    """A document the applicant handed in (ART11-1, VET-2); the latest of a kind counts."""
+
+    kind: DocumentKind
+    reference: str
+    at: datetime
+
+
+class Claim(BaseModel):
+    """Who holds the waiting decision, and until when (`workflow.now()` based)."""
+
+    actor: str
+    role: Role
+    stage: Stage
+    at: datetime
+    expires_at: datetime
+
+
+class Escalation(BaseModel):
+    """A stage that passed its SLA without a decision."""
+
+    stage: Stage
+    due_at: datetime
+    at: datetime
+
+
+class ApplicationState(BaseModel):
+    """The full state of one application: the answer of the `state` query."""
+
+    application_id: str
+    tracking_code: str
+    cycle: int
+    stage: Stage
+    closed: bool = False
+    rejected_stage: Stage | None = None
+    rules: list[str] = Field(default_factory=list)
+    form: RegistrationForm
+    national_id: str
+    flags: list[str] = Field(default_factory=list)
+    veteran: bool = False
+    registered_at: datetime
+    stage_entered_at: datetime
+    due_at: datetime | None = None
+    payment: Payment | None = None
+    photo: Photo | None = None
+    exam_result: ExamResult | None = None
+    decisions: list[HistoryEntry] = Field(default_factory=list)
+    office: Office | None = None
+    documents: list[HandedDocument] = Field(default_factory=list)
+    licence_number: str | None = None
+    escalations: list[Escalation] = Field(default_factory=list)
+    claim: Claim | None = None
+    #: Claims recorded at the current stage (renewals included); bounded per stage.
+    claims: int = 0
+    version: int = 0
