@@ -29,6 +29,7 @@ from daftar.contracts.applicant import ApplicantInput, CycleTerms, PaymentIn, Ph
 from daftar.contracts.cycle import CycleWorkflowIn, PublishIn
 from daftar.contracts.ids import applicant_workflow_id, cycle_workflow_id
 from daftar.domain.actors import Actor
+from daftar.domain.identity import application_id, tracking_code
 from daftar.domain.registration import RegistrationForm
 from daftar.domain.scoring import (
     AnswerCounts,
@@ -38,7 +39,6 @@ from daftar.domain.scoring import (
     score_cohort,
 )
 from daftar.domain.stages import DEFAULT_SLA_DAYS, Role, Stage
-from daftar.identity import application_id, tracking_code
 from daftar.store.cohort import replace_exam_load
 from daftar.store.db import session_factory, transaction
 from daftar.store.models import ApplicationRecord, ExamLoad

@@ -19,8 +19,8 @@ from bench.common import ms, pct, progress
 from bench.data import CITIES
 from bench.http_path import Driver
 from bench.stack import Stack
+from daftar.domain.identity import tracking_code
 from daftar.domain.stages import Role
-from daftar.identity import tracking_code
 from daftar.store.models import ApplicationRecord, StageCount
 
 #: stage → share of a cycle's applications standing there.

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from daftar.audit.replay import history_files, read_history, replay
+from daftar.gateway.replay import history_files, read_history, replay
 
 RECORDED = Path(__file__).parent.parent / "tests" / "histories"
 

@@ -30,11 +30,11 @@ from temporalio.client import Client
 
 from bench.common import free_port
 from daftar.api.auth import issue_token
+from daftar.core.settings import Settings, new_codec_key
 from daftar.devstack import start_temporal, wait_for_temporal
 from daftar.domain.stages import Role
-from daftar.settings import Settings, new_codec_key
+from daftar.gateway.temporal import register_search_attributes
 from daftar.store.db import make_engine
-from daftar.temporal import register_search_attributes
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 PG_BASE = "postgresql://postgres@127.0.0.1:5432/"

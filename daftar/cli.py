@@ -9,9 +9,9 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from daftar.core.logs import configure
+from daftar.core.settings import Settings, SettingsError, load_settings
 from daftar.domain.stages import Role
-from daftar.logs import configure
-from daftar.settings import Settings, SettingsError, load_settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -161,7 +161,7 @@ async def _replay(paths: list[Path]) -> int:
     """`daftar replay`: every history replayed on this code; 1 if any is not deterministic."""
     import time
 
-    from daftar.audit.replay import history_files, read_history, replay, replayer
+    from daftar.gateway.replay import history_files, read_history, replay, replayer
 
     files = [f for p in paths for f in history_files(p)]
     missing = [str(f) for f in files if not f.is_file()]

@@ -18,11 +18,11 @@ from temporalio.client import Client
 from daftar.api.app import create_app
 from daftar.api.auth import issue_token
 from daftar.contracts import search
+from daftar.core.settings import Settings, ensure_secrets, load_settings
+from daftar.core.telemetry import worker_runtime
 from daftar.domain.stages import Role
-from daftar.settings import Settings, ensure_secrets, load_settings
+from daftar.gateway.temporal import connect, register_search_attributes
 from daftar.store.db import create_schema, make_engine, session_factory
-from daftar.telemetry import worker_runtime
-from daftar.temporal import connect, register_search_attributes
 from daftar.worker import build_worker
 
 

@@ -43,7 +43,7 @@ def run_cli(base_url: str, *, year: int, applicants: int, data_dir: Path, concur
             seed: int, out: TextIO = sys.stdout) -> int:
     """`daftar simulate`: tokens signed with the stack's secret (`data_dir`); 1 on failure."""
     from daftar.api.auth import issue_token
-    from daftar.settings import Settings
+    from daftar.core.settings import Settings
 
     secret = Settings(data_dir=data_dir).signing_secret
 

@@ -10,10 +10,10 @@ from datetime import timedelta
 import structlog
 from temporalio.client import Client
 
-from daftar.settings import Settings
+from daftar.core.settings import Settings
+from daftar.core.telemetry import worker_runtime
+from daftar.gateway.temporal import connect, register_search_attributes
 from daftar.store.db import create_schema, make_engine, session_factory
-from daftar.telemetry import worker_runtime
-from daftar.temporal import connect, register_search_attributes
 from daftar.worker import build_worker
 
 log = structlog.get_logger("daftar.worker")

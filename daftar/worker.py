@@ -11,13 +11,10 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from daftar.activities.cohort import CohortActivities
 from daftar.activities.records import RecordActivities
-from daftar.codec import worker_converter
-from daftar.seal import SealInterceptor
+from daftar.core.codec import worker_converter
+from daftar.core.seal import SealInterceptor
 from daftar.store.db import SessionFactory
-from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.cycle import ExamCycleWorkflow
-
-WORKFLOWS = [ApplicantWorkflow, ExamCycleWorkflow]
+from daftar.workflows.registry import WORKFLOWS
 
 # daftar's modules are imported once and shared by every workflow instance, instead of the
 # workflow modules being imported again into each new sandbox (every first task, every cache
@@ -40,11 +37,12 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                               page_size=fan_out_page)
     # The worker reads what anyone may have sent to Temporal: its codec marks a payload it
     # cannot open instead of failing the workflow task. It keeps the client's interceptors,
-    # so the seal check (daftar.seal) runs in every workflow.
+    # so the seal check (daftar.core.seal) runs in every workflow.
     config = client.config()
     if not any(isinstance(i, SealInterceptor) for i in config["interceptors"]):
         raise ValueError("a worker checks every message's seal: build it from a client made "
-                         "by daftar.temporal.connect (or one with daftar.seal.SealInterceptor)")
+                         "by daftar.gateway.temporal.connect (or one with "
+                         "daftar.core.seal.SealInterceptor)")
     config["data_converter"] = worker_converter(client.data_converter)
     return Worker(
         Client(**config),

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.codec import data_converter
 from daftar.contracts import search
-from daftar.seal import SealInterceptor, SealKeys
+from daftar.core.codec import data_converter
+from daftar.core.seal import SealInterceptor, SealKeys
 from daftar.store.db import create_schema, make_engine
 
 BIN = Path(sys.executable).parent

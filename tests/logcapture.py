@@ -11,12 +11,12 @@ import structlog
 import temporalio.activity
 import temporalio.workflow
 
-from daftar.logs import configure
+from daftar.core.logs import configure
 
 
 @contextmanager
 def captured_logs(fmt: str = "json", level: str = "DEBUG") -> Iterator[io.StringIO]:
-    """`daftar.logs.configure` into a buffer. The test process is shared, so everything
+    """`daftar.core.logs.configure` into a buffer. The test process is shared, so everything
     configure touches comes back afterwards: pytest's own handlers, the levels, structlog's
     configuration and the SDK loggers' settings. Use it inside the test body, not in a
     fixture: pytest swaps its capture handlers per phase."""

@@ -19,7 +19,7 @@ from daftar.audit.archive import (
     write_manifest,
 )
 from daftar.audit.commands import add_history_parser, run_history
-from daftar.settings import Settings
+from daftar.core.settings import Settings
 
 KEY = b"test-archive-key"
 FILES = {

@@ -8,7 +8,7 @@ from temporalio.api.failure.v1 import Failure
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 
-from daftar.codec import (
+from daftar.core.codec import (
     KEY_ID,
     CodecError,
     EncryptionCodec,

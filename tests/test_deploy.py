@@ -25,8 +25,8 @@ from fastapi import FastAPI
 
 from daftar import console
 from daftar.contracts import search
-from daftar.settings import Settings, load_settings
-from daftar.temporal import tls_config
+from daftar.core.settings import Settings, load_settings
+from daftar.gateway.temporal import tls_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = ROOT / "scripts" / "production-secrets"

@@ -11,7 +11,7 @@ import httpx
 import structlog
 from fastapi import FastAPI
 
-from daftar.logs import (
+from daftar.core.logs import (
     REDACTED,
     RequestContext,
     flatten_temporal,

@@ -26,12 +26,12 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from daftar.api.app import create_app
+from daftar.core.settings import Settings, new_codec_key
 from daftar.domain import jalali
 from daftar.domain.stages import Role
-from daftar.settings import Settings, new_codec_key
+from daftar.gateway.temporal import connect
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.store.models import ApplicationRecord
-from daftar.temporal import connect
 from daftar.worker import build_worker
 from tests.api.conftest import registration_window
 from tests.api.helpers import FEE, ID_KEY, PASS, SECRET, auth, image, load_pass_mark

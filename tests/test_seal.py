@@ -26,11 +26,11 @@ from daftar.contracts.applicant import (
     PhotoIn,
 )
 from daftar.contracts.cycle import CycleWorkflowIn, PublishIn, RoundIn
+from daftar.core.seal import SealKeys, digest, refusal, seal
+from daftar.core.settings import Settings, SettingsError
 from daftar.domain.actors import Actor
 from daftar.domain.registration import RegistrationForm
 from daftar.domain.stages import DecisionStage, Role
-from daftar.seal import SealKeys, digest, refusal, seal
-from daftar.settings import Settings, SettingsError
 from tests.conftest import TEST_CODEC_KEYS, TEST_KEYRING, TEST_SEALS
 from tests.factories import form
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from daftar.settings import (
+from daftar.core.settings import (
     CODEC_KEY_BYTES,
     SettingsError,
     ensure_secrets,

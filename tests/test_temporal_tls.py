@@ -4,7 +4,7 @@ makes for the production stack.
 The embedded dev server speaks no TLS, so a small TLS front stands where the production
 frontend does: it presents the stack's server certificate, requires a client certificate of
 the stack's CA (as the frontend does with requireClientAuth), advertises ALPN h2 (gRPC), and
-passes the bytes on to the dev server. daftar's client (`daftar.temporal.connect`) and the
+passes the bytes on to the dev server. daftar's client (`daftar.gateway.temporal.connect`) and the
 namespace set-up script (through the temporal CLI) get in with their certificates; a client
 without one, with one of another CA, or that cannot verify the server, does not.
 """
@@ -29,8 +29,8 @@ from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.contracts import search
-from daftar.settings import Settings
-from daftar.temporal import connect
+from daftar.core.settings import Settings
+from daftar.gateway.temporal import connect
 from tests.conftest import BIN, TEST_CODEC_KEYS, free_port
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -50,7 +50,7 @@ class RecordActivities:
         """Bring the application's row (and its decisions) up to this version."""
         with transaction(self._sessions) as session:
             write_snapshot(session, row)
-        # workflow_id and run_id come from daftar.logs.add_activity_context.
+        # workflow_id and run_id come from daftar.core.logs.add_activity_context.
         log.debug("application recorded", application_id=row.application_id,
                   stage=row.stage.value, version=row.version, actor="system")
 

@@ -29,7 +29,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from daftar.api.errors import ApiError, ErrorDetail, ErrorResponse, unavailable
+from daftar.api.errors import ErrorResponse
+from daftar.core.errors import ErrorDetail, ServiceError, unavailable
 from daftar.domain.stages import STAFF_ROLES
 from daftar.store.access_log import record_read
 from daftar.store.db import SessionFactory
@@ -62,7 +63,7 @@ READS: dict[tuple[str, str], str] = {
 }
 
 #: Renders a refusal for a console page (the console's error page).
-PageRenderer = Callable[[Request, ApiError], Response]
+PageRenderer = Callable[[Request, ServiceError], Response]
 
 
 def read_of(scope: Scope, status: int) -> str | None:
@@ -111,7 +112,7 @@ class AccessRecorder:
         principal = scope["state"].get(PRINCIPAL)
         if principal is None:  # a route in READS that authorised nobody: a bug, not a read
             log.error("personal-data read without a principal", what=what)
-            return self._refusal(scope, what, ApiError(500, "internal",
+            return self._refusal(scope, what, ServiceError(500, "internal",
                                                        "An internal error occurred."))
         if not principal.has(*STAFF_ROLES):
             return None
@@ -127,11 +128,11 @@ class AccessRecorder:
             return self._refusal(scope, what, unavailable("The access log"))
         except Exception:
             log.exception("access log entry not written; the read is refused", what=what)
-            return self._refusal(scope, what, ApiError(500, "internal",
+            return self._refusal(scope, what, ServiceError(500, "internal",
                                                        "An internal error occurred."))
         return None
 
-    def _refusal(self, scope: Scope, what: str, err: ApiError) -> Response:
+    def _refusal(self, scope: Scope, what: str, err: ServiceError) -> Response:
         if self.pages is not None and what.startswith(CONSOLE):
             return self.pages(Request(scope), err)
         body = ErrorResponse(error=ErrorDetail(code=err.code, message=err.message,

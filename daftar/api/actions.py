@@ -1,7 +1,7 @@
 """Reviewers' actions, shared by the JSON routes and the console: one path to the workflow.
 
 Each function checks the caller's role where the API can tell at once (403), then sends the
-workflow update whose validator holds the rules; refusals come back as `ApiError`.
+workflow update whose validator holds the rules; refusals come back as `ServiceError`.
 """
 
 from __future__ import annotations
@@ -9,16 +9,15 @@ from __future__ import annotations
 import asyncio
 
 from daftar.api.auth import Principal
-from daftar.api.errors import ApiError, ErrorDetail
-from daftar.api.gateway import Applicants
 from daftar.api.schemas import BatchBody, BatchItemResult, BatchResult, DecisionBody
 from daftar.contracts.applicant import ClaimIn, DecisionIn, ReleaseIn
 from daftar.contracts.state import ApplicationState
+from daftar.contracts.workflows import Applicant
+from daftar.core.errors import ErrorDetail, ServiceError
 from daftar.domain.actors import Actor
-from daftar.domain.refusals import RefusalKind
 from daftar.domain.stages import DECISION_FLOW, Role
 from daftar.domain.violations import Violation
-from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.gateway.workflows import Applicants
 
 #: Decisions of one batch in flight at once: enough to keep the worker busy, few enough
 #: that one reviewer's batch does not crowd out everyone else's single decisions.
@@ -34,7 +33,8 @@ def actor(principal: Principal) -> Actor:
 def _may_decide(principal: Principal, body: DecisionBody | BatchBody) -> None:
     _, role, _, rule = DECISION_FLOW[body.stage]
     if not principal.has(role):
-        raise ApiError(403, "forbidden", f"Only the {role.value} role decides {body.stage.value}.",
+        raise ServiceError(403, "forbidden",
+                           f"Only the {role.value} role decides {body.stage.value}.",
                        [Violation(rule=rule, message=f"{body.stage.value} is {role.value}'s.")])
 
 
@@ -42,36 +42,25 @@ async def decide(applicants: Applicants, principal: Principal, app_id: str,
                  body: DecisionBody) -> ApplicationState:
     """A reviewer's pass or fail (INT-1, QUAL-1, SEC-1)."""
     _may_decide(principal, body)
-    return await applicants.update(app_id, ApplicantWorkflow.decide, DecisionIn(
+    return await applicants.update(app_id, Applicant.decide, DecisionIn(
         actor=actor(principal), **body.model_dump()))
 
 
 async def claim(applicants: Applicants, principal: Principal, app_id: str) -> ApplicationState:
     """Take the waiting decision for the cycle's claim period; again renews it."""
     if not principal.has(*DECIDING_ROLES):
-        raise ApiError(403, "forbidden", "Only a reviewer of the waiting stage may claim it: "
+        raise ServiceError(403, "forbidden", "Only a reviewer of the waiting stage may claim it: "
                        + ", ".join(r.value for r in DECIDING_ROLES) + ".")
-    try:
-        return await applicants.update(app_id, ApplicantWorkflow.claim,
-                                       ClaimIn(actor=actor(principal)))
-    except ApiError as err:
-        if err.code != RefusalKind.already_applied:  # a renewal too early to record
-            raise
-        return await applicants.state(app_id)
+    return await applicants.update(app_id, Applicant.claim, ClaimIn(actor=actor(principal)))
 
 
 async def release(applicants: Applicants, principal: Principal,
                   app_id: str) -> ApplicationState:
     """Give the waiting decision back; with no claim to release, the current state."""
     if not principal.has(*DECIDING_ROLES, Role.admin):
-        raise ApiError(403, "forbidden", "Only the claimant or an admin may release a claim.")
-    try:
-        return await applicants.update(app_id, ApplicantWorkflow.release_claim,
-                                       ReleaseIn(actor=actor(principal)))
-    except ApiError as err:
-        if err.code != RefusalKind.already_applied:
-            raise
-        return await applicants.state(app_id)
+        raise ServiceError(403, "forbidden", "Only the claimant or an admin may release a claim.")
+    return await applicants.update(app_id, Applicant.release_claim,
+                                   ReleaseIn(actor=actor(principal)))
 
 
 async def decide_batch(applicants: Applicants, principal: Principal,
@@ -89,7 +78,7 @@ async def decide_batch(applicants: Applicants, principal: Principal,
         async with limit:
             try:
                 state = await decide(applicants, principal, item.application_id, decision)
-            except ApiError as err:  # 503 too: that item alone is to be sent again
+            except ServiceError as err:  # 503 too: that item alone is to be sent again
                 return BatchItemResult(
                     application_id=item.application_id, status="refused",
                     error=ErrorDetail(code=err.code, message=err.message, rules=err.rules))

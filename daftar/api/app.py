@@ -11,7 +11,6 @@ from temporalio.client import Client
 
 from daftar import console
 from daftar.api import access, errors, limits, metrics
-from daftar.api.gateway import Applicants, Cycles
 from daftar.api.routes import (
     access_log,
     applications,
@@ -23,9 +22,10 @@ from daftar.api.routes import (
     listing,
 )
 from daftar.console.routing import error_page
-from daftar.settings import Settings
+from daftar.core.settings import Settings
+from daftar.gateway.temporal import connect
+from daftar.gateway.workflows import Applicants, Cycles
 from daftar.store.db import make_engine, session_factory
-from daftar.temporal import connect
 
 
 def create_app(settings: Settings, *, client: Client | None = None,

@@ -12,9 +12,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
-from daftar.api.errors import ApiError
+from daftar.core.errors import ServiceError
+from daftar.core.logs import bind_route
 from daftar.domain.stages import Role
-from daftar.logs import bind_route
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -44,12 +44,13 @@ def decode_token(secret: str, token: str) -> Principal:
         claims = jwt.decode(token, secret, algorithms=["HS256"],
                             options={"require": ["sub", "exp"]})
     except jwt.ExpiredSignatureError as err:
-        raise ApiError(401, "token_expired", "The token has expired; ask for a new one.") from err
+        raise ServiceError(401, "token_expired",
+                           "The token has expired; ask for a new one.") from err
     except jwt.PyJWTError as err:
-        raise ApiError(401, "invalid_token", f"The token is not valid: {err}.") from err
+        raise ServiceError(401, "invalid_token", f"The token is not valid: {err}.") from err
     roles = claims.get("roles")
     if not isinstance(roles, list) or not all(r in Role._value2member_map_ for r in roles):
-        raise ApiError(401, "invalid_token", "The token's roles claim is not a list of roles.")
+        raise ServiceError(401, "invalid_token", "The token's roles claim is not a list of roles.")
     return Principal(sub=str(claims["sub"]), roles=[Role(r) for r in roles])
 
 
@@ -65,7 +66,7 @@ async def current_principal(
     """
     bind_route(request.scope)
     if credentials is None:
-        raise ApiError(401, "unauthenticated",
+        raise ServiceError(401, "unauthenticated",
                        "Send `Authorization: Bearer <token>`; `daftar token` prints one.")
     principal = decode_token(request.app.state.settings.signing_secret, credentials.credentials)
     structlog.contextvars.bind_contextvars(actor=principal.sub,
@@ -80,7 +81,7 @@ def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     async def dependency(principal: Annotated[Principal, Depends(current_principal)],
                          ) -> Principal:
         if not principal.has(*roles):
-            raise ApiError(403, "forbidden",
+            raise ServiceError(403, "forbidden",
                            f"This needs one of the roles: {', '.join(r.value for r in roles)}.")
         return principal
 

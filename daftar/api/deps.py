@@ -1,6 +1,6 @@
 """Dependencies: the app's Temporal gateway, database sessions and settings.
 
-The gateways carry the request's `Idempotency-Key` (daftar.api.gateway), so a change sent
+The gateways carry the request's `Idempotency-Key` (daftar.gateway.workflows), so a change sent
 again with the key a 503 gave back is applied at most once.
 
 The ones that only read `app.state` are `async def`: FastAPI runs a plain `def` dependency
@@ -15,9 +15,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from daftar.api.errors import IDEMPOTENCY_KEY
-from daftar.api.gateway import Applicants, Cycles
-from daftar.settings import Settings
+from daftar.core.errors import IDEMPOTENCY_KEY
+from daftar.core.settings import Settings
+from daftar.gateway.workflows import Applicants, Cycles
 
 
 async def applicants(request: Request) -> Applicants:

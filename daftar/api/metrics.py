@@ -5,7 +5,7 @@ never the raw path, and `unmatched` when no route matched (404s, slash redirects
 code is API.md's `error.code` when the body carries one, else the status class (`4xx`, `5xx`).
 
 `install` is the API's one observability hook in `create_app`, so it also puts the per-request
-log context (`daftar.logs.RequestContext`) around everything.
+log context (`daftar.core.logs.RequestContext`) around everything.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from daftar.logs import RequestContext
+from daftar.core.logs import RequestContext
 
 UNMATCHED = "unmatched"
 #: Error bodies bigger than this are not read for their code (ours are well under 4 KiB).

@@ -19,16 +19,16 @@ import uuid
 
 from daftar.api.actions import actor
 from daftar.api.auth import Principal
-from daftar.api.errors import ApiError
-from daftar.api.gateway import Applicants
 from daftar.api.schemas import PaymentAnswer, PaymentBody
 from daftar.contracts.applicant import PaymentIn
 from daftar.contracts.state import ApplicationState
+from daftar.contracts.workflows import Applicant
+from daftar.core.errors import ServiceError
 from daftar.domain.refusals import RefusalKind
 from daftar.domain.violations import Violation
+from daftar.gateway.workflows import Applicants
 from daftar.store import payments
 from daftar.store.db import SessionFactory
-from daftar.workflows.applicant import ApplicantWorkflow
 
 RULE = "REG-2"
 
@@ -47,22 +47,22 @@ async def confirm(applicants: Applicants, sessions: SessionFactory, principal: P
                        "application of the cycle; a reference pays one application.",
                        "reference") from None
     try:
-        state = await applicants.update(app_id, ApplicantWorkflow.confirm_payment, PaymentIn(
+        state = await applicants.update(app_id, Applicant.confirm_payment, PaymentIn(
             actor=actor(principal), reference=body.reference, amount_rials=body.amount_rials))
-    except ApiError as err:
+    except ServiceError as err:
         if err.status == 503:
             raise  # applied or not, the binding stays: a retry finds it
         state = await _refused(applicants, sessions, err, state.cycle, app_id, body, attempt)
     return PaymentAnswer.of(app_id, state.stage)
 
 
-async def _refused(applicants: Applicants, sessions: SessionFactory, err: ApiError, cycle: int,
+async def _refused(applicants: Applicants, sessions: SessionFactory, err: ServiceError, cycle: int,
                    app_id: str, body: PaymentBody, attempt: str) -> ApplicationState:
     """The state to answer a retry with, or the refusal as the gateway may read it; the
     reference is given back unless it is the one that paid this application."""
     try:
         now = await applicants.state(app_id)
-    except ApiError:
+    except ServiceError:
         raise _for_gateway(err, paid=None) from err  # cannot tell: the binding stays
     paid = now.payment
     if paid is not None and paid.reference == body.reference:
@@ -75,11 +75,11 @@ async def _refused(applicants: Applicants, sessions: SessionFactory, err: ApiErr
 
 
 def _refusal(code: str, message: str, field: str | None = None, *, rule: str = RULE,
-             status: int = 409) -> ApiError:
-    return ApiError(status, code, message, [Violation(rule=rule, field=field, message=message)])
+             status: int = 409) -> ServiceError:
+    return ServiceError(status, code, message, [Violation(rule=rule, field=field, message=message)])
 
 
-def _for_gateway(err: ApiError, *, paid: bool | None) -> ApiError:
+def _for_gateway(err: ServiceError, *, paid: bool | None) -> ServiceError:
     """A refusal of the workflow (or of the gateway to Temporal) in the gateway's terms."""
     if err.status in (403, 404) or err.code == RefusalKind.invalid:
         return err  # the caller's own role, id or amount: nothing of the applicant

@@ -11,9 +11,9 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from daftar.api.errors import ErrorDetail
 from daftar.contracts.applicant import DocumentKind
 from daftar.contracts.state import HistoryEntry
+from daftar.core.errors import ErrorDetail
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import MAX_SLA_DAYS, DecisionStage, Stage, checked_sla_days
 

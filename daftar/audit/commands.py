@@ -12,8 +12,8 @@ from typing import TextIO
 from temporalio.service import RPCError
 
 from daftar.audit.archive import MANIFEST, ArchiveError, Manifest, export_cycle, verify
+from daftar.core.settings import Settings
 from daftar.progress import TextProgress
-from daftar.settings import Settings
 
 
 def add_history_parser(sub: argparse._SubParsersAction) -> None:
@@ -50,7 +50,7 @@ def run_history(args: argparse.Namespace, settings_factory: Callable[[Path | Non
 
 async def _export(settings: Settings, key: bytes, *, year: int, directory: Path,
                   concurrency: int, out: TextIO, err: TextIO) -> int:
-    from daftar.temporal import connect
+    from daftar.gateway.temporal import connect
 
     bar = TextProgress(out)
     try:

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 
-from daftar.api.errors import ApiError
 from daftar.console.routing import ConsoleRoute
 from daftar.console.session import Viewer, viewer
+from daftar.core.errors import ServiceError
 from daftar.domain.stages import Role
 
 
@@ -25,7 +25,7 @@ ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 def need(who: Viewer, *roles: Role) -> None:
     """403 unless the viewer holds one of `roles`."""
     if not who.principal.has(*roles):
-        raise ApiError(403, "forbidden",
+        raise ServiceError(403, "forbidden",
                        f"This page needs one of the roles: {', '.join(r.value for r in roles)}.")
 
 

@@ -20,10 +20,10 @@ from markupsafe import Markup, escape
 from daftar.console import labels
 from daftar.console.session import Viewer
 from daftar.contracts.ids import applicant_workflow_id
+from daftar.core.settings import Settings
 from daftar.domain.jalali import format_instant, to_persian_digits
 from daftar.domain.rules import rule_text
 from daftar.domain.stages import INBOX_STAGES, Role
-from daftar.settings import Settings
 
 HERE = Path(__file__).parent
 PREFIX = "/console"

@@ -16,15 +16,15 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from daftar.api.errors import ApiError, from_rpc, from_update_failure, unavailable
 from daftar.console.render import PREFIX, page
 from daftar.console.session import CsrfRefused, SignInRequired, Viewer, viewer
+from daftar.core.errors import ServiceError, from_rpc, from_update_failure, unavailable
 from daftar.domain.violations import Violation
 
 log = structlog.get_logger("daftar.console")
 
 
-def error_page(request: Request, err: ApiError) -> Response:
+def error_page(request: Request, err: ServiceError) -> Response:
     """A refusal as a page: its Persian headline, its rules, and the way back."""
     who: Viewer | None
     try:
@@ -38,15 +38,15 @@ def error_page(request: Request, err: ApiError) -> Response:
     return response
 
 
-def _as_api_error(exc: Exception) -> ApiError | None:
-    if isinstance(exc, ApiError):
+def _as_api_error(exc: Exception) -> ServiceError | None:
+    if isinstance(exc, ServiceError):
         return exc
     if isinstance(exc, RequestValidationError):
         rules = [Violation(rule="REQUEST", field=".".join(str(p) for p in e.get("loc", ())[1:])
                            or None, message=str(e.get("msg"))) for e in exc.errors()]
-        return ApiError(422, "invalid_request", "The request is malformed.", rules)
+        return ServiceError(422, "invalid_request", "The request is malformed.", rules)
     if isinstance(exc, CsrfRefused):
-        return ApiError(403, "csrf", str(exc))
+        return ServiceError(403, "csrf", str(exc))
     if isinstance(exc, WorkflowUpdateFailedError):
         return from_update_failure(exc)
     if isinstance(exc, RPCError):
@@ -76,7 +76,7 @@ class ConsoleRoute(APIRoute):
                 err = _as_api_error(exc)
                 if err is None:
                     log.exception("console page failed")
-                    err = ApiError(500, "internal", "An internal error occurred.")
+                    err = ServiceError(500, "internal", "An internal error occurred.")
                 return error_page(request, err)
 
         return guarded

@@ -20,9 +20,9 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from daftar.api.auth import Principal, decode_token
-from daftar.api.errors import ApiError
+from daftar.core.errors import ServiceError
+from daftar.core.settings import Settings
 from daftar.domain.stages import STAFF_ROLES
-from daftar.settings import Settings
 
 COOKIE = "daftar_console"
 PATH = "/console"
@@ -61,10 +61,10 @@ def csrf_token(secret: str, session_token: str) -> str:
 
 
 def staff_principal(settings: Settings, token: str) -> Principal:
-    """The principal of a staff token; ApiError (401/403) for anything else."""
+    """The principal of a staff token; ServiceError (401/403) for anything else."""
     principal = decode_token(settings.signing_secret, token.strip())
     if not principal.has(*STAFF_ROLES):
-        raise ApiError(403, "forbidden", "The console is for staff; this token has no staff "
+        raise ServiceError(403, "forbidden", "The console is for staff; this token has no staff "
                        "role.")
     return principal
 
@@ -82,7 +82,7 @@ def viewer(request: Request) -> Viewer:
     settings = settings_of(request)
     try:
         principal = staff_principal(settings, token)
-    except ApiError as err:
+    except ServiceError as err:
         raise SignInRequired(err.code) from err
     request.state.principal = principal  # whom the access log records (daftar.api.access)
     return Viewer(principal=principal, csrf=csrf_token(settings.signing_secret, token))

@@ -13,11 +13,11 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from daftar.contracts.ids import applicant_workflow_id
 from daftar.contracts.state import ApplicationState
+from daftar.gateway.temporal import earlier_runs
 from daftar.reconcile.compare import compare
 from daftar.reconcile.report import Drift, DriftKind, Reconciliation
 from daftar.store.db import SessionFactory
 from daftar.store.models import ApplicationRecord, DecisionRow, StageCount
-from daftar.temporal import earlier_runs
 from daftar.workflows.applicant import ApplicantWorkflow
 
 _PREFIX = applicant_workflow_id("")
@@ -40,7 +40,7 @@ async def read_state(client: Client, app_id: str,
         desc = await handle.describe(rpc_timeout=_RPC_TIMEOUT)
         if desc.status == WorkflowExecutionStatus.COMPLETED:
             result: ApplicationState | None = await handle.result(rpc_timeout=_RPC_TIMEOUT)
-            if result is None:  # a run daftar did not start (daftar.seal): read daftar's own
+            if result is None:  # a run daftar did not start (daftar.core.seal): read daftar's own
                 return await _earlier_result(client, handle.id)
             return result
         if not query:

@@ -8,10 +8,10 @@ from typing import TextIO
 from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
+from daftar.core.settings import Settings
 from daftar.reconcile.check import reconcile
 from daftar.reconcile.repair import LEFT_ALONE, repair
 from daftar.reconcile.report import DriftKind, Reconciliation
-from daftar.settings import Settings
 from daftar.store.db import make_engine, session_factory
 
 
@@ -20,7 +20,7 @@ async def run_reconcile(settings: Settings, year: int, *, fix: bool, as_json: bo
                         err: TextIO = sys.stderr) -> int:
     """0: no drift; 1: drift (left after the repair, with `fix`); 2: could not check
     (Temporal or the database unreachable, or workflows no worker could read)."""
-    from daftar.temporal import connect
+    from daftar.gateway.temporal import connect
 
     def show(report: Reconciliation) -> None:
         out.write(report.model_dump_json(indent=2) + "\n" if as_json

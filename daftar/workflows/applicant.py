@@ -72,7 +72,7 @@ class ApplicantWorkflow:
     @workflow.init
     def __init__(self, raw: Any) -> None:
         # The input is typed loosely: a start that daftar did not send may carry anything,
-        # and it must reach the seal check (daftar.seal), which ends it, rather than fail
+        # and it must reach the seal check (daftar.core.seal), which ends it, rather than fail
         # every workflow task on decoding.
         self._synced = -1
         self._indexed: Stage | None = None

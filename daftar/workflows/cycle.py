@@ -50,7 +50,7 @@ class ExamCycleWorkflow:
     @workflow.init
     def __init__(self, raw: Any) -> None:
         # Typed loosely, like ApplicantWorkflow's: a start daftar did not send must reach the
-        # seal check (daftar.seal), which ends it.
+        # seal check (daftar.core.seal), which ends it.
         inp = start_input(CycleWorkflowIn, raw)
         self._readable = inp is not None
         self._year = inp.year if inp is not None else 0

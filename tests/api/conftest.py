@@ -21,9 +21,9 @@ from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.api.app import create_app
+from daftar.core.settings import Settings
 from daftar.domain import jalali
 from daftar.domain.stages import Role
-from daftar.settings import Settings
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.worker import build_worker
 from tests.api.helpers import FEE, ID_KEY, SECRET, YEAR, Stack, auth, load_pass_mark

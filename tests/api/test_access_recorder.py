@@ -21,9 +21,9 @@ from sqlmodel import Session, select
 from daftar.api import access, errors, metrics
 from daftar.api.app import create_app
 from daftar.api.auth import Principal, require
-from daftar.api.errors import ApiError
+from daftar.core.errors import ServiceError
+from daftar.core.settings import Settings
 from daftar.domain.stages import STAFF_ROLES, Role
-from daftar.settings import Settings
 from daftar.store.access_log import AccessLogEntry
 from daftar.store.db import make_engine, migrate, session_factory
 from tests.api.helpers import ID_KEY, SECRET, bearer, token
@@ -49,7 +49,7 @@ def small_app(engine: Engine) -> FastAPI:
     @app.get("/v1/applications/{app_id}")
     async def record(app_id: str, principal: Reader, missing: bool = False) -> dict[str, str]:
         if missing:
-            raise ApiError(404, "not_found", "Unknown application.")
+            raise ServiceError(404, "not_found", "Unknown application.")
         return {"national_id": PERSONAL}
 
     @app.get("/console/applications/{app_id}")

@@ -12,9 +12,9 @@ import httpx
 from pydantic import SecretStr
 
 from daftar.api.app import create_app
-from daftar.codec import data_converter
+from daftar.core.codec import data_converter
+from daftar.core.settings import Settings
 from daftar.domain.stages import Role
-from daftar.settings import Settings
 from tests.api.helpers import ID_KEY, SECRET, Stack, auth, rules_of
 from tests.conftest import TEST_KEYRING
 

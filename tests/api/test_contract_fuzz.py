@@ -44,12 +44,12 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.api.app import create_app
-from daftar.codec import data_converter
 from daftar.contracts import search
 from daftar.contracts.ids import cycle_workflow_id
+from daftar.core.codec import data_converter
+from daftar.core.settings import Settings
 from daftar.domain import jalali
 from daftar.domain.stages import Role
-from daftar.settings import Settings
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.worker import build_worker
 from tests.api.conftest import registration_window

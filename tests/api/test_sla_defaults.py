@@ -6,8 +6,8 @@ import httpx
 from pydantic import SecretStr
 
 from daftar.api.app import create_app
+from daftar.core.settings import Settings
 from daftar.domain.stages import Role
-from daftar.settings import Settings
 from tests.api.helpers import FEE, ID_KEY, SECRET, Stack, auth
 from tests.conftest import TEST_CODEC_KEYS
 from tests.outages import serve

@@ -25,9 +25,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from daftar.api.app import create_app
 from daftar.contracts.ids import cycle_workflow_id
+from daftar.core.settings import Settings
 from daftar.domain import jalali
 from daftar.domain.stages import Role
-from daftar.settings import Settings
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.worker import build_worker
 from tests.api.conftest import registration_window

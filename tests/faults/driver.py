@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
+from daftar.domain.identity import application_id
 from daftar.domain.stages import Role
-from daftar.identity import application_id
 from tests.api.helpers import FEE, ID_KEY, PASS, auth, image
 from tests.factories import ALL_CHECKS, form
 

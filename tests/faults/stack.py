@@ -26,12 +26,12 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from daftar.api.app import create_app
+from daftar.core.settings import Settings, new_codec_key
 from daftar.domain import jalali
 from daftar.domain.stages import Role
+from daftar.gateway.temporal import connect
 from daftar.reconcile import Reconciliation, reconcile
-from daftar.settings import Settings, new_codec_key
 from daftar.store.db import SessionFactory, make_engine, session_factory
-from daftar.temporal import connect
 from tests.api.conftest import registration_window
 from tests.api.helpers import FEE, ID_KEY, SECRET, auth, load_pass_mark
 from tests.outages import PrivateTemporal, serve, wait_for_port

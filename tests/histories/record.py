@@ -25,7 +25,6 @@ from typing import Any
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.audit.archive import history_json
-from daftar.codec import data_converter
 from daftar.contracts.applicant import (
     DisqualifyIn,
     DocumentIn,
@@ -33,10 +32,11 @@ from daftar.contracts.applicant import (
     LicenceIn,
     WithdrawIn,
 )
+from daftar.core.codec import data_converter
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
+from daftar.gateway.temporal import register_search_attributes
 from daftar.store.db import create_schema, make_engine, session_factory
-from daftar.temporal import register_search_attributes
 from daftar.worker import build_worker
 from daftar.workflows.applicant import ApplicantWorkflow
 from tests.conftest import SEALED, TEST_KEYRING, TEST_SERVER

@@ -16,16 +16,16 @@ from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.codec import data_converter
 from daftar.contracts import search
 from daftar.contracts.applicant import ApplicantInput, CycleTerms
 from daftar.contracts.ids import applicant_workflow_id
+from daftar.core.codec import data_converter
 from daftar.domain.eligibility import check_registration
+from daftar.domain.identity import application_id, tracking_code
 from daftar.domain.registration import RegistrationForm, RegistrationRules
 from daftar.domain.stages import DEFAULT_SLA_DAYS
-from daftar.identity import application_id, tracking_code
+from daftar.gateway.temporal import register_search_attributes
 from daftar.store.db import create_schema, make_engine, session_factory
-from daftar.temporal import register_search_attributes
 from daftar.worker import build_worker
 from daftar.workflows.applicant import ApplicantWorkflow
 from tests.conftest import SEALED, TEST_KEYRING, TEST_SERVER

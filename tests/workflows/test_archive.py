@@ -19,7 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from daftar.audit.archive import MANIFEST, export_cycle, export_one, sha256_hex, verify
 from daftar.audit.commands import add_history_parser, run_history
-from daftar.settings import Settings
+from daftar.core.settings import Settings
 from daftar.store.db import session_factory
 from daftar.worker import build_worker
 from tests.conftest import TEMPORAL_CLI, TEST_CODEC_KEYS

@@ -10,9 +10,9 @@ from temporalio import workflow
 from temporalio.api.enums.v1 import EventType
 from temporalio.worker import Replayer
 
-from daftar.audit.replay import history_files, read_history, replay, replayer
-from daftar.codec import data_converter
 from daftar.contracts.state import ApplicationState
+from daftar.core.codec import data_converter
+from daftar.gateway.replay import history_files, read_history, replay, replayer
 from daftar.workflows.applicant import OVERDUE_REMINDERS, ApplicantWorkflow
 from tests.conftest import TEST_KEYRING
 

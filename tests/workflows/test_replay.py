@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from temporalio.worker import Replayer
 
-from daftar.codec import data_converter
 from daftar.contracts.applicant import DisqualifyIn, LicenceIn
+from daftar.core.codec import data_converter
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
 from daftar.workflows.applicant import ApplicantWorkflow

@@ -8,7 +8,6 @@ from datetime import timedelta
 from temporalio.client import WorkflowUpdateFailedError
 
 from daftar.audit.timeline import TimelineEvent, timeline
-from daftar.codec import data_converter
 from daftar.contracts.applicant import (
     DisqualifyIn,
     DocumentIn,
@@ -16,6 +15,7 @@ from daftar.contracts.applicant import (
     LicenceIn,
     WithdrawIn,
 )
+from daftar.core.codec import data_converter
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
 from daftar.workflows.applicant import ApplicantWorkflow

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from daftar.core.telemetry import worker_runtime
 from daftar.store.db import session_factory
-from daftar.telemetry import worker_runtime
 from daftar.worker import build_worker
 from tests.conftest import SEALED, free_port
 from tests.workflows.conftest import Harness

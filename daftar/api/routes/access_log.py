@@ -14,8 +14,9 @@ from pydantic import BaseModel, Field
 
 from daftar.api.auth import Principal, require
 from daftar.api.deps import SessionDep
-from daftar.api.errors import ApiError, responses
+from daftar.api.errors import responses
 from daftar.api.schemas import Text
+from daftar.core.errors import ServiceError
 from daftar.domain.jalali import day_end_utc, day_start_utc, format_instant, parse_jalali
 from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
@@ -60,8 +61,8 @@ def item(entry: AccessLogEntry) -> AccessLogItem:
                          request_id=entry.request_id)
 
 
-def _malformed(field: str, message: str) -> ApiError:
-    return ApiError(422, "invalid_request", "The request is malformed.",
+def _malformed(field: str, message: str) -> ServiceError:
+    return ServiceError(422, "invalid_request", "The request is malformed.",
                     [Violation(rule="REQUEST", field=field, message=message)])
 
 

@@ -15,7 +15,7 @@ from daftar.api import actions, payment
 from daftar.api.actions import actor as _actor
 from daftar.api.auth import Principal, current_principal, issue_token, require
 from daftar.api.deps import ApplicantsDep, SessionDep, SettingsDep
-from daftar.api.errors import ApiError, responses, violations_error
+from daftar.api.errors import responses
 from daftar.api.routes.cycles import load_cycle, window
 from daftar.api.schemas import (
     ApplicationView,
@@ -45,6 +45,8 @@ from daftar.contracts.applicant import (
     PhotoIn,
     WithdrawIn,
 )
+from daftar.contracts.workflows import Applicant
+from daftar.core.errors import ServiceError, violations_error
 from daftar.domain.cycles import window_violation
 from daftar.domain.eligibility import (
     check_registration,
@@ -52,13 +54,12 @@ from daftar.domain.eligibility import (
     normalise_form,
     text_violations,
 )
+from daftar.domain.identity import application_id, tracking_code
 from daftar.domain.photo import check_photo
 from daftar.domain.registration import RegistrationForm, RegistrationRules
 from daftar.domain.stages import STAFF_ROLES, Role, Stage
 from daftar.domain.violations import Violation
-from daftar.identity import application_id, tracking_code
 from daftar.store.models import CycleRecord, ExamLoad, PhotoRecord
-from daftar.workflows.applicant import ApplicantWorkflow
 
 router = APIRouter(tags=["applications"])
 
@@ -81,7 +82,7 @@ def _own(principal: Principal, app_id: str) -> None:
     """The applicant role reaches its own application only."""
     if principal.has(Role.applicant) and principal.sub != app_id and not principal.has(
             *STAFF_ROLES):
-        raise ApiError(403, "forbidden", "An applicant may reach their own application only.")
+        raise ServiceError(403, "forbidden", "An applicant may reach their own application only.")
 
 
 @router.post("/v1/cycles/{year}/applications", status_code=201, response_model=Registered,
@@ -148,10 +149,10 @@ async def upload_photo(
     # Stored before the workflow records its hash, so a recorded photo always has its bytes.
     stored = await asyncio.to_thread(_store_photo, request, app_id, photo.sha256, data)
     try:
-        await applicants.update(app_id, ApplicantWorkflow.submit_photo, PhotoIn(
+        await applicants.update(app_id, Applicant.submit_photo, PhotoIn(
             actor=_actor(principal), sha256=photo.sha256, width=photo.width,
             height=photo.height, size=photo.size))
-    except ApiError as err:
+    except ServiceError as err:
         if stored and err.status != 503:  # refused for sure; after a 503 it may be recorded
             await _discard_photo(request, applicants, app_id, photo.sha256)
         raise
@@ -179,7 +180,7 @@ async def _discard_photo(request: Request, applicants: ApplicantsDep, app_id: st
     photo is these same bytes after all (the same upload, accepted concurrently)."""
     try:
         state = await applicants.state(app_id)
-    except ApiError:
+    except ServiceError:
         return  # cannot tell: the bytes stay
     if state.photo is not None and state.photo.sha256 == sha256:
         return
@@ -212,7 +213,7 @@ async def get_application(app_id: str, principal: Anyone,
                           applicants: ApplicantsDep) -> ApplicationView:
     """Stage, registration data, decisions, exam result and office, redacted by role."""
     if not principal.has(*STAFF_ROLES, Role.applicant):
-        raise ApiError(403, "forbidden", "Staff or the applicant only.")
+        raise ServiceError(403, "forbidden", "Staff or the applicant only.")
     _own(principal, app_id)
     return application_view(await applicants.state(app_id), principal)
 
@@ -270,8 +271,8 @@ async def record_exam_result(
     if mark is None:
         message = (f"No exam results are loaded for cycle {state.cycle}, so it has no pass "
                    "mark yet; load them first (POST /v1/cycles/{year}/exam-results).")
-        raise ApiError(409, "not_loaded", message, [Violation(rule="EXAM-2", message=message)])
-    state = await applicants.update(app_id, ApplicantWorkflow.record_exam_result, ExamResultIn(
+        raise ServiceError(409, "not_loaded", message, [Violation(rule="EXAM-2", message=message)])
+    state = await applicants.update(app_id, Applicant.record_exam_result, ExamResultIn(
         actor=_actor(principal), total_score=body.total_score, pass_mark=mark,
         subjects=body.subjects))
     return application_view(state, principal)
@@ -291,7 +292,7 @@ async def assign_office(
     principal: Annotated[Principal, Depends(require(Role.licensing_officer))],
 ) -> ApplicationView:
     """Place one cleared candidate in an office's city (LAUNCH-1)."""
-    state = await applicants.update(app_id, ApplicantWorkflow.assign_office, OfficeIn(
+    state = await applicants.update(app_id, Applicant.assign_office, OfficeIn(
         actor=_actor(principal), **body.model_dump()))
     return application_view(state, principal)
 
@@ -304,7 +305,7 @@ async def submit_document(
 ) -> ApplicationView:
     """ART11-1 proof that an occupation ended, or the VET-2 veteran certificate."""
     _own(principal, app_id)
-    state = await applicants.update(app_id, ApplicantWorkflow.submit_document, DocumentIn(
+    state = await applicants.update(app_id, Applicant.submit_document, DocumentIn(
         actor=_actor(principal), kind=body.kind, reference=body.reference))
     return application_view(state, principal)
 
@@ -316,7 +317,7 @@ async def issue_licence(
     principal: Annotated[Principal, Depends(require(Role.licensing_officer))],
 ) -> LicenceView:
     """LIC-1: issue the licence; 409 while ART11-1 proof or the VET-2 certificate is missing."""
-    state = await applicants.update(app_id, ApplicantWorkflow.issue_licence,
+    state = await applicants.update(app_id, Applicant.issue_licence,
                                     LicenceIn(actor=_actor(principal)))
     assert state.licence_number is not None
     return LicenceView(licence_number=state.licence_number,
@@ -332,7 +333,7 @@ async def withdraw(
 ) -> ApplicationView:
     """WD-1: the applicant withdraws before the licence; the fee is not refunded."""
     _own(principal, app_id)
-    state = await applicants.update(app_id, ApplicantWorkflow.withdraw, WithdrawIn(
+    state = await applicants.update(app_id, Applicant.withdraw, WithdrawIn(
         actor=_actor(principal), reason=body.reason if body else None))
     return application_view(state, principal)
 
@@ -344,6 +345,6 @@ async def disqualify(
     principal: Annotated[Principal, Depends(require(Role.admin))],
 ) -> ApplicationView:
     """FRAUD-1: remove the applicant at any stage; an issued licence is revoked."""
-    state = await applicants.update(app_id, ApplicantWorkflow.disqualify, DisqualifyIn(
+    state = await applicants.update(app_id, Applicant.disqualify, DisqualifyIn(
         actor=_actor(principal), reason=body.reason))
     return application_view(state, principal)

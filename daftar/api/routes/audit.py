@@ -10,16 +10,17 @@ from pydantic import BaseModel, ConfigDict
 from temporalio.client import Client, WorkflowHistory
 
 from daftar.api.auth import Principal, require
-from daftar.api.errors import ApiError, responses
-from daftar.api.gateway import history_of
+from daftar.api.errors import responses
 from daftar.audit.archive import history_json, sha256_hex
-from daftar.audit.replay import ReplayVerdict, replay, replayer
 from daftar.audit.timeline import TimelineEvent, timeline
 from daftar.contracts.ids import applicant_workflow_id
+from daftar.core.errors import ServiceError
+from daftar.core.settings import Settings
 from daftar.domain.redaction import reads_reason
 from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
-from daftar.settings import Settings
+from daftar.gateway.replay import ReplayVerdict, replay, replayer
+from daftar.gateway.workflows import history_of
 
 router = APIRouter(tags=["audit"], responses=responses(
     401, 403, 404, 422, 503, e404="Unknown application"))
@@ -79,7 +80,7 @@ async def replay_one(body: ReplayBody, request: Request,
                      _: Annotated[Principal, Depends(require(Role.auditor))]) -> ReplayVerdict:
     """Replay a history against the running code: deterministic or not, with the mismatch."""
     if (body.application_id is None) == (body.history is None):
-        raise ApiError(422, "invalid_request", "Send either application_id or history.",
+        raise ServiceError(422, "invalid_request", "Send either application_id or history.",
                        [Violation(rule="REQUEST", message="application_id or history")])
     if body.application_id is not None:
         return await replay_application(request.app.state.client,
@@ -87,7 +88,7 @@ async def replay_one(body: ReplayBody, request: Request,
     try:
         history = WorkflowHistory.from_json(body.workflow_id or "exported", body.history or {})
     except Exception as err:  # any unreadable history is the caller's input
-        raise ApiError(422, "invalid_request", f"The history cannot be read: {err}.",
+        raise ServiceError(422, "invalid_request", f"The history cannot be read: {err}.",
                        [Violation(rule="REQUEST", field="history", message=str(err))]) from err
     return await _replay_one(history, request.app.state.settings)
 

@@ -5,7 +5,7 @@ The Temporal codec-server protocol: `POST /v1/codec/decode` takes and returns
 may hold a security reason, so only auditors and security officers may call it (DESIGN.md
 #8). It decodes only: there is no `/encode`, so nothing here lets a Web UI user make a
 payload that daftar's workers would read as daftar's (and none would carry daftar's seal:
-daftar.seal). The Web UI cannot send a bearer token of ours, but with "include cross-origin
+daftar.core.seal). The Web UI cannot send a bearer token of ours, but with "include cross-origin
 credentials" it sends cookies: `POST /v1/session` turns a bearer token into an HttpOnly,
 SameSite=Strict cookie, which only the codec endpoint accepts. CORS is opened for the UI's
 origins on `/v1/codec` alone; every other path stays closed to browsers of other origins.
@@ -29,11 +29,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payloads
 
 from daftar.api.auth import Principal, decode_token
-from daftar.api.errors import ApiError, responses
-from daftar.codec import CodecError, EncryptionCodec
+from daftar.api.errors import responses
+from daftar.core.codec import CodecError, EncryptionCodec
+from daftar.core.errors import ServiceError
+from daftar.core.settings import Settings, SettingsError
 from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
-from daftar.settings import Settings, SettingsError
 
 PREFIX = "/v1/codec"
 COOKIE = "daftar_session"
@@ -76,7 +77,7 @@ class PayloadsJson(BaseModel):
 
 def _readers_only(principal: Principal) -> Principal:
     if not principal.has(*READERS):
-        raise ApiError(403, "forbidden", "Decoded payloads may hold security reasons: this "
+        raise ServiceError(403, "forbidden", "Decoded payloads may hold security reasons: this "
                        f"needs one of the roles: {', '.join(r.value for r in READERS)}.")
     return principal
 
@@ -88,7 +89,7 @@ async def codec_reader(request: Request, credentials: Bearer,
     log context reaches the handler's own lines (DESIGN.md #10)."""
     token = credentials.credentials if credentials is not None else session
     if not token:
-        raise ApiError(401, "unauthenticated", "Send `Authorization: Bearer <token>`, or "
+        raise ServiceError(401, "unauthenticated", "Send `Authorization: Bearer <token>`, or "
                        f"POST /v1/session with it once to get the {COOKIE} cookie.")
     principal = decode_token(request.app.state.settings.signing_secret, token)
     structlog.contextvars.bind_contextvars(actor=principal.sub,
@@ -99,14 +100,14 @@ async def codec_reader(request: Request, credentials: Bearer,
 async def _json_body(content_type: Annotated[str | None, Header()] = None) -> None:
     # JSON only: a cross-site form post (no preflight) cannot reach the codec with a cookie.
     if (content_type or "").split(";")[0].strip().lower() != "application/json":
-        raise ApiError(415, "unsupported_media_type", "Send the payloads as application/json.")
+        raise ServiceError(415, "unsupported_media_type", "Send the payloads as application/json.")
 
 
 Reader = Annotated[Principal, Depends(codec_reader)]
 
 
-def _refused(code: str, message: str) -> ApiError:
-    return ApiError(422, code, message,
+def _refused(code: str, message: str) -> ServiceError:
+    return ServiceError(422, code, message,
                     [Violation(rule="REQUEST", field="payloads", message=message)])
 
 
@@ -122,7 +123,7 @@ def _router(codec: EncryptionCodec | None) -> APIRouter:
 
     async def ready() -> None:
         if codec is None:
-            raise ApiError(503, "codec_unavailable", "The payload codec has no keys: set "
+            raise ServiceError(503, "codec_unavailable", "The payload codec has no keys: set "
                            "DAFTAR_CODEC_KEYS (id=base64key[,...]) and restart the API.")
 
     async def apply(body: PayloadsJson) -> PayloadsJson:
@@ -154,7 +155,7 @@ def _router(codec: EncryptionCodec | None) -> APIRouter:
         """Set the codec's session cookie from a reader's bearer token (e.g. from /docs, same
         site as the Web UI), valid as long as the token."""
         if credentials is None:
-            raise ApiError(401, "unauthenticated", "Send `Authorization: Bearer <token>`.")
+            raise ServiceError(401, "unauthenticated", "Send `Authorization: Bearer <token>`.")
         secret = request.app.state.settings.signing_secret
         _readers_only(decode_token(secret, credentials.credentials))
         exp = jwt.decode(credentials.credentials, secret, algorithms=["HS256"])["exp"]

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from daftar.api.actions import actor
 from daftar.api.auth import Principal, require
 from daftar.api.deps import CyclesDep, SessionDep
-from daftar.api.errors import ApiError, responses, violations_error
+from daftar.api.errors import responses
 from daftar.api.routes.cycles import load_cycle
 from daftar.api.schemas import Year
 from daftar.api.schemas_cohort import (
@@ -30,6 +30,8 @@ from daftar.api.schemas_cohort import (
     StatsView,
 )
 from daftar.contracts.cycle import PublishIn, RoundIn
+from daftar.contracts.workflows import Cycle
+from daftar.core.errors import ServiceError, violations_error
 from daftar.domain.scoring import (
     AnswerCounts,
     CandidateAnswers,
@@ -42,7 +44,6 @@ from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
 from daftar.store import cohort as store
 from daftar.store.models import ExamLoad, ExamScore, LaunchRound, StageCount
-from daftar.workflows.cycle import ExamCycleWorkflow
 
 router = APIRouter(prefix="/v1/cycles/{year}", tags=["cohort"],
                    responses=responses(401, 403, 404, 422, 503, e404="Unknown cycle"))
@@ -73,7 +74,7 @@ async def load_exam_results(year: Year, request: Request, principal: Officer,
     # 404 before the cycle's workflow is started: an unknown year must not leave one running.
     await asyncio.to_thread(lambda: _exists(request, year))
     if (await cycles.progress(year)).publication != "none":
-        raise ApiError(409, "published", "The results are already published; they are final.",
+        raise ServiceError(409, "published", "The results are already published; they are final.",
                        [Violation(rule="EXAM-2", message="Results are loaded before publication.")])
 
     def load() -> ExamLoadView:
@@ -91,7 +92,7 @@ def exam_results(year: Year, session: SessionDep, _: ExamReaders) -> ExamLoadVie
     load_cycle(session, year)
     load = session.get(ExamLoad, year)
     if load is None:
-        raise ApiError(404, "not_found", f"No exam results are loaded for cycle {year}.")
+        raise ServiceError(404, "not_found", f"No exam results are loaded for cycle {year}.")
     return ExamLoadView.of(load)
 
 
@@ -123,9 +124,9 @@ async def publish(year: Year, request: Request, principal: Officer,
 
     load = await asyncio.to_thread(current)
     if load is None:
-        raise ApiError(409, "not_loaded", "Load the exam results before publishing them.",
+        raise ServiceError(409, "not_loaded", "Load the exam results before publishing them.",
                        [Violation(rule="EXAM-2", message="No results are loaded.")])
-    await cycles.update(year, ExamCycleWorkflow.publish_results,
+    await cycles.update(year, Cycle.publish_results,
                         PublishIn(actor=actor(principal)))
     load.state = "publishing"
     return ExamLoadView.of(load)
@@ -151,7 +152,7 @@ async def launch_round(year: Year, request: Request, principal: Licensing, cycle
 
         return await asyncio.to_thread(compute)
     await asyncio.to_thread(lambda: _exists(request, year))
-    summary = await cycles.update(year, ExamCycleWorkflow.launch_round, RoundIn(
+    summary = await cycles.update(year, Cycle.launch_round, RoundIn(
         actor=actor(principal), relocate=relocate))
     return await asyncio.to_thread(lambda: _round_view(request, year, summary.number))
 
@@ -170,7 +171,7 @@ def launch_round_detail(year: Year, number: RoundNumber, session: SessionDep,
                         _: RoundReaders) -> RoundView:
     launch = session.get(LaunchRound, (year, number))
     if launch is None:
-        raise ApiError(404, "not_found", f"Cycle {year} has no launch round {number}.")
+        raise ServiceError(404, "not_found", f"Cycle {year} has no launch round {number}.")
     return RoundView.of(launch, store.placements_of(session, year, number))
 
 
@@ -220,9 +221,10 @@ async def _results_body(request: Request) -> ExamResultsBody:
     except ValidationError as err:
         rules = [Violation(rule="EXAM-4", field=".".join(str(p) for p in e["loc"]) or None,
                            message=e["msg"]) for e in err.errors()[:MAX_ROW_ERRORS]]
-        raise ApiError(422, "invalid_request", "The exam results are malformed.", rules) from err
+        raise ServiceError(422, "invalid_request", "The exam results are malformed.",
+                           rules) from err
     except (UnicodeDecodeError, csv.Error, InvalidOperation) as err:
-        raise ApiError(422, "invalid_request", f"The CSV cannot be read: {err}.",
+        raise ServiceError(422, "invalid_request", f"The CSV cannot be read: {err}.",
                        [Violation(rule="EXAM-4", message=str(err))]) from err
 
 

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from daftar.api.auth import Principal, require
 from daftar.api.deps import SessionDep, SettingsDep
-from daftar.api.errors import ApiError, responses, violations_error
+from daftar.api.errors import responses
 from daftar.api.schemas import CycleCreate, CycleView, Year
 from daftar.api.views import instant
+from daftar.core.errors import ServiceError, violations_error
 from daftar.domain.cycles import cycle_violations, registration_window
 from daftar.domain.jalali import parse_jalali
 from daftar.domain.stages import STAFF_ROLES, Role
@@ -76,7 +77,7 @@ def get_cycle(
 def load_cycle(session: SessionDep, year: int) -> CycleRecord:
     cycle = queries.get_cycle(session, year)
     if cycle is None:
-        raise ApiError(404, "not_found", f"No cycle {year}.")
+        raise ServiceError(404, "not_found", f"No cycle {year}.")
     return cycle
 
 
@@ -97,5 +98,5 @@ def _view(session: SessionDep, year: int) -> CycleView:
                      counts=queries.stage_counts(session, year))
 
 
-def _exists(year: int) -> ApiError:
-    return ApiError(409, "duplicate", f"Cycle {year} already exists.")
+def _exists(year: int) -> ServiceError:
+    return ServiceError(409, "duplicate", f"Cycle {year} already exists.")

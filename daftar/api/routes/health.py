@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from daftar.api import errors
-from daftar.api.gateway import LIVE_POLL_AGE, Workers
+from daftar.core import errors
+from daftar.gateway.workflows import LIVE_POLL_AGE, Workers
 
 router = APIRouter(tags=["health"])
 

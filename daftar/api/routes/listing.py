@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Query
 
 from daftar.api.auth import Principal, require
 from daftar.api.deps import SessionDep
-from daftar.api.errors import ApiError, responses
+from daftar.api.errors import responses
 from daftar.api.schemas import ApplicationItem, Page, Text, TextFilter, YearFilter
+from daftar.core.errors import ServiceError
 from daftar.domain.stages import INBOX_STAGES, STAFF_ROLES, Stage
 from daftar.store.models import ApplicationRecord
 from daftar.store.queries import ApplicationFilter, is_overdue, list_applications
@@ -54,7 +55,7 @@ def inbox(
     """The applications waiting for the caller's role, oldest first, with their due dates."""
     stages = sorted({s.value for r in principal.roles for s in INBOX_STAGES.get(r, ())})
     if not stages:
-        raise ApiError(403, "forbidden", "No reviewer role in the token.")
+        raise ServiceError(403, "forbidden", "No reviewer role in the token.")
     flt = ApplicationFilter(cycle=cycle, stages=stages, province=province, city=city)
     rows, total = list_applications(session, flt, page=page, size=size, oldest_first=True)
     return Page(items=[_item(r) for r in rows], total=total, page=page, size=size)

@@ -10,10 +10,10 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from daftar.api.errors import ApiError
 from daftar.api.routes.access_log import access_filter
 from daftar.console.deps import ViewerDep, in_session, need, router
 from daftar.console.render import page
+from daftar.core.errors import ServiceError
 from daftar.domain.digits import normalize_digits
 from daftar.domain.stages import Role
 from daftar.store.access_log import AccessFilter, AccessLogEntry, list_reads, tracking_codes
@@ -74,7 +74,7 @@ async def access_log(request: Request, who: ViewerDep, application: Text = None,
     try:
         flt = access_filter(actor=params.get("actor"), since=params.get("since"),
                             until=params.get("until"))
-    except ApiError as err:
+    except ServiceError as err:
         error, status = err, err.status
     else:
         rows, total, codes = await asyncio.to_thread(

@@ -12,8 +12,6 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from daftar.api import actions
-from daftar.api.errors import ApiError
-from daftar.api.gateway import Applicants
 from daftar.api.schemas import DecisionBody
 from daftar.api.views import application_view
 from daftar.console.deps import ViewerDep, in_session, need, router
@@ -21,12 +19,14 @@ from daftar.console.render import PREFIX, page, temporal_url
 from daftar.console.session import Viewer, posted
 from daftar.console.views import clean_text, decision_stages, parse_score
 from daftar.contracts.state import ApplicationState
+from daftar.core.errors import ServiceError
 from daftar.domain.decisions import qualification_checklist
 from daftar.domain.refusals import RefusalKind
 from daftar.domain.registration import Gender
 from daftar.domain.rules import rule_text
 from daftar.domain.stages import DECISION_FLOW, STAFF_ROLES, DecisionStage, Role
 from daftar.domain.violations import Violation
+from daftar.gateway.workflows import Applicants
 from daftar.store.models import PhotoRecord
 
 routes = router()
@@ -43,7 +43,7 @@ def _url(app_id: str, done: str | None = None) -> str:
 
 async def render_application(request: Request, who: Viewer, app_id: str, *,
                              state: ApplicationState | None = None, status: int = 200,
-                             error: ApiError | None = None, kept: dict[str, Any] | None = None,
+                             error: ServiceError | None = None, kept: dict[str, Any] | None = None,
                              notice: str | None = None, already: bool = False) -> Response:
     """The application page; `error` and `kept` put a refusal and the user's input in the
     decision form."""
@@ -77,7 +77,7 @@ def _decision_body(form: FormData) -> DecisionBody:
     try:
         score = parse_score(clean_text(form.get("score"), 20))
     except ValueError as err:
-        raise ApiError(422, "invalid_request", "The score is not a number.",
+        raise ServiceError(422, "invalid_request", "The score is not a number.",
                        [Violation(rule="INT-1", field="score",
                                   message=f"Not a number: {err}.")]) from err
     checks: dict[str, bool] | None = None
@@ -92,7 +92,7 @@ def _decision_body(form: FormData) -> DecisionBody:
     except ValidationError as err:
         rule = (DECISION_FLOW[DecisionStage(stage)][3] if isinstance(stage, str)
                 and stage in DecisionStage._value2member_map_ else "REQUEST")
-        raise ApiError(422, "invalid_request", "The decision form is incomplete.", [
+        raise ServiceError(422, "invalid_request", "The decision form is incomplete.", [
             Violation(rule=rule, field=".".join(str(p) for p in e["loc"]) or None,
                       message=e["msg"]) for e in err.errors()]) from err
 
@@ -107,7 +107,7 @@ async def decide(request: Request, app_id: str) -> Response:
     applicants: Applicants = request.app.state.applicants
     try:
         await actions.decide(applicants, who.principal, app_id, _decision_body(form))
-    except ApiError as err:
+    except ServiceError as err:
         if err.code in _ALREADY:
             return await render_application(request, who, app_id, status=err.status,
                                             error=err, already=True)
@@ -138,7 +138,7 @@ async def _claim_or_release(request: Request, who: Viewer, app_id: str, *,
             await actions.release(applicants, who.principal, app_id)
         else:
             await actions.claim(applicants, who.principal, app_id)
-    except ApiError as err:
+    except ServiceError as err:
         if err.code == "not_found":
             raise
         return await render_application(request, who, app_id, status=err.status,
@@ -162,6 +162,6 @@ async def photo(request: Request, app_id: str, who: ViewerDep,
 
     found = await asyncio.to_thread(in_session, request, read)
     if found is None:
-        raise ApiError(404, "not_found", f"No photo of application {app_id}.")
+        raise ServiceError(404, "not_found", f"No photo of application {app_id}.")
     return Response(found.content, media_type="image/jpeg", headers={
         "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})

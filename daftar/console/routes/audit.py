@@ -21,12 +21,12 @@ from daftar.api.routes.audit import (
     replay_application,
 )
 from daftar.audit.archive import history_json, sha256_hex
-from daftar.audit.replay import ReplayVerdict
 from daftar.console.deps import ViewerDep, in_session, need, router
 from daftar.console.render import PREFIX, page, temporal_url
 from daftar.console.session import Viewer, posted
 from daftar.domain.digits import normalize_digits
 from daftar.domain.stages import Role
+from daftar.gateway.replay import ReplayVerdict
 from daftar.store.queries import ApplicationFilter, list_applications
 
 routes = router()

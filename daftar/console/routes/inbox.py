@@ -12,8 +12,6 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from daftar.api import actions
-from daftar.api.errors import ApiError
-from daftar.api.gateway import Applicants
 from daftar.api.schemas import BatchBody, BatchResult
 from daftar.console.deps import ViewerDep, in_session, router
 from daftar.console.render import PREFIX, page, query
@@ -27,12 +25,14 @@ from daftar.console.views import (
     row_of,
     team_of,
 )
+from daftar.core.errors import ServiceError
 from daftar.domain.decisions import qualification_checklist
 from daftar.domain.digits import normalize_digits
 from daftar.domain.registration import Gender
 from daftar.domain.rules import rule_text
 from daftar.domain.stages import DecisionStage
 from daftar.domain.violations import Violation
+from daftar.gateway.workflows import Applicants
 from daftar.store import filters
 from daftar.store.models import ApplicationRecord
 from daftar.store.queries import ApplicationFilter, list_applications
@@ -64,14 +64,14 @@ def _int(text: str | None, default: int | None = None) -> int | None:
 
 
 async def render_inbox(request: Request, who: Viewer, params: dict[str, str], *,
-                       status: int = 200, banner: ApiError | None = None,
+                       status: int = 200, banner: ServiceError | None = None,
                        notice: str | None = None, batch: BatchResult | None = None,
                        batch_rows: list[Row] | None = None,
                        kept: dict[str, Any] | None = None) -> Response:
     """The inbox page for `params`, with an error banner or a batch's results if given."""
     stages = inbox_stages(who.principal)
     if not stages:
-        raise ApiError(403, "forbidden", "No reviewer role in the token.")
+        raise ServiceError(403, "forbidden", "No reviewer role in the token.")
     page_no = _int(params.get("page"), 1) or 1
     flt = ApplicationFilter(cycle=_int(params.get("cycle")), stages=stages,
                             province=params.get("province"), city=params.get("city"),
@@ -127,12 +127,12 @@ async def _claim_or_release(request: Request, who: Viewer, form: FormData, *,
     applicants: Applicants = request.app.state.applicants
     try:
         if app_id is None:
-            raise ApiError(422, "invalid_request", "No application was chosen.")
+            raise ServiceError(422, "invalid_request", "No application was chosen.")
         if release:
             await actions.release(applicants, who.principal, app_id)
         else:
             await actions.claim(applicants, who.principal, app_id)
-    except ApiError as err:
+    except ServiceError as err:
         return await render_inbox(request, who, params, status=err.status, banner=err)
     return _back(params, "released" if release else "claimed")
 
@@ -148,13 +148,13 @@ async def batch(request: Request) -> Response:
             "checks": set(c for c in form.getlist("checks") if isinstance(c, str))}
     try:
         body = await _batch_body(request, form, ids)
-    except ApiError as err:
+    except ServiceError as err:
         return await render_inbox(request, who, params, status=err.status, banner=err,
                                   kept=kept)
     applicants: Applicants = request.app.state.applicants
     try:
         result = await actions.decide_batch(applicants, who.principal, body)
-    except ApiError as err:
+    except ServiceError as err:
         return await render_inbox(request, who, params, status=err.status, banner=err,
                                   kept=kept)
 
@@ -174,16 +174,16 @@ async def batch(request: Request) -> Response:
 
 
 async def _batch_body(request: Request, form: FormData, ids: list[str]) -> BatchBody:
-    """The batch's body; ApiError in the API's terms when the form cannot make one."""
+    """The batch's body; ServiceError in the API's terms when the form cannot make one."""
     if not ids:
-        raise ApiError(422, "invalid_request", "No application was selected.",
+        raise ServiceError(422, "invalid_request", "No application was selected.",
                        [Violation(rule="REQUEST", field="ids",
                                   message="Select at least one application.")])
     try:
         stage = DecisionStage(str(form.get("stage")))
         score = parse_score(clean_text(form.get("score"), 20))
     except ValueError as err:
-        raise ApiError(422, "invalid_request", "The batch form is malformed.",
+        raise ServiceError(422, "invalid_request", "The batch form is malformed.",
                        [Violation(rule="INT-1", field="score",
                                   message=f"Not a number: {err}.")]) from err
     checked = {c for c in form.getlist("checks") if isinstance(c, str)}
@@ -196,7 +196,7 @@ async def _batch_body(request: Request, form: FormData, ids: list[str]) -> Batch
     try:
         return BatchBody.model_validate({"stage": stage, "items": items})
     except ValidationError as err:
-        raise ApiError(422, "invalid_request", "The batch form is malformed.", [
+        raise ServiceError(422, "invalid_request", "The batch form is malformed.", [
             Violation(rule="REQUEST", field=".".join(str(p) for p in e["loc"]) or None,
                       message=e["msg"]) for e in err.errors()[:20]]) from err
 
@@ -211,7 +211,7 @@ async def _checklists(request: Request, ids: list[str],
         async with limit:
             try:
                 state = await applicants.state(app_id)
-            except ApiError:
+            except ServiceError:
                 return {r: r in checked for r in qualification_checklist(male=True)}
         items = qualification_checklist(male=state.form.gender == Gender.MALE)
         return {r: r in checked for r in items}
@@ -229,7 +229,7 @@ async def save_filter(request: Request) -> Response:
     team = team_of(who.principal)
     name = clean_text(form.get("name"), 100)
     if team is None or name is None:
-        err = ApiError(422, "invalid_request", "A saved filter needs a name.",
+        err = ServiceError(422, "invalid_request", "A saved filter needs a name.",
                        [Violation(rule="REQUEST", field="name", message="Name the filter.")])
         return await render_inbox(request, who, params, status=422, banner=err)
     await asyncio.to_thread(in_session, request, lambda s: filters.save_filter(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from daftar.api.errors import ApiError
 from daftar.console.deps import ViewerDep, router
 from daftar.console.render import PREFIX, page
 from daftar.console.session import (
@@ -17,6 +16,7 @@ from daftar.console.session import (
     settings_of,
     staff_principal,
 )
+from daftar.core.errors import ServiceError
 from daftar.domain.stages import INBOX_STAGES, Role
 
 routes = router()
@@ -56,9 +56,9 @@ async def sign_in(request: Request) -> Response:
     settings = settings_of(request)
     try:
         if not isinstance(token, str) or not token.strip():
-            raise ApiError(401, "unauthenticated", "No token was given.")
+            raise ServiceError(401, "unauthenticated", "No token was given.")
         principal = staff_principal(settings, token)
-    except ApiError as err:
+    except ServiceError as err:
         return page(request, "signin.html", viewer=None, status=err.status, title="ورود",
                     error_code=err.code, notice=None)
     response = RedirectResponse(home_of(principal.roles), status_code=303)
@@ -84,4 +84,4 @@ fallback = router()
 @fallback.get("/{rest:path}")
 async def unknown(rest: str) -> Response:
     """Any other console address: a Persian 404 page rather than the API's JSON."""
-    raise ApiError(404, "not_found", f"No console page /console/{rest}.")
+    raise ServiceError(404, "not_found", f"No console page /console/{rest}.")

@@ -14,9 +14,9 @@ from pydantic import BaseModel
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from daftar.codec import data_converter, worker_converter
-from daftar.seal import SealInterceptor
-from daftar.worker import WORKFLOWS
+from daftar.core.codec import data_converter, worker_converter
+from daftar.core.seal import SealInterceptor
+from daftar.workflows.registry import WORKFLOWS
 
 MANIFEST = "manifest.json"
 

@@ -57,7 +57,7 @@ class EncryptionCodec(PayloadCodec):
         that says so, instead of an error. A worker that raised would fail the whole
         workflow task, so anyone able to send an update could stop a genuine workflow with
         one unreadable payload; read as that object, a forged update is refused and a
-        forged start ends (daftar.seal). A genuine history it cannot read (a key missing
+        forged start ends (daftar.core.seal). A genuine history it cannot read (a key missing
         from the ring) still fails its replay and waits for the key."""
         return EncryptionCodec(self._keyring, lenient=True)
 

@@ -44,7 +44,8 @@ REDACTED = "[redacted]"
 #: free text, e.g. an error message quoting its input. Longer digit runs (tracking codes are 20
 #: digits) and hex ids do not match.
 _PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\+98|0098)?\d{10,11}(?![0-9A-Za-z])")
-#: Application ids are 16 hex digits (daftar.identity); anything else in the path is not bound.
+#: Application ids are 16 hex digits (daftar.domain.identity); anything else in the path is
+#: not bound.
 _APPLICATION_ID = re.compile(r"[0-9a-f]{16}")
 _APPLICANT_PREFIX = applicant_workflow_id("")
 #: A client's X-Request-ID is kept only when it is short and plain.

@@ -18,7 +18,7 @@ import hashlib
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import pydantic_core
 import structlog
@@ -44,19 +44,21 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from daftar.api import errors
-from daftar.api.errors import ApiError, from_rpc, from_update_failure
 from daftar.contracts import search
 from daftar.contracts.applicant import ApplicantInput
 from daftar.contracts.cycle import CycleProgress, CycleWorkflowIn
 from daftar.contracts.ids import applicant_workflow_id, cycle_workflow_id
 from daftar.contracts.state import ApplicationState
+from daftar.contracts.workflows import Applicant, Cycle, Query, Update
+from daftar.core import errors
+from daftar.core.errors import ServiceError, from_rpc, from_update_failure
+from daftar.domain.refusals import RefusalKind
 from daftar.domain.violations import Violation
-from daftar.temporal import earlier_runs
-from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.cycle import ExamCycleWorkflow
+from daftar.gateway.temporal import earlier_runs
 
-log = structlog.get_logger("daftar.api")
+log = structlog.get_logger("daftar.gateway")
+M = TypeVar("M")
+R = TypeVar("R")
 
 #: Calls that need Temporal alone (start, describe, history).
 RPC_TIMEOUT = timedelta(seconds=30)
@@ -111,7 +113,7 @@ class Workers:
         self._cannot_tell = False
 
     async def polling(self, *, fresh: bool = False) -> bool:
-        """True when a worker polled the task queue within LIVE_POLL_AGE; raises ApiError
+        """True when a worker polled the task queue within LIVE_POLL_AGE; raises ServiceError
         (503 `unavailable`) or RPCError when Temporal does not answer."""
         if fresh:
             self._until = 0.0
@@ -164,17 +166,16 @@ def checked_key(key: str | None) -> str | None:
     if key is None:
         return None
     if not 0 < len(key) <= MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
-        raise ApiError(422, "invalid_request", "The request is malformed.", [Violation(
+        raise ServiceError(422, "invalid_request", "The request is malformed.", [Violation(
             rule="REQUEST", field=errors.IDEMPOTENCY_KEY,
             message=f"1 to {MAX_KEY_LENGTH} printable ASCII characters.")])
     return key
 
 
-def update_id(update: Any, msg: Any, key: str) -> str:
-    """The update's id in Temporal: the same key, update and message give the same id, so a
-    change sent again is applied at most once; the same key with another message is another
-    change (never silently answered with the first one's result)."""
-    name = getattr(update, "__name__", str(update))
+def update_id(name: str, msg: Any, key: str) -> str:
+    """The update's id in Temporal: the same key, update name and message give the same id,
+    so a change sent again is applied at most once; the same key with another message is
+    another change (never silently answered with the first one's result)."""
     digest = hashlib.sha256(b"\0".join(
         (key.encode(), name.encode(), pydantic_core.to_json(msg)))).hexdigest()
     return f"{name}-{digest[:32]}"
@@ -200,20 +201,21 @@ class _Sender:
         other._key = checked_key(key)
         return other
 
-    async def _query(self, handle: WorkflowHandle[Any, Any], query: Any) -> Any:
+    async def _query(self, handle: WorkflowHandle[Any, Any], query: Query[R]) -> R:
         await self._workers.require_for_reading()
         try:
-            return await handle.query(query, rpc_timeout=QUERY_WAIT)
+            return await handle.query(query.name, result_type=query.result,
+                                      rpc_timeout=QUERY_WAIT)
         except WorkflowQueryFailedError as err:
-            # daftar's queries only fail on a run that daftar did not start (daftar.seal): one
+            # daftar's queries only fail on a run that daftar did not start (daftar.core.seal): one
             # started under this id, after daftar's run closed, by someone who reached
             # Temporal. It answers nothing; daftar's own run, before it, still does.
-            answered, answer = await self._earlier_run(handle, query)
-            if answered:
+            answer = await self._earlier_run(handle, query)
+            if answer is not None:
                 log.warning("read from daftar's run: the workflow's latest run is not daftar's",
                             workflow_id=handle.id)
                 return answer
-            raise ApiError(409, "not_daftars", "This workflow's current run was not started "
+            raise ServiceError(409, "not_daftars", "This workflow's current run was not started "
                            "by daftar, so it has no state to show; an operator should look "
                            "at it (daftar reconcile reports it).") from err
         except RPCError as err:
@@ -224,24 +226,27 @@ class _Sender:
             raise errors.worker_did_not_answer(int(QUERY_WAIT.total_seconds())) from err
 
     async def _earlier_run(self, handle: WorkflowHandle[Any, Any],
-                           query: Any) -> tuple[bool, Any]:
-        """The answer of the newest earlier run of `handle`'s workflow id that answers."""
+                           query: Query[R]) -> R | None:
+        """The answer of the newest earlier run of `handle`'s workflow id that answers (None
+        when none does: daftar's queries never answer None)."""
         for run_id in await earlier_runs(self._client, handle.id):
             try:
                 earlier = self._client.get_workflow_handle(handle.id, run_id=run_id)
-                return True, await earlier.query(query, rpc_timeout=QUERY_WAIT)
+                answer: R = await earlier.query(query.name, result_type=query.result,
+                                                rpc_timeout=QUERY_WAIT)
+                return answer
             except (WorkflowQueryFailedError, RPCError):
                 continue
-        return False, None
+        return None
 
-    async def _send(self, handle: WorkflowHandle[Any, Any], update: Any, msg: Any) -> Any:
+    async def _send(self, handle: WorkflowHandle[Any, Any], update: Update[M, R], msg: M) -> R:
         """Send `update` when a worker runs, and wait, within bounds, for its result.
         WorkflowUpdateFailedError (a validator's refusal) and RPCError reach the caller."""
         if not await self._workers.polling():
             raise errors.no_worker_not_sent(self._key)
         key = self._key or uuid.uuid4().hex
         sending = asyncio.create_task(handle.start_update(
-            update, msg, id=update_id(update, msg, key),
+            update.name, msg, id=update_id(update.name, msg, key), result_type=update.result,
             wait_for_stage=WorkflowUpdateStage.ACCEPTED, rpc_timeout=ACCEPT_LIMIT))
         try:
             sent = await self._accepted(handle, sending)
@@ -261,8 +266,8 @@ class _Sender:
             raise errors.not_finished(key, int(RESULT_WAIT.total_seconds())) from err
 
     async def _accepted(self, handle: WorkflowHandle[Any, Any],
-                        sending: asyncio.Task[WorkflowUpdateHandle[Any]],
-                        ) -> WorkflowUpdateHandle[Any] | None:
+                        sending: asyncio.Task[WorkflowUpdateHandle[R]],
+                        ) -> WorkflowUpdateHandle[R] | None:
         """The update's handle once a worker accepted it (or its validator refused it); None
         when no worker is taking the workflow's tasks, or at ACCEPT_LIMIT."""
         waited, wait = 0.0, ACCEPT_WAIT.total_seconds()
@@ -297,7 +302,7 @@ class _Sender:
         """After a wait ran out: 503 naming Temporal if it is what stopped answering."""
         try:
             await self._workers.polling(fresh=True)
-        except (ApiError, RPCError, RuntimeError) as err:
+        except (ServiceError, RPCError, RuntimeError) as err:
             raise errors.unavailable("Temporal", key=key) from err
 
 
@@ -324,7 +329,7 @@ class Applicants(_Sender):
         """Start the applicant's workflow; 409 REG-5 when the person already applied."""
         try:
             handle = await self._client.start_workflow(
-                ApplicantWorkflow.run, inp,
+                Applicant.workflow.name, inp,
                 id=applicant_workflow_id(inp.application_id),
                 task_queue=self._queue,
                 # REG-5: one application per national id per cycle, even after it closed.
@@ -334,7 +339,7 @@ class Applicants(_Sender):
                 rpc_timeout=RPC_TIMEOUT,
             )
         except WorkflowAlreadyStartedError as err:
-            raise ApiError(409, "duplicate", "This national id already applied in this cycle.",
+            raise ServiceError(409, "duplicate", "This national id already applied in this cycle.",
                            [Violation(rule="REG-5", field="national_id",
                                       message="One application per national id per cycle.")],
                            ) from err
@@ -349,8 +354,7 @@ class Applicants(_Sender):
     async def state(self, application_id: str) -> ApplicationState:
         """The application's full state; 404 when there is none."""
         try:
-            state: ApplicationState = await self._query(self._handle(application_id),
-                                                        ApplicantWorkflow.state)
+            state = await self._query(self._handle(application_id), Applicant.state)
         except RPCError as err:
             if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
                 raise _unknown(application_id) from err
@@ -368,31 +372,39 @@ class Applicants(_Sender):
                 raise _unknown(application_id) from err
             raise from_rpc(err) from err
 
-    async def update(self, application_id: str, update: Any, msg: Any) -> ApplicationState:
-        """Send an update and wait for its result; refusals come back as ApiError, and so does
-        a worker that is not there (503 `worker_unavailable`, saying whether it applies)."""
+    async def update(self, application_id: str, update: Update[M, ApplicationState],
+                     msg: M) -> ApplicationState:
+        """Send `update` with `msg` and wait for the application's new state.
+
+        Refusals come back as ServiceError, and so does a worker that is not there (503
+        `worker_unavailable`, saying whether it applies). A repeat of a message the workflow
+        applied before (a retried payment, exam result or office, a claim renewed too early,
+        a release with nothing to release) is no error: the answer is the current state.
+        """
         try:
-            result: ApplicationState = await self._send(self._handle(application_id),
-                                                        update, msg)
+            result = await self._send(self._handle(application_id), update, msg)
             _bind(stage=result.stage.value)
             return result
         except WorkflowUpdateFailedError as err:
-            raise from_update_failure(err) from err
+            refused = from_update_failure(err)
+            if refused.code == RefusalKind.already_applied:
+                return await self.state(application_id)
+            raise refused from err
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 raise await self._closed_or_unknown(application_id) from err
             raise from_rpc(err) from err
 
-    async def _closed_or_unknown(self, application_id: str) -> ApiError:
+    async def _closed_or_unknown(self, application_id: str) -> ServiceError:
         try:
             desc = await self._handle(application_id).describe(rpc_timeout=RPC_TIMEOUT)
         except RPCError:
             return _unknown(application_id)
         if desc.status == WorkflowExecutionStatus.RUNNING:
-            return ApiError(503, "unavailable", "The application is busy; try again.",
+            return ServiceError(503, "unavailable", "The application is busy; try again.",
                             retry_after=2)
         state = await self.state(application_id)
-        return ApiError(409, "closed", f"The application is closed ({state.stage.value}).",
+        return ServiceError(409, "closed", f"The application is closed ({state.stage.value}).",
                         [Violation(rule=state.rules[0] if state.rules else "REG-3",
                                    message=f"The application ended at {state.stage.value}.")])
 
@@ -402,8 +414,8 @@ def _bind(**fields: str | None) -> None:
     structlog.contextvars.bind_contextvars(**{k: v for k, v in fields.items() if v})
 
 
-def _unknown(application_id: str) -> ApiError:
-    return ApiError(404, "not_found", f"No application {application_id}.")
+def _unknown(application_id: str) -> ServiceError:
+    return ServiceError(404, "not_found", f"No application {application_id}.")
 
 
 
@@ -413,7 +425,7 @@ class Cycles(_Sender):
     async def _handle(self, year: int) -> WorkflowHandle[Any, Any]:
         try:
             return await self._client.start_workflow(
-                ExamCycleWorkflow.run, CycleWorkflowIn(year=year), id=cycle_workflow_id(year),
+                Cycle.workflow.name, CycleWorkflowIn(year=year), id=cycle_workflow_id(year),
                 task_queue=self._queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
                 rpc_timeout=RPC_TIMEOUT)
         except RPCError as err:
@@ -423,12 +435,12 @@ class Cycles(_Sender):
         await self._workers.require_for_reading()
         handle = await self._handle(year)
         try:
-            progress: CycleProgress = await self._query(handle, ExamCycleWorkflow.progress)
-            return progress
+            return await self._query(handle, Cycle.progress)
         except RPCError as err:
             raise from_rpc(err) from err
 
-    async def update(self, year: int, update: Any, msg: Any) -> Any:
+    async def update(self, year: int, update: Update[M, R], msg: M) -> R:
+        """Send a cycle's update (publication, a launch round) and wait for its result."""
         if not await self._workers.polling():  # before the cycle's workflow is started
             raise errors.no_worker_not_sent(self._key)
         handle = await self._handle(year)

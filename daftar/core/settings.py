@@ -21,8 +21,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from daftar.core.seal import SealKeys
 from daftar.domain.stages import DEFAULT_SLA_DAYS, checked_sla_days
-from daftar.seal import SealKeys
 
 SECRETS_FILE = "secrets.json"
 #: AES-256-GCM: every payload-codec key is 32 bytes.
@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     codec_keys: SecretStr | None = None
     #: Ids of the keys a new message may be sealed with (`id[,id...]`); the ring's first key
     #: seals and must be listed; unlisted keys of the ring only decrypt old histories. Empty:
-    #: the ring's first key alone (daftar.seal).
+    #: the ring's first key alone (daftar.core.seal).
     codec_sealing_keys: str = ""
     token_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
     # Rules with operator-chosen defaults

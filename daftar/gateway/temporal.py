@@ -13,10 +13,10 @@ from temporalio.client import Client
 from temporalio.runtime import Runtime
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
-from daftar.codec import data_converter
 from daftar.contracts import search
-from daftar.seal import SealInterceptor
-from daftar.settings import Settings
+from daftar.core.codec import data_converter
+from daftar.core.seal import SealInterceptor
+from daftar.core.settings import Settings
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
@@ -32,7 +32,7 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
 async def connect(settings: Settings, *, runtime: Runtime | None = None,
                   lazy: bool = False) -> Client:
     """A client with daftar's converter: pydantic (Decimal, date and datetime round-trip)
-    and the payload codec; every start and update it sends is sealed (daftar.seal).
+    and the payload codec; every start and update it sends is sealed (daftar.core.seal).
     `lazy` connects on first use, so a part can start while Temporal is still down and
     recover when it returns."""
     return await Client.connect(settings.temporal_address,
@@ -67,7 +67,7 @@ _DAFTAR_ID = re.compile(r"[a-z]+-[0-9a-f]{1,32}")
 
 async def earlier_runs(client: Client, workflow_id: str) -> list[str]:
     """The run ids under `workflow_id` before its latest, newest first: where daftar's own run
-    is when a run it did not start (daftar.seal) came after it; none for an id daftar would
+    is when a run it did not start (daftar.core.seal) came after it; none for an id daftar would
     not make."""
     if not _DAFTAR_ID.fullmatch(workflow_id):
         return []

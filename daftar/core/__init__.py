@@ -1,0 +1,2 @@
+"""What every process of daftar shares: settings, logs, telemetry, the payload codec, the seal
+and the errors its services raise. Imports nothing of daftar's but the domain and contracts."""
