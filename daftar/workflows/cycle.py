@@ -26,15 +26,8 @@ with workflow.unsafe.imports_passed_through():
         RoundJob,
         RoundSummary,
     )
-    from daftar.domain.stages import Role
-    from daftar.workflows.refusals import (
-        DUPLICATE,
-        FORBIDDEN,
-        WRONG_STAGE,
-        refuse_rule,
-        start_input,
-        unreadable,
-    )
+    from daftar.domain import transitions
+    from daftar.workflows.refusals import raise_refusal, start_input, unreadable
 
 _FOREVER = RetryPolicy(initial_interval=timedelta(seconds=1),
                        maximum_interval=timedelta(seconds=30))
@@ -98,10 +91,7 @@ class ExamCycleWorkflow:
 
     @publish_results.validator
     def _check_publish(self, msg: PublishIn) -> None:
-        if Role.exam_officer not in msg.actor.roles:
-            refuse_rule(FORBIDDEN, "EXAM-2", "Only the exam_officer role publishes results.")
-        if self._publication is not PublicationState.none:
-            refuse_rule(DUPLICATE, "EXAM-2", f"The results are already {self._publication}.")
+        raise_refusal(transitions.publish(self._publication, msg.actor))
 
     @workflow.update
     async def launch_round(self, msg: RoundIn) -> RoundSummary:
@@ -122,8 +112,5 @@ class ExamCycleWorkflow:
 
     @launch_round.validator
     def _check_round(self, msg: RoundIn) -> None:
-        if Role.licensing_officer not in msg.actor.roles:
-            refuse_rule(FORBIDDEN, "LAUNCH-1", "Only the licensing_officer role runs rounds.")
-        if self._allocating or self._sending_round is not None:
-            refuse_rule(WRONG_STAGE, "LAUNCH-1",
-                        "The previous round is still being sent; run the next one after it.")
+        raise_refusal(transitions.launch_round(
+            msg.actor, allocating=self._allocating, sending_round=self._sending_round))
