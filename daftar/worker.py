@@ -30,8 +30,10 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                  executor: ThreadPoolExecutor, fan_out_page: int = 500,
                  fan_out_concurrency: int = 64,
                  graceful_shutdown_timeout: timedelta = timedelta(0)) -> Worker:
-    """A worker for all of daftar's workflows and activities on `task_queue`;
-    on shutdown, running activities get `graceful_shutdown_timeout` to finish."""
+    """A worker for all of daftar's workflows and activities on `task_queue`.
+
+    On shutdown, running activities get `graceful_shutdown_timeout` to finish.
+    """
     records = RecordActivities(sessions)
     cohort = CohortActivities(client, sessions, concurrency=fan_out_concurrency,
                               page_size=fan_out_page)

@@ -20,11 +20,14 @@ STAGE = SearchAttributeKey.for_keyword("DaftarStage")
 CYCLE = SearchAttributeKey.for_int("DaftarCycle")
 PROVINCE = SearchAttributeKey.for_keyword("DaftarProvince")
 QUOTA = SearchAttributeKey.for_keyword("DaftarQuota")
-ALL_KEYS: tuple[SearchAttributeKey, ...] = (STAGE, CYCLE, PROVINCE, QUOTA)
+ALL_KEYS: tuple[SearchAttributeKey[str] | SearchAttributeKey[int], ...] = (
+    STAGE, CYCLE, PROVINCE, QUOTA)
 
 
 
-def updates(state: ApplicationState) -> list[SearchAttributeUpdate]:
+def updates(
+        state: ApplicationState,
+) -> list[SearchAttributeUpdate[str] | SearchAttributeUpdate[int]]:
     """The attributes after a transition."""
     return [
         STAGE.value_set(state.stage.value),

@@ -53,12 +53,14 @@ class EncryptionCodec(PayloadCodec):
         self._lenient = lenient
 
     def lenient(self) -> EncryptionCodec:
-        """This codec for a worker: a payload it cannot open becomes a plain JSON object
-        that says so, instead of an error. A worker that raised would fail the whole
-        workflow task, so anyone able to send an update could stop a genuine workflow with
-        one unreadable payload; read as that object, a forged update is refused and a
-        forged start ends (daftar.core.seal). A genuine history it cannot read (a key missing
-        from the ring) still fails its replay and waits for the key."""
+        """This codec for a worker: a payload it cannot open becomes a JSON object saying so.
+
+        Not an error: a worker that raised would fail the whole workflow task, so anyone able
+        to send an update could stop a genuine workflow with one unreadable payload; read as
+        that object, a forged update is refused and a forged start ends (daftar.core.seal). A
+        genuine history it cannot read (a key missing from the ring) still fails its replay and
+        waits for the key.
+        """
         return EncryptionCodec(self._keyring, lenient=True)
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
@@ -66,8 +68,11 @@ class EncryptionCodec(PayloadCodec):
         return [self.seal(p) for p in payloads]
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
-        """Open sealed payloads; others pass unchanged, so histories recorded before
-        encryption (tests/histories, old applicants) still replay."""
+        """Open sealed payloads; others pass unchanged.
+
+        So histories recorded before encryption (tests/histories, old applicants) still
+        replay.
+        """
         return [self._open_or_mark(p) if is_encrypted(p) else p for p in payloads]
 
     def _open_or_mark(self, payload: Payload) -> Payload:

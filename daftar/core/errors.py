@@ -69,8 +69,11 @@ def violations_error(message: str, violations: Sequence[Violation]) -> ServiceEr
 
 
 def unavailable(what: str, *, key: str | None = None) -> ServiceError:
-    """503: `what` (Temporal, the database) does not answer. With `key`, a change was on its
-    way to Temporal when it stopped answering: it may still be applied, once."""
+    """503: `what` (Temporal, the database) does not answer.
+
+    With `key`, a change was on its way to Temporal when it stopped answering: it may still be
+    applied, once.
+    """
     if key is None:
         return ServiceError(503, "unavailable", f"{what} is unreachable; try again shortly.",
                         retry_after=RETRY_AFTER_SECONDS)
@@ -104,9 +107,11 @@ def worker_did_not_answer(seconds: int) -> ServiceError:
 
 
 def no_worker_not_sent(key: str | None) -> ServiceError:
-    """503: no worker runs, so the change was not sent to Temporal: not applied. `key` is the
-    caller's own Idempotency-Key, if it sent one: an earlier request with that key may still
-    be pending."""
+    """503: no worker runs, so the change was not sent to Temporal: not applied.
+
+    `key` is the caller's own Idempotency-Key, if it sent one: an earlier request with that key
+    may still be pending.
+    """
     if key is None:
         return ServiceError(503, "worker_unavailable", (
             f"{_NO_WORKER} (Temporal is up): this change was not sent, so it is not applied. "
@@ -119,8 +124,10 @@ def no_worker_not_sent(key: str | None) -> ServiceError:
 
 
 def not_accepted(key: str) -> ServiceError:
-    """503: the change reached Temporal, but no worker takes it (one stopped on the way): it
-    waits there and may still be applied, once, when a worker returns."""
+    """503: the change reached Temporal, but no worker takes it (one stopped on the way).
+
+    It waits there and may still be applied, once, when a worker returns.
+    """
     return ServiceError(503, "worker_unavailable", (
         f"No daftar worker is taking this change (Temporal is up; a worker may have stopped): "
         f"it is not confirmed, and it may still be applied, once, when a worker takes it. "
@@ -130,8 +137,10 @@ def not_accepted(key: str) -> ServiceError:
 
 
 def not_finished(key: str, seconds: int) -> ServiceError:
-    """503: a worker accepted the change (it is in the history) but its result did not come
-    within `seconds`: it completes when a worker goes on with it."""
+    """503: a worker accepted the change (it is in the history) but its result is late.
+
+    The result did not come within `seconds`: it completes when a worker goes on with it.
+    """
     return ServiceError(503, "worker_unavailable", (
         f"This change was accepted and is recorded, but its result did not come within "
         f"{seconds} s (a worker may have stopped): it completes when a daftar worker goes on "
@@ -152,8 +161,10 @@ def from_update_failure(err: WorkflowUpdateFailedError) -> ServiceError:
 
 
 def from_rpc(err: RPCError) -> ServiceError:
-    """Temporal's RPC failures: down, slow or busy → 503; other statuses are programming
-    errors."""
+    """Temporal's RPC failures: down, slow or busy → 503.
+
+    Other statuses are programming errors: `err` is raised again.
+    """
     if err.status == RPCStatusCode.RESOURCE_EXHAUSTED:  # answering, but over a limit
         return ServiceError(503, "unavailable", "Temporal is busy (it holds as many requests as "
                         "it takes at once, for this application or overall); try again "

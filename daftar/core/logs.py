@@ -115,11 +115,13 @@ _ACTIVITY_FIELDS = {"workflow_id": "workflow_id", "workflow_run_id": "run_id",
 
 
 def flatten_temporal(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-    """Lift the SDK's `temporal_workflow` / `temporal_activity` dicts (from `extra`) to
-    top-level fields, so a search for `workflow_id` finds workflow, activity and API lines
+    """Lift the SDK's `temporal_workflow` / `temporal_activity` dicts (from `extra`) to the top.
+
+    As top-level fields, a search for `workflow_id` finds workflow, activity and API lines
     alike; fields the call site set itself win. An applicant's workflow id names its
     application, so the SDK's own lines about it ("Starting activity", a failed task) get
-    `application_id` too."""
+    `application_id` too.
+    """
     for key, fields in (("temporal_workflow", _WORKFLOW_FIELDS),
                         ("temporal_activity", _ACTIVITY_FIELDS)):
         details = event_dict.pop(key, None)
@@ -136,8 +138,11 @@ def flatten_temporal(_: WrappedLogger, __: str, event_dict: EventDict) -> EventD
 
 
 def add_activity_context(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-    """Inside an activity, the ids of the workflow it works for: activities log with
-    structlog, which (unlike `activity.logger`) knows nothing of Temporal by itself."""
+    """Inside an activity, add the ids of the workflow it works for.
+
+    Activities log with structlog, which (unlike `activity.logger`) knows nothing of Temporal
+    by itself.
+    """
     if not temporalio.activity.in_activity():
         return event_dict
     info = temporalio.activity.info()
@@ -150,8 +155,11 @@ def add_activity_context(_: WrappedLogger, __: str, event_dict: EventDict) -> Ev
 
 
 def redact_personal_data(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-    """Mask the values of `REDACTED_KEYS` (at any depth) and national-code or mobile-like
-    numbers in any text: the last step before rendering, whatever the line's source."""
+    """Mask personal data: the last step before rendering, whatever the line's source.
+
+    Masks the values of `REDACTED_KEYS` (at any depth) and national-code or mobile-like
+    numbers in any text.
+    """
     for key, value in event_dict.items():
         event_dict[key] = _redact(key, value, depth=0)
     return event_dict
@@ -175,8 +183,11 @@ def _redact(key: Any, value: Any, *, depth: int) -> Any:
 
 
 def bind_route(scope: MutableMapping[str, Any]) -> None:
-    """Bind the matched route's template (`unmatched` before or without a match) and, when
-    the path names an application (`{app_id}`), its application and workflow ids."""
+    """Bind the matched route's template (`unmatched` before or without a match).
+
+    When the path names an application (`{app_id}`), its application and workflow ids are
+    bound too.
+    """
     route = scope.get("route")
     fields: dict[str, Any] = {"route": getattr(route, "path_format", None) or "unmatched"}
     app_id = (scope.get("path_params") or {}).get("app_id")
@@ -186,10 +197,12 @@ def bind_route(scope: MutableMapping[str, Any]) -> None:
 
 
 class RequestContext:
-    """Pure ASGI middleware: a fresh log context per request with a request id (the client's
-    `X-Request-ID` when it sends a plain one, echoed back), and one `request` line at the end
-    with status and duration. Successful requests log at DEBUG (uvicorn's access log is off),
-    client errors at INFO, server errors at WARNING.
+    """Pure ASGI middleware: a fresh log context per request, and one `request` line.
+
+    Each request's context has a request id (the client's `X-Request-ID` when it sends a plain
+    one, echoed back); the `request` line at the end has status and duration. Successful
+    requests log at DEBUG (uvicorn's access log is off), client errors at INFO, server errors
+    at WARNING.
 
     The caller's structlog context is put back afterwards, so in-process callers (tests
     driving the app through httpx's ASGI transport) see no request fields leak into theirs.
@@ -199,6 +212,7 @@ class RequestContext:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one HTTP request in its own log context, then log its `request` line."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -231,7 +245,7 @@ class RequestContext:
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == b"x-request-id":
-            given = value.decode("latin-1")
+            given: str = value.decode("latin-1")
             if _REQUEST_ID.fullmatch(given):
                 return given
     return uuid.uuid4().hex

@@ -103,8 +103,10 @@ class SealKeys:
 
 
 def digest(args: Sequence[Any]) -> bytes:
-    """A digest of message arguments that is the same on both ends: each argument as JSON
-    (pydantic's encoding of models, decimals and instants), keys sorted."""
+    """A digest of message arguments that is the same on both ends.
+
+    Each argument as JSON (pydantic's encoding of models, decimals and instants), keys sorted.
+    """
     body = json.dumps([pydantic_core.to_jsonable_python(a) for a in args], sort_keys=True,
                       separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(body.encode()).digest()
@@ -129,8 +131,10 @@ def seal(keys: SealKeys, kind: str, workflow_id: str, name: str, nonce: str,
 
 def refusal(keys: SealKeys, header: Payload | None, kind: str, workflow_id: str, name: str,
             args: Sequence[Any], *, nonce: str | None = None) -> str | None:
-    """Why this message is not daftar's (None when its seal holds). `nonce`, when given,
-    is the one the seal must carry (an update's id)."""
+    """Why this message is not daftar's (None when its seal holds).
+
+    `nonce`, when given, is the one the seal must carry (an update's id).
+    """
     if header is None:
         return "it carries no seal"
     try:
@@ -158,12 +162,18 @@ class SealInterceptor(ClientInterceptor, WorkerInterceptor):
 
     As a client interceptor it seals; a worker built from that client uses it as its worker
     interceptor too (the SDK's rule), so the same keys check. The auditors' replayer uses
-    one with no keys: on replay no seal is checked, the history's verdicts are read."""
+    one with no keys: on replay no seal is checked, the history's verdicts are read.
+    """
 
     def __init__(self, keys: SealKeys | None) -> None:
         self._keys = keys
 
     def intercept_client(self, next: OutboundInterceptor) -> OutboundInterceptor:
+        """Seal every start, update and signal the client sends.
+
+        Raises:
+            ValueError: This interceptor holds no sealing keys.
+        """
         if self._keys is None:
             raise ValueError("a client that sends messages needs sealing keys")
         return _Sealer(next, self._keys)
@@ -171,6 +181,11 @@ class SealInterceptor(ClientInterceptor, WorkerInterceptor):
     def workflow_interceptor_class(
             self, input: WorkflowInterceptorClassInput,
     ) -> type[WorkflowInboundInterceptor]:
+        """A workflow inbound interceptor that checks the seal of each start and update.
+
+        A start or update that is not daftar's is refused, and so is any, when this
+        interceptor holds no keys; on replay, a start's verdict is read from the history.
+        """
         keys = self._keys
 
         class Checker(_Checker):

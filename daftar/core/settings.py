@@ -255,8 +255,10 @@ SECRET_NAMES = ("jwt_secret", "id_key", "archive_key")
 
 
 def ensure_secrets(data_dir: Path) -> None:
-    """Create the data directory's secrets once; later runs keep them (tokens stay valid)
-    and only add the ones a newer version needs."""
+    """Create the data directory's secrets once.
+
+    Later runs keep them (tokens stay valid) and only add the ones a newer version needs.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / SECRETS_FILE
     known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}

@@ -80,8 +80,10 @@ def cycle_violations(
 
 
 def registration_window(start: str, end: str) -> tuple[datetime, datetime]:
-    """REG-1: the window as UTC instants, from the first day's start to the last day's end
-    (Asia/Tehran), inclusive of both Jalali days."""
+    """REG-1: the registration window as UTC instants, inclusive of both Jalali days.
+
+    From the first day's start to the last day's end, in Asia/Tehran.
+    """
     return day_start_utc(parse_jalali(start)), day_end_utc(parse_jalali(end))
 
 

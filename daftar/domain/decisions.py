@@ -10,6 +10,8 @@ from daftar.domain.violations import Violation
 
 
 class Outcome(StrEnum):
+    """The outcome of a stage's decision or result: pass or fail."""
+
     passed = "pass"
     failed = "fail"
 

@@ -209,9 +209,12 @@ def text_violations(form: RegistrationForm) -> list[Violation]:
 
 
 def normalise_form(form: RegistrationForm) -> RegistrationForm:
-    """The form as it is stored: names and places in one Persian spelling (ی, ک, single
-    spaces, ZWNJ kept), dates and codes in ASCII digits, the mobile as `09…` (REG-2), the
-    national code as 10 digits (REG-5). A value that breaks a rule still breaks it after."""
+    """The form as it is stored, each value in one spelling.
+
+    Names and places in one Persian spelling (ی, ک, single spaces, ZWNJ kept), dates and
+    codes in ASCII digits, the mobile as `09…` (REG-2), the national code as 10 digits
+    (REG-5). A value that breaks a rule still breaks it after.
+    """
     data = form.model_dump(mode="json")
     for field in ("first_name", "last_name", "father_name", "province", "city", "citizenship"):
         data[field] = normalise_text(data[field]) or data[field]

@@ -79,8 +79,10 @@ class _Frame:
 
 
 class _Bits:
-    """The entropy-coded bytes of a scan as bits: stuffed 0xFF00 read as 0xFF, stopping at the
-    first marker."""
+    """The entropy-coded bytes of a scan as bits.
+
+    Stuffed 0xFF00 is read as 0xFF; reading stops at the first marker.
+    """
 
     def __init__(self, data: bytes, pos: int) -> None:
         self.data, self.pos = data, pos
@@ -138,8 +140,12 @@ class _Bits:
         raise _Malformed("a code no Huffman table holds")
 
     def align(self) -> bool:
-        """Drop the padding of the last byte (1-bits, F.1.2.3); True when nothing coded is left
-        before the next marker: padding that is not all 1-bits is coded data too."""
+        """Drop the padding of the last byte (1-bits, F.1.2.3).
+
+        Returns:
+            True when nothing coded is left before the next marker: padding that is not all
+            1-bits is coded data too.
+        """
         pad = self.n % 8
         ones = (1 << pad) - 1
         if (self.acc >> (self.n - pad)) & ones != ones:
@@ -300,10 +306,16 @@ def _skip(data: bytes, pos: int) -> int:
 
 
 def fill_mismatch(data: bytes) -> str | None:
-    """None when every scan walked holds exactly the blocks of the size in the header; else
-    `"less"` (the data ends before that size is filled), `"more"` (coded data is left over),
-    or `UNSUPPORTED` for a coding this module does not walk. Raises ValueError for a file
-    that is not a well-formed JPEG."""
+    """How the coded data fails to fill the size in the header, if it does.
+
+    Returns:
+        None when every scan walked holds exactly the blocks of the size in the header; else
+        `"less"` (the data ends before that size is filled), `"more"` (coded data is left
+        over), or `UNSUPPORTED` for a coding this module does not walk.
+
+    Raises:
+        ValueError: The file is not a well-formed JPEG.
+    """
     try:
         return _walk(data)
     except IndexError as err:

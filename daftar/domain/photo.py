@@ -45,8 +45,11 @@ def _inspect(data: bytes) -> tuple[str | None, int | None, int | None, bool]:
 
 
 def _fill_violation(data: bytes, width: int, height: int) -> Violation | None:
-    """REG-4's pixels are the image data's, not the header's: a header claiming another size
-    than the coded blocks fill is refused (a decoder would paint the missing part)."""
+    """REG-4's pixels are the image data's, not the header's.
+
+    A header claiming another size than the coded blocks fill is refused (a decoder would
+    paint the missing part).
+    """
     try:
         mismatch = fill_mismatch(data)
     except ValueError:

@@ -99,8 +99,15 @@ MAX_SLA_DAYS = 3650
 
 
 def checked_sla_days(days: dict[str, int]) -> dict[str, int]:
-    """`days` if every key is a reviewing stage of `DEFAULT_SLA_DAYS` and every value from
-    one day to MAX_SLA_DAYS; else ValueError saying which (for pydantic validators)."""
+    """Check a cycle's SLA days per stage (for pydantic validators).
+
+    Returns:
+        `days`, if every key is a reviewing stage of `DEFAULT_SLA_DAYS` and every value is
+        from one day to MAX_SLA_DAYS.
+
+    Raises:
+        ValueError: A key is not such a stage, or a value is out of range; says which.
+    """
     unknown = set(days) - set(DEFAULT_SLA_DAYS)
     if unknown:
         raise ValueError(f"unknown SLA stages {sorted(unknown)}; known: "

@@ -37,8 +37,11 @@ def control_characters(text: str) -> list[str]:
 
 
 def normalise_text(text: str) -> str:
-    """Words as one spelling: Persian yeh and kaf for the Arabic ones, every run of white space
-    one space, none at the ends. Digits, ZWNJ and everything else are left as they are."""
+    """Words as one spelling: Persian yeh and kaf for the Arabic ones, white space collapsed.
+
+    Every run of white space becomes one space, none at the ends. Digits, ZWNJ and everything
+    else are left as they are.
+    """
     return " ".join(text.translate(_PERSIAN_LETTERS).split())
 
 

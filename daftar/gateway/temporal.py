@@ -31,10 +31,12 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
 
 async def connect(settings: Settings, *, runtime: Runtime | None = None,
                   lazy: bool = False) -> Client:
-    """A client with daftar's converter: pydantic (Decimal, date and datetime round-trip)
-    and the payload codec; every start and update it sends is sealed (daftar.core.seal).
-    `lazy` connects on first use, so a part can start while Temporal is still down and
-    recover when it returns."""
+    """A client with daftar's converter; every start and update it sends is sealed.
+
+    The converter is pydantic's (Decimal, date and datetime round-trip) with the payload
+    codec; the seal is daftar.core.seal's. `lazy` connects on first use, so a part can start
+    while Temporal is still down and recover when it returns.
+    """
     return await Client.connect(settings.temporal_address,
                                 namespace=settings.temporal_namespace,
                                 data_converter=data_converter(settings.codec_keyring),
@@ -66,9 +68,11 @@ _DAFTAR_ID = re.compile(r"[a-z]+-[0-9a-f]{1,32}")
 
 
 async def earlier_runs(client: Client, workflow_id: str) -> list[str]:
-    """The run ids under `workflow_id` before its latest, newest first: where daftar's own run
-    is when a run it did not start (daftar.core.seal) came after it; none for an id daftar would
-    not make."""
+    """The run ids under `workflow_id` before its latest, newest first.
+
+    That is where daftar's own run is when a run it did not start (daftar.core.seal) came
+    after it; none for an id daftar would not make.
+    """
     if not _DAFTAR_ID.fullmatch(workflow_id):
         return []
     runs = sorted([(wf.start_time, wf.run_id) async for wf in client.list_workflows(

@@ -102,7 +102,8 @@ class Workers:
     The answer is reused for a moment and shared by every request that asks meanwhile, so
     under load it costs one call every POLLING_TTL. A server that will not describe task
     queues (no permission, not implemented) is taken as having workers: the bounded waits
-    still hold then."""
+    still hold then.
+    """
 
     def __init__(self, client: Client, task_queue: str) -> None:
         self._client = client
@@ -113,8 +114,10 @@ class Workers:
         self._cannot_tell = False
 
     async def polling(self, *, fresh: bool = False) -> bool:
-        """True when a worker polled the task queue within LIVE_POLL_AGE; raises ServiceError
-        (503 `unavailable`) or RPCError when Temporal does not answer."""
+        """True when a worker polled the task queue within LIVE_POLL_AGE.
+
+        Raises ServiceError (503 `unavailable`) or RPCError when Temporal does not answer.
+        """
         if fresh:
             self._until = 0.0
         if self._known is not None and time.monotonic() < self._until:
@@ -173,9 +176,12 @@ def checked_key(key: str | None) -> str | None:
 
 
 def update_id(name: str, msg: Any, key: str) -> str:
-    """The update's id in Temporal: the same key, update name and message give the same id,
-    so a change sent again is applied at most once; the same key with another message is
-    another change (never silently answered with the first one's result)."""
+    """The update's id in Temporal, from the caller's key, the update name and the message.
+
+    The same key, update name and message give the same id, so a change sent again is applied
+    at most once; the same key with another message is another change (never silently
+    answered with the first one's result).
+    """
     digest = hashlib.sha256(b"\0".join(
         (key.encode(), name.encode(), pydantic_core.to_json(msg)))).hexdigest()
     return f"{name}-{digest[:32]}"
@@ -204,8 +210,9 @@ class _Sender:
     async def _query(self, handle: WorkflowHandle[Any, Any], query: Query[R]) -> R:
         await self._workers.require_for_reading()
         try:
-            return await handle.query(query.name, result_type=query.result,
-                                      rpc_timeout=QUERY_WAIT)
+            result: R = await handle.query(query.name, result_type=query.result,
+                                           rpc_timeout=QUERY_WAIT)
+            return result
         except WorkflowQueryFailedError as err:
             # daftar's queries only fail on a run that daftar did not start (daftar.core.seal): one
             # started under this id, after daftar's run closed, by someone who reached
@@ -227,8 +234,10 @@ class _Sender:
 
     async def _earlier_run(self, handle: WorkflowHandle[Any, Any],
                            query: Query[R]) -> R | None:
-        """The answer of the newest earlier run of `handle`'s workflow id that answers (None
-        when none does: daftar's queries never answer None)."""
+        """The answer of the newest earlier run of `handle`'s workflow id that answers.
+
+        None when none does: daftar's queries never answer None.
+        """
         for run_id in await earlier_runs(self._client, handle.id):
             try:
                 earlier = self._client.get_workflow_handle(handle.id, run_id=run_id)
@@ -241,11 +250,13 @@ class _Sender:
 
     async def _send(self, handle: WorkflowHandle[Any, Any], update: Update[M, R], msg: M) -> R:
         """Send `update` when a worker runs, and wait, within bounds, for its result.
-        WorkflowUpdateFailedError (a validator's refusal) and RPCError reach the caller."""
+
+        WorkflowUpdateFailedError (a validator's refusal) and RPCError reach the caller.
+        """
         if not await self._workers.polling():
             raise errors.no_worker_not_sent(self._key)
         key = self._key or uuid.uuid4().hex
-        sending = asyncio.create_task(handle.start_update(
+        sending: asyncio.Task[WorkflowUpdateHandle[R]] = asyncio.create_task(handle.start_update(
             update.name, msg, id=update_id(update.name, msg, key), result_type=update.result,
             wait_for_stage=WorkflowUpdateStage.ACCEPTED, rpc_timeout=ACCEPT_LIMIT))
         try:
@@ -268,8 +279,10 @@ class _Sender:
     async def _accepted(self, handle: WorkflowHandle[Any, Any],
                         sending: asyncio.Task[WorkflowUpdateHandle[R]],
                         ) -> WorkflowUpdateHandle[R] | None:
-        """The update's handle once a worker accepted it (or its validator refused it); None
-        when no worker is taking the workflow's tasks, or at ACCEPT_LIMIT."""
+        """The update's handle once a worker accepted it (or its validator refused it).
+
+        None when no worker is taking the workflow's tasks, or at ACCEPT_LIMIT.
+        """
         waited, wait = 0.0, ACCEPT_WAIT.total_seconds()
         while True:
             done, _ = await asyncio.wait({sending}, timeout=wait)
@@ -281,8 +294,11 @@ class _Sender:
             wait = min(ACCEPT_RECHECK.total_seconds(), ACCEPT_LIMIT.total_seconds() - waited)
 
     async def _worked_on(self, handle: WorkflowHandle[Any, Any]) -> bool:
-        """Whether a worker is working on the workflow: its pending workflow task is started,
-        or was scheduled less than TASK_UNTAKEN ago (or none is pending: one just ended)."""
+        """Whether a worker is working on the workflow.
+
+        True when its pending workflow task is started, or was scheduled less than
+        TASK_UNTAKEN ago, or none is pending (one just ended).
+        """
         try:
             described = await self._client.workflow_service.describe_workflow_execution(
                 DescribeWorkflowExecutionRequest(namespace=self._client.namespace,
@@ -363,8 +379,11 @@ class Applicants(_Sender):
         return state
 
     async def exists(self, application_id: str) -> None:
-        """404 when there is no such application. Asks the server only, so unlike `state` it
-        never waits for a worker to run the workflow's first task."""
+        """404 when there is no such application.
+
+        Asks the server only, so unlike `state` it never waits for a worker to run the
+        workflow's first task.
+        """
         try:
             await self._handle(application_id).describe(rpc_timeout=RPC_TIMEOUT)
         except RPCError as err:
@@ -432,6 +451,10 @@ class Cycles(_Sender):
             raise from_rpc(err) from err
 
     async def progress(self, year: int) -> CycleProgress:
+        """The cycle's `progress` query, starting its workflow if need be.
+
+        503 `worker_unavailable` unless a worker runs to answer it.
+        """
         await self._workers.require_for_reading()
         handle = await self._handle(year)
         try:

@@ -102,6 +102,11 @@ class ApplicantWorkflow:
 
     @workflow.run
     async def run(self, raw: Any) -> ApplicationState:
+        """Drive the application until it reaches a terminal stage; return its final state.
+
+        Each change is indexed and recorded in the read model; between changes the run waits
+        for the next one or the stage's deadline (REG-2's payment window, a stage's SLA).
+        """
         if not self._readable:  # sealed by daftar, yet not an ApplicantInput: a defect
             raise RuntimeError(f"the start input is not an ApplicantInput: {unreadable(raw)}")
         while True:
@@ -129,7 +134,7 @@ class ApplicantWorkflow:
 
     @workflow.signal(dynamic=True)
     def refuse_signal(self, name: str, args: Sequence[RawValue]) -> None:
-        """daftar sends no signals: whatever arrives is refused, logged, and changes nothing."""
+        """Refuse any signal: daftar sends none, so whatever arrives is logged and ignored."""
         workflow.logger.warning("signal %r refused: daftar sends no signals", name,
                                 extra={"refused": "signal"})
 
@@ -137,8 +142,11 @@ class ApplicantWorkflow:
 
     @workflow.update
     def confirm_payment(self, msg: PaymentIn) -> ApplicationState:
-        """The payment gateway confirms the fee (REG-2). The validator refuses a retry of the
-        same reference; one accepted before it did so is a no-op here."""
+        """The payment gateway confirms the fee (REG-2).
+
+        The validator refuses a retry of the same reference; one accepted before it did so is
+        a no-op here.
+        """
         if self._state.payment is None:
             self._state.payment = Payment(
                 reference=msg.reference, amount_rials=msg.amount_rials, at=workflow.now())
@@ -209,8 +217,10 @@ class ApplicantWorkflow:
 
     @workflow.update
     def claim(self, msg: ClaimIn) -> ApplicationState:
-        """The stage's reviewer takes the waiting decision for the cycle's claim period, so
-        no other reviewer decides it meanwhile; the history records who and when."""
+        """The stage's reviewer takes the waiting decision for the cycle's claim period.
+
+        No other reviewer decides it meanwhile; the history records who and when.
+        """
         role, _ = DECISION_AT[self._state.stage]
         now = workflow.now()
         self._state.claim = Claim(

@@ -51,8 +51,10 @@ def refuse_rule(code: RefusalKind, rule: str, message: str, field: str | None = 
 
 
 def start_input(model: type[M], raw: Any) -> M | None:
-    """A workflow's start input read as `model`, or None when it is not one (a start that
-    daftar did not send may carry anything; the seal check ends it)."""
+    """A workflow's start input read as `model`, or None when it is not one.
+
+    A start that daftar did not send may carry anything; the seal check ends it.
+    """
     try:
         return model.model_validate(raw)
     except ValidationError:
