@@ -135,7 +135,7 @@ def wrapped(out: str, command: str) -> None:
     """Run `daftar <command>` profiled between SIGUSR1 and SIGUSR2."""
     from pyinstrument import Profiler
 
-    from daftar.cli import main
+    from daftar.commands import main
 
     profiler = Profiler(interval=0.001, async_mode="disabled")
 

@@ -29,11 +29,11 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from bench.common import free_port
-from daftar.api.auth import issue_token
+from daftar.commands.devstack import start_temporal, wait_for_temporal
 from daftar.core.settings import Settings, new_codec_key
-from daftar.devstack import start_temporal, wait_for_temporal
 from daftar.domain.stages import Role
 from daftar.gateway.temporal import register_search_attributes
+from daftar.services.auth import issue_token
 from daftar.store.db import make_engine
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -93,7 +93,7 @@ class Stack:
                                             stderr=subprocess.STDOUT, cwd=Path.cwd())
 
     def _daftar(self, name: str, command: str) -> None:
-        argv = [sys.executable, "-c", "from daftar.cli import main; main()", command]
+        argv = [sys.executable, "-c", "from daftar.commands import main; main()", command]
         if self.profile_dir is not None or self.fixes:
             argv = [sys.executable, "-m", "bench.variants", "--fixes", self.fixes, command]
         if self.profile_dir is not None:

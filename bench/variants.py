@@ -58,7 +58,7 @@ def main() -> None:
 
         wrapped(args.profile_out, args.command)
     else:
-        from daftar.cli import main as daftar
+        from daftar.commands import main as daftar
 
         daftar([args.command])
 

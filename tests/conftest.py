@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import socket
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy.engine import Engine
+from temporalio.runtime import LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.contracts import search
@@ -34,6 +36,43 @@ SEALED = [SealInterceptor(TEST_SEALS)]
 #: TEST_KEYRING as `DAFTAR_CODEC_KEYS` spells it.
 TEST_CODEC_KEYS = ",".join(f"{kid}={base64.b64encode(key).decode()}"
                            for kid, key in TEST_KEYRING.items())
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever `sys.stderr` is when a record comes, so pytest's capture of the
+    running test gets it, as it got the SDK core's own writes before."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+class _NotHeartbeatCapability(logging.Filter):
+    """Drops the SDK core's warning that the time-skipping test server does not advertise
+    `activity_failure_include_heartbeat` (it is an older server, and no test relies on
+    heartbeat details of a failed activity); every other record passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "activity_failure_include_heartbeat" not in record.getMessage()
+
+
+def quiet_runtime() -> Runtime:
+    """A Temporal runtime whose SDK core logs go through Python's logging, at the default
+    levels (core WARN, other ERROR), without the time-skipping server's capability warning:
+    other warnings still reach stderr."""
+    logger = logging.getLogger("tests.temporal_core")
+    if not logger.handlers:
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.addFilter(_NotHeartbeatCapability())
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+    return Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(
+        filter=LoggingConfig.default.filter,
+        forwarding=LogForwardingConfig(logger=logger))))
 
 
 def free_port() -> int:

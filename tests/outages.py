@@ -16,7 +16,7 @@ from typing import Any
 
 import uvicorn
 
-from daftar.devstack import start_temporal
+from daftar.commands.devstack import start_temporal
 from tests.conftest import free_port
 
 

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowHistory
 
-from daftar.audit.archive import (
+from daftar.commands.history import register as add_history_parser
+from daftar.commands.history import run_history
+from daftar.core.settings import Settings
+from daftar.services.archive import (
     MANIFEST,
     history_json,
     sha256_hex,
@@ -18,8 +21,6 @@ from daftar.audit.archive import (
     verify,
     write_manifest,
 )
-from daftar.audit.commands import add_history_parser, run_history
-from daftar.core.settings import Settings
 
 KEY = b"test-archive-key"
 FILES = {

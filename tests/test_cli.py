@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from daftar.api.auth import decode_token
 from daftar.core.settings import Settings, ensure_secrets
 from daftar.domain.stages import Role
+from daftar.services.auth import decode_token
 
 DAFTAR = str(Path(sys.executable).parent / "daftar")
 # Settings come from the data directory here, never from the caller's environment.

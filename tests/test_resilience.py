@@ -25,7 +25,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from daftar.api.app import create_app
+from daftar.app import create_app
 from daftar.core.settings import Settings, new_codec_key
 from daftar.domain import jalali
 from daftar.domain.stages import Role
@@ -223,7 +223,7 @@ class WorkerProcess:
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", "from daftar.cli import main; main()", "worker",
+            sys.executable, "-c", "from daftar.commands import main; main()", "worker",
             env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
         await self.wait_for("worker started")
 

@@ -131,7 +131,7 @@ def test_the_api_refuses_to_start_naming_the_setting(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("DAFTAR_") and k != "DATABASE_URL"}
     env |= {"DAFTAR_DATA_DIR": str(tmp_path), "DAFTAR_TEMPORAL_ADDRESS": "localhost"}
-    daftar = [sys.executable, "-c", "from daftar.cli import main; main()"]
+    daftar = [sys.executable, "-c", "from daftar.commands import main; main()"]
     proc = subprocess.run([*daftar, "api"], env=env, capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 2

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request
@@ -29,11 +27,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from daftar.api.deps import Sessions
 from daftar.api.errors import ErrorResponse
 from daftar.core.errors import ErrorDetail, ServiceError, unavailable
 from daftar.domain.stages import STAFF_ROLES
-from daftar.store.access_log import record_read
-from daftar.store.db import SessionFactory
+from daftar.services.access_log import record_read
 
 log = structlog.get_logger("daftar.access_log")
 
@@ -118,9 +116,9 @@ class AccessRecorder:
             return None
         app_id = str((scope.get("path_params") or {}).get("app_id", ""))
         request_id = str(structlog.contextvars.get_contextvars().get("request_id", ""))
-        sessions: SessionFactory = scope["app"].state.sessions
+        sessions: Sessions = scope["app"].state.sessions
         try:
-            await asyncio.to_thread(_write, sessions, actor=principal.sub,
+            await asyncio.to_thread(record_read, sessions, actor=principal.sub,
                                     roles=[r.value for r in principal.roles],
                                     application_id=app_id, what=what, request_id=request_id)
         except (OperationalError, PoolTimeout):
@@ -139,11 +137,6 @@ class AccessRecorder:
                                                rules=err.rules))
         headers = {"Retry-After": str(err.retry_after)} if err.retry_after else None
         return JSONResponse(body.model_dump(), status_code=err.status, headers=headers)
-
-
-def _write(sessions: SessionFactory, **fields: Any) -> None:
-    with sessions() as session:
-        record_read(session, at=datetime.now(UTC), **fields)
 
 
 def install(app: FastAPI, *, pages: PageRenderer | None = None) -> None:

@@ -1,57 +1,21 @@
-"""JWT bearer auth (HS256): claims `sub` and `roles` (API.md "Auth")."""
+"""The API's bearer auth as FastAPI dependencies; the tokens themselves are
+`daftar.services.auth`'s."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-import jwt
 import structlog
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
 
 from daftar.core.errors import ServiceError
 from daftar.core.logs import bind_route
 from daftar.domain.stages import Role
+from daftar.services.auth import Principal, decode_token
 
 _bearer = HTTPBearer(auto_error=False)
-
-
-class Principal(BaseModel):
-    """The verified sender of a request."""
-
-    sub: str
-    roles: list[Role]
-
-    def has(self, *roles: Role) -> bool:
-        return any(r in self.roles for r in roles)
-
-
-def issue_token(secret: str, *, sub: str, roles: list[Role], ttl: timedelta,
-                now: datetime | None = None) -> str:
-    """A signed token for `sub` with `roles`, valid for `ttl`."""
-    issued = now or datetime.now(UTC)
-    claims = {"sub": sub, "roles": [r.value for r in roles], "iat": issued,
-              "exp": issued + ttl}
-    return jwt.encode(claims, secret, algorithm="HS256")
-
-
-def decode_token(secret: str, token: str) -> Principal:
-    """The principal of a valid token; 401 for anything else."""
-    try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"],
-                            options={"require": ["sub", "exp"]})
-    except jwt.ExpiredSignatureError as err:
-        raise ServiceError(401, "token_expired",
-                           "The token has expired; ask for a new one.") from err
-    except jwt.PyJWTError as err:
-        raise ServiceError(401, "invalid_token", f"The token is not valid: {err}.") from err
-    roles = claims.get("roles")
-    if not isinstance(roles, list) or not all(r in Role._value2member_map_ for r in roles):
-        raise ServiceError(401, "invalid_token", "The token's roles claim is not a list of roles.")
-    return Principal(sub=str(claims["sub"]), roles=[Role(r) for r in roles])
 
 
 async def current_principal(

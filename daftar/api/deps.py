@@ -9,7 +9,7 @@ in its thread pool, a round trip per request for nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,13 +19,19 @@ from daftar.core.errors import IDEMPOTENCY_KEY
 from daftar.core.settings import Settings
 from daftar.gateway.workflows import Applicants, Cycles
 
+#: Opens a read-model session (the app's `daftar.store.db.session_factory`); services that
+#: run in a thread take it and open their own session there.
+Sessions = Callable[[], Session]
+
 
 async def applicants(request: Request) -> Applicants:
+    """The applicant workflows' gateway, keyed by the request's Idempotency-Key."""
     gateway: Applicants = request.app.state.applicants
     return gateway.keyed(request.headers.get(IDEMPOTENCY_KEY))
 
 
 async def cycles(request: Request) -> Cycles:
+    """The cycle workflows' gateway, keyed by the request's Idempotency-Key."""
     gateway: Cycles = request.app.state.cycles
     return gateway.keyed(request.headers.get(IDEMPOTENCY_KEY))
 
@@ -36,7 +42,14 @@ def session(request: Request) -> Iterator[Session]:
         yield s
 
 
+async def sessions(request: Request) -> Sessions:
+    """The app's session factory."""
+    factory: Sessions = request.app.state.sessions
+    return factory
+
+
 async def settings(request: Request) -> Settings:
+    """The app's settings."""
     value: Settings = request.app.state.settings
     return value
 
@@ -44,4 +57,5 @@ async def settings(request: Request) -> Settings:
 ApplicantsDep = Annotated[Applicants, Depends(applicants)]
 CyclesDep = Annotated[Cycles, Depends(cycles)]
 SessionDep = Annotated[Session, Depends(session)]
+SessionsDep = Annotated[Sessions, Depends(sessions)]
 SettingsDep = Annotated[Settings, Depends(settings)]

@@ -24,30 +24,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from daftar.core.errors import (
-    IDEMPOTENCY_KEY,
-    ErrorDetail,
-    ServiceError,
-    from_rpc,
-    from_update_failure,
-    unavailable,
-)
+from daftar.core.errors import IDEMPOTENCY_KEY, ErrorDetail, ServiceError
 from daftar.domain.violations import Violation
+from daftar.services.errors import internal, invalid_request, translate
 
 log = structlog.get_logger("daftar.api")
-
-#: The rule a malformed field of a request belongs to, so even a schema error names its rule.
-FIELD_RULES = {
-    "national_id": "REG-5", "birth_date": "AGE-1", "citizenship": "GEN-1", "degree": "GEN-2",
-    "military_service": "GEN-3", "military_service_end_date": "AGE-2",
-    "computer_certificate": "GEN-5", "experience_years": "EXP-1", "occupation": "ART11-1",
-    "quota": "REG-6", "province": "REG-7", "city": "REG-7", "amount_rials": "REG-2",
-    "reference": "REG-2", "registration_start": "REG-1", "registration_end": "REG-1",
-    "fee_rials": "REG-2", "veteran_share": "VET-2", "cities": "LAUNCH-1",
-    "subjects": "EXAM-1", "group_weights": "EXAM-4", "taraz_scale": "EXAM-4",
-    "first_name": "REG-2", "last_name": "REG-2", "father_name": "REG-2", "gender": "REG-2",
-    "mobile": "REG-2", "total_score": "EXAM-2", "pass_mark": "EXAM-2",
-}
 
 
 class ErrorResponse(BaseModel):
@@ -99,23 +80,12 @@ def _response(err: ServiceError) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Register the handlers that turn every failure into API.md's error shape."""
-
-    @app.exception_handler(ServiceError)
-    async def _api_error(_: Request, err: ServiceError) -> JSONResponse:
-        return _response(err)
+    """Register the handlers that turn every failure into API.md's error shape, through the
+    services' one translator (the console's pages use the same)."""
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, err: RequestValidationError) -> JSONResponse:
-        rules = []
-        for e in err.errors():
-            loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")]
-            if e.get("type") == "json_invalid":
-                loc = []  # its location is a character offset in the body, not a field
-            field = ".".join(loc) or None
-            rule = next((FIELD_RULES[p] for p in loc if p in FIELD_RULES), "REQUEST")
-            rules.append(Violation(rule=rule, field=field, message=str(e.get("msg"))))
-        return _response(ServiceError(422, "invalid_request", "The request is malformed.", rules))
+        return _response(invalid_request(err.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, err: StarletteHTTPException) -> JSONResponse:
@@ -124,28 +94,14 @@ def install(app: FastAPI) -> None:
                 Violation(rule="REQUEST", message=str(err.detail))]))
         return _response(ServiceError(err.status_code, "http_error", str(err.detail)))
 
-    @app.exception_handler(WorkflowUpdateFailedError)
-    async def _update(_: Request, err: WorkflowUpdateFailedError) -> JSONResponse:
-        return _response(from_update_failure(err))
+    async def _translated(_: Request, err: Exception) -> JSONResponse:
+        answer = translate(err)
+        if answer is None:
+            log.exception("unhandled error", error=type(err).__name__)
+            answer = internal()
+        return _response(answer)
 
-    @app.exception_handler(RPCError)
-    async def _rpc(_: Request, err: RPCError) -> JSONResponse:
-        try:
-            return _response(from_rpc(err))
-        except RPCError:
-            log.exception("temporal call failed", status=str(err.status))
-            return _response(ServiceError(500, "internal", "An internal error occurred."))
-
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(PoolTimeout)
-    async def _database(_: Request, err: Exception) -> JSONResponse:
-        log.warning("database unavailable", error=str(err).splitlines()[0])
-        return _response(unavailable("The database"))
-
-    @app.exception_handler(RuntimeError)
-    async def _connection(_: Request, err: RuntimeError) -> JSONResponse:
-        # The SDK raises RuntimeError("Failed client connect: ...") when Temporal is down.
-        if "connect" in str(err).lower():
-            return _response(unavailable("Temporal"))
-        log.exception("unhandled error")
-        return _response(ServiceError(500, "internal", "An internal error occurred."))
+    # The types `translate` knows, and RuntimeError for the SDK's failed connection.
+    for kind in (ServiceError, WorkflowUpdateFailedError, RPCError, OperationalError,
+                 PoolTimeout, RuntimeError):
+        app.add_exception_handler(kind, _translated)

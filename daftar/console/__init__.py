@@ -1,7 +1,8 @@
 """The staff web console: Persian, right-to-left pages served by the API under `/console`.
 
-A client of the same functions as the JSON API (the gateway, the shared actions, the store
-queries); every refusal it shows comes from the workflow validators and domain rules.
+A client of the same services as the JSON API (`daftar.services`): its pages parse a form,
+call a service and render the answer; every refusal it shows comes from the workflow
+validators and domain rules, through the services' one error translator.
 """
 
 from __future__ import annotations

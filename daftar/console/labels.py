@@ -87,7 +87,7 @@ REFUSALS: dict[str, str] = {
 }
 REFUSAL_FALLBACK = "درخواست پذیرفته نشد."
 
-#: Timeline event kinds (daftar.audit.timeline).
+#: Timeline event kinds (daftar.services.timeline).
 EVENTS: dict[str, str] = {
     "registered": "ثبت‌نام",
     "paid": "پرداخت هزینه",

@@ -11,15 +11,11 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.service import RPCError
 
 from daftar.console.render import PREFIX, page
 from daftar.console.session import CsrfRefused, SignInRequired, Viewer, viewer
-from daftar.core.errors import ServiceError, from_rpc, from_update_failure, unavailable
-from daftar.domain.violations import Violation
+from daftar.core.errors import ServiceError
+from daftar.services.errors import internal, invalid_request, translate
 
 log = structlog.get_logger("daftar.console")
 
@@ -38,33 +34,21 @@ def error_page(request: Request, err: ServiceError) -> Response:
     return response
 
 
-def _as_api_error(exc: Exception) -> ServiceError | None:
-    if isinstance(exc, ServiceError):
-        return exc
+def _as_service_error(exc: Exception) -> ServiceError | None:
+    """The refusal a page shows for `exc`: the services' translator (the API's too), plus
+    what only a console request raises (its form's CSRF check)."""
     if isinstance(exc, RequestValidationError):
-        rules = [Violation(rule="REQUEST", field=".".join(str(p) for p in e.get("loc", ())[1:])
-                           or None, message=str(e.get("msg"))) for e in exc.errors()]
-        return ServiceError(422, "invalid_request", "The request is malformed.", rules)
+        return invalid_request(exc.errors())
     if isinstance(exc, CsrfRefused):
         return ServiceError(403, "csrf", str(exc))
-    if isinstance(exc, WorkflowUpdateFailedError):
-        return from_update_failure(exc)
-    if isinstance(exc, RPCError):
-        try:
-            return from_rpc(exc)
-        except RPCError:
-            return None
-    if isinstance(exc, OperationalError | PoolTimeout):
-        return unavailable("The database")
-    if isinstance(exc, RuntimeError) and "connect" in str(exc).lower():
-        return unavailable("Temporal")
-    return None
+    return translate(exc)
 
 
 class ConsoleRoute(APIRoute):
     """An APIRoute whose refusals are rendered for people."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The route's handler, its failures rendered as pages."""
         handler = super().get_route_handler()
 
         async def guarded(request: Request) -> Response:
@@ -73,10 +57,10 @@ class ConsoleRoute(APIRoute):
             except SignInRequired as signin:
                 return RedirectResponse(f"{PREFIX}/sign-in?m={signin.code}", status_code=303)
             except Exception as exc:
-                err = _as_api_error(exc)
+                err = _as_service_error(exc)
                 if err is None:
                     log.exception("console page failed")
-                    err = ServiceError(500, "internal", "An internal error occurred.")
+                    err = internal()
                 return error_page(request, err)
 
         return guarded

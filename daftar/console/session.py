@@ -19,10 +19,10 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from daftar.api.auth import Principal, decode_token
 from daftar.core.errors import ServiceError
 from daftar.core.settings import Settings
 from daftar.domain.stages import STAFF_ROLES
+from daftar.services.auth import Principal, decode_token
 
 COOKIE = "daftar_console"
 PATH = "/console"
@@ -51,6 +51,7 @@ class Viewer:
 
     @property
     def sub(self) -> str:
+        """The staff member's token subject."""
         return self.principal.sub
 
 
@@ -70,6 +71,7 @@ def staff_principal(settings: Settings, token: str) -> Principal:
 
 
 def settings_of(request: Request) -> Settings:
+    """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -84,7 +86,7 @@ def viewer(request: Request) -> Viewer:
         principal = staff_principal(settings, token)
     except ServiceError as err:
         raise SignInRequired(err.code) from err
-    request.state.principal = principal  # whom the access log records (daftar.api.access)
+    request.state.principal = principal  # whom the access log records (the API's recorder)
     return Viewer(principal=principal, csrf=csrf_token(settings.signing_secret, token))
 
 
@@ -119,5 +121,6 @@ def set_session(response: Response, settings: Settings, token: str) -> None:
 
 
 def clear_session(response: Response, settings: Settings) -> None:
+    """Forget the console's session cookie."""
     response.delete_cookie(COOKIE, path=PATH, httponly=True, samesite="strict",
                            secure=settings.environment == "production")

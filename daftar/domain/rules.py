@@ -1,10 +1,10 @@
-"""Each rule id of DOMAIN.md with a short Persian text, for people who read Persian first.
+"""Each rule id the code names, with a short Persian text and a one-line English statement.
 
-Sources: the 1401 registration notice (`seeds/001_f36e0b2221f7a4e8.txt`, «شرایط ثبت نام آزمون
-دفاتر خدمات قضایی»: its general conditions الف..ذ, specific conditions, Art. 11 note, exam
-subjects and photo requirements), the 1404 news on the five stages
-(`seeds/000_832eefc47bdb58c0.txt`), and DOMAIN.md for the rules it adds (REG-5, WD-1, the
-scoring formula). The wording is shortened; the rule ids are DOMAIN.md's.
+Sources: the 1401 registration notice («شرایط ثبت نام آزمون دفاتر خدمات قضایی»: its general
+conditions الف..ذ, specific conditions, Art. 11 note, exam subjects and photo requirements),
+the 1404 news on the five stages, and the project's own rules (REG-5, WD-1, the scoring
+formula). The wording is shortened. `docs/rules.md` is generated from these two tables
+(`daftar docs rules`).
 """
 
 from __future__ import annotations
@@ -45,6 +45,78 @@ RULE_TEXTS: dict[str, str] = {
     "FRAUD-1": "اثبات خلاف واقع بودن اظهارات یا مدارک: حذف از داوطلبان یا ابطال پروانه.",
     "WD-1": "انصراف متقاضی پیش از صدور پروانه؛ هزینه بازگردانده نمی‌شود.",
     "REQUEST": "درخواست نادرست است.",
+}
+
+#: The same rules in English, one statement each (the Persian text above is the short form).
+RULE_SUMMARIES: dict[str, str] = {
+    "REG-1": "Registration is accepted only inside the cycle's window, inclusive, in Jalali "
+             "dates, Asia/Tehran time.",
+    "REG-2": "A registration is complete only with the form, the fee paid electronically and a "
+             "valid photo (REG-4); incomplete ones are not processed further, and paid fees "
+             "are never refunded.",
+    "REG-3": "At registration the applicant gets a tracking code, used through every stage.",
+    "REG-4": "Photo: 3×4, taken this year, full face; JPG only, 200×300 to 300×400 pixels "
+             "(width×height), at most 70 KB (70×1024 bytes). Format, pixels and size are "
+             "checked at upload; the rest is a human check in QUAL-1.",
+    "REG-5": "One application per national id per cycle; the national id must be a valid "
+             "10-digit Iranian national code (check digit).",
+    "REG-6": "The quota (free, or veteran with a VET-1 category) is chosen at registration and "
+             "never changed; combatants' categories also need the organisation's 12-digit "
+             "tracking code.",
+    "REG-7": "The applicant names the city (and so the province) where they want the office.",
+    "GEN-1": "Iranian citizenship.",
+    "GEN-2": "A bachelor's degree or higher in law, fiqh and foundations of Islamic law, "
+             "judicial sciences or a related field, or seminary level 2 or higher; a related "
+             "field (`other`) is judged on the documents in QUAL-1.",
+    "GEN-3": "Male applicants: military service completed or permanently exempt.",
+    "GEN-4": "No conviction to permanent dismissal from government and public service.",
+    "GEN-5": "A computer skills certificate from a recognised issuer.",
+    "GEN-6": "No effective criminal record.",
+    "GEN-7": "No drug addiction.",
+    "GEN-8": "Adherence to the constitution (judged by the security stage).",
+    "GEN-9": "Practising Islam (judged by the security stage).",
+    "GEN-10": "No affiliation with, nor support of, parties or groups opposed to the Islamic "
+              "Republic (judged by the security stage).",
+    "AGE-1": "Age on the last day of registration: at least 24 and at most 50 full Jalali "
+             "years, compared as (year, month, day); veteran-quota applicants are exempt.",
+    "AGE-2": "Graduation and the end of military service count as of the last day of "
+             "registration: a degree finished after it does not qualify.",
+    "EXP-1": "Related work experience of at least 3 years (bachelor, seminary level 2), "
+             "2 years (master, seminary level 3) or 1 year (PhD, seminary level 4).",
+    "ART11-1": "Government employees, merchants, attorneys and official judicial experts may "
+               "pass every stage, but get the licence only with proof that the occupation "
+               "has ended.",
+    "EXAM-1": "Four-option multiple choice with negative marking in eight subjects, with "
+              "coefficients of the cycle (default 1 each).",
+    "EXAM-2": "Pass mark: a total standardized score of at least 70% of the mean total of the "
+              "top 1% of the candidates present (ties pass).",
+    "EXAM-3": "Passing the exam or any stage creates no right to a licence.",
+    "EXAM-4": "Scoring: per subject (3C − W) / (3N) × 100, standardized over the cycle's "
+              "candidates as T = 5000 + S·z (S a cycle setting, default 2000), then weighted "
+              "by coefficient within a group and by group weight (general 40%, specialised "
+              "60%) into the total.",
+    "INT-1": "The scientific interview of those who passed the exam: pass or fail, with a "
+             "score that breaks ties in LAUNCH-1.",
+    "QUAL-1": "Qualification: each general and specific condition is marked verified or "
+              "failed on the documents; any failure rejects with its rule ids.",
+    "SEC-1": "Security clearance by the Judiciary's intelligence protection unit: cleared or "
+             "refused; the reason is read only by security officers and auditors.",
+    "LAUNCH-1": "Offices are launched by rank (total score, interview score, registration "
+                "time) within each city's capacity and priority; with relocation a candidate "
+                "may be placed in another city of the province or a neighbouring city of "
+                "another province, or waits for the next round.",
+    "VET-1": "The veteran quota's categories: martyrs' families, disabled veterans, freed "
+             "prisoners, combatants, disabled veterans' families and combatants' children.",
+    "VET-2": "A share of each city's seats (default 30%) is reserved for veterans who meet "
+             "every condition; they hand in the original veteran certificate before the "
+             "licence.",
+    "LIC-1": "The licence is issued when every condition is met (ART11-1 proof and the VET-2 "
+             "certificate where they apply).",
+    "FRAUD-1": "A statement or document proven false, at any stage and after the licence, "
+               "removes the applicant and revokes an issued licence.",
+    "WD-1": "An applicant may withdraw before the licence; the fee stays paid (REG-2).",
+    "REQUEST": "The request itself is wrong (malformed, too large, not allowed): not a rule of "
+               "the domain.",
 }
 
 

@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.api.app import create_app
+from daftar.app import create_app
 from daftar.core.settings import Settings
 from daftar.domain import jalali
 from daftar.domain.stages import Role

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.api.auth import issue_token
 from daftar.domain.stages import Role
+from daftar.services.auth import issue_token
 from daftar.store.models import ExamLoad
 from tests.factories import ALL_CHECKS, form
 

@@ -19,11 +19,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from daftar.api import access, errors, metrics
-from daftar.api.app import create_app
-from daftar.api.auth import Principal, require
+from daftar.api.auth import require
+from daftar.app import create_app
 from daftar.core.errors import ServiceError
 from daftar.core.settings import Settings
 from daftar.domain.stages import STAFF_ROLES, Role
+from daftar.services.auth import Principal
 from daftar.store.access_log import AccessLogEntry
 from daftar.store.db import make_engine, migrate, session_factory
 from tests.api.helpers import ID_KEY, SECRET, bearer, token

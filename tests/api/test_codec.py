@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from daftar.api.app import create_app
+from daftar.app import create_app
 from daftar.core.codec import data_converter
 from daftar.core.settings import Settings
 from daftar.domain.stages import Role

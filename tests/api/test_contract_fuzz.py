@@ -43,7 +43,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.api.app import create_app
+from daftar.app import create_app
 from daftar.contracts import search
 from daftar.contracts.ids import cycle_workflow_id
 from daftar.core.codec import data_converter

@@ -1,7 +1,7 @@
 """The acceptance test: a whole cycle of 300 applicants through HTTP only.
 
-`daftar.simulate` drives the cycle; every assertion below reads the outcome back through the
-API on its own, so a simulator that lied in its report would not pass.
+`daftar.commands.simulation` drives the cycle; every assertion below reads the outcome back
+through the API on its own, so a simulator that lied in its report would not pass.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
+from daftar.commands.simulation import simulate
 from daftar.domain.stages import Role
-from daftar.simulate import simulate
 from tests.api.helpers import Stack, auth, token
 
 YEAR = 1407

@@ -22,13 +22,13 @@ from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus, WorkflowQueryFailedError
 
+from daftar.commands.reconcile.check import reconcile
 from daftar.contracts.applicant import DecisionIn
 from daftar.contracts.ids import applicant_workflow_id
 from daftar.core.codec import data_converter
 from daftar.core.seal import HEADER, SealKeys, seal
 from daftar.domain.stages import Role
 from daftar.gateway.replay import replay, replayer
-from daftar.reconcile.check import reconcile
 from daftar.store.db import session_factory
 from daftar.store.models import ApplicationRecord, DecisionRow
 from tests.api.helpers import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from pydantic import SecretStr
 
-from daftar.api.app import create_app
+from daftar.app import create_app
 from daftar.core.settings import Settings
 from daftar.domain.stages import Role
 from tests.api.helpers import FEE, ID_KEY, SECRET, Stack, auth

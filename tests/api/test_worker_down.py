@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.api.app import create_app
+from daftar.app import create_app
 from daftar.contracts.ids import cycle_workflow_id
 from daftar.core.settings import Settings
 from daftar.domain import jalali

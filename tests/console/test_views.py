@@ -10,10 +10,11 @@ import pytest
 from daftar.console import labels
 from daftar.console.render import fa, temporal_url, when
 from daftar.console.session import csrf_token
-from daftar.console.views import histogram, parse_score
+from daftar.console.views import parse_score
 from daftar.core.settings import Settings
 from daftar.domain.rules import RULE_TEXTS
 from daftar.domain.stages import Role, Stage
+from daftar.services.dashboard import histogram
 
 
 def test_numbers_and_instants_are_persian() -> None:

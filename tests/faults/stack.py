@@ -25,12 +25,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from daftar.api.app import create_app
+from daftar.app import create_app
+from daftar.commands.reconcile.check import reconcile
+from daftar.commands.reconcile.report import Reconciliation
 from daftar.core.settings import Settings, new_codec_key
 from daftar.domain import jalali
 from daftar.domain.stages import Role
 from daftar.gateway.temporal import connect
-from daftar.reconcile import Reconciliation, reconcile
 from daftar.store.db import SessionFactory, make_engine, session_factory
 from tests.api.conftest import registration_window
 from tests.api.helpers import FEE, ID_KEY, SECRET, auth, load_pass_mark
@@ -61,7 +62,7 @@ class WorkerProcess:
     async def start(self) -> None:
         with self.log.open("ab") as out:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", "from daftar.cli import main; main()", "worker",
+                sys.executable, "-c", "from daftar.commands import main; main()", "worker",
                 env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=out)
         for _ in range(600):
             if "worker started" in self.events():

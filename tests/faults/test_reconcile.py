@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from daftar.reconcile import DriftKind, Reconciliation
+from daftar.commands.reconcile.report import DriftKind, Reconciliation
 from tests.faults.driver import Walk
 from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
 
@@ -36,7 +36,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Fault
 
 async def daftar_reconcile(stack: FaultStack, *args: str) -> subprocess.CompletedProcess[str]:
     return await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-c", "from daftar.cli import main; main()",
+        subprocess.run, [sys.executable, "-c", "from daftar.commands import main; main()",
                          "reconcile", "--cycle", str(YEAR), "--settle", "0.5", *args],
         env=stack.env, capture_output=True, text=True, timeout=120)
 
@@ -118,7 +118,7 @@ async def test_reconcile_without_the_codec_keys_is_a_settings_error(
     env = {k: v for k, v in stack.env.items() if k != "DAFTAR_CODEC_KEYS"}
     env["DAFTAR_DATA_DIR"] = str(tmp_path)
     run = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-c", "from daftar.cli import main; main()",
+        subprocess.run, [sys.executable, "-c", "from daftar.commands import main; main()",
                          "reconcile", "--cycle", str(YEAR)],
         env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2

@@ -24,7 +24,6 @@ from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.audit.archive import history_json
 from daftar.contracts.applicant import (
     DisqualifyIn,
     DocumentIn,
@@ -36,6 +35,7 @@ from daftar.core.codec import data_converter
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
 from daftar.gateway.temporal import register_search_attributes
+from daftar.services.archive import history_json
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.worker import build_worker
 from daftar.workflows.applicant import ApplicantWorkflow

@@ -28,7 +28,7 @@ from daftar.gateway.temporal import register_search_attributes
 from daftar.store.db import create_schema, make_engine, session_factory
 from daftar.worker import build_worker
 from daftar.workflows.applicant import ApplicantWorkflow
-from tests.conftest import SEALED, TEST_KEYRING, TEST_SERVER
+from tests.conftest import SEALED, TEST_KEYRING, TEST_SERVER, quiet_runtime
 from tests.factories import form
 
 FEE = 2_000_000
@@ -40,7 +40,7 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
     start = WorkflowEnvironment.start_time_skipping
     environment = await start(test_server_existing_path=TEST_SERVER,
                               data_converter=data_converter(TEST_KEYRING),
-                              interceptors=SEALED)
+                              interceptors=SEALED, runtime=quiet_runtime())
     await register_search_attributes(environment.client, "default")
     yield environment
     await environment.shutdown()

@@ -17,9 +17,10 @@ from sqlalchemy.engine import Engine
 from temporalio.client import WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.audit.archive import MANIFEST, export_cycle, export_one, sha256_hex, verify
-from daftar.audit.commands import add_history_parser, run_history
+from daftar.commands.history import register as add_history_parser
+from daftar.commands.history import run_history
 from daftar.core.settings import Settings
+from daftar.services.archive import MANIFEST, export_cycle, export_one, sha256_hex, verify
 from daftar.store.db import session_factory
 from daftar.worker import build_worker
 from tests.conftest import TEMPORAL_CLI, TEST_CODEC_KEYS

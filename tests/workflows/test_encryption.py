@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.audit.archive import MANIFEST, export_cycle, history_json
-from daftar.audit.timeline import timeline
 from daftar.contracts.applicant import ApplicantInput
 from daftar.core.codec import data_converter
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage
 from daftar.gateway.replay import replay, replayer
+from daftar.services.archive import MANIFEST, export_cycle, history_json
+from daftar.services.timeline import timeline
 from daftar.store.db import session_factory
 from daftar.worker import build_worker
 from tests.conftest import TEST_KEYRING

@@ -14,11 +14,11 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import ServiceClient
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.audit.timeline import timeline
 from daftar.core.codec import KEY_ID, UnknownKeyError, data_converter
 from daftar.core.seal import FORGED, SealInterceptor, SealKeys
 from daftar.domain.stages import DecisionStage, Stage
 from daftar.gateway.replay import replay, replayer
+from daftar.services.timeline import timeline
 from daftar.store.db import session_factory
 from daftar.worker import build_worker
 from tests.workflows.conftest import Harness

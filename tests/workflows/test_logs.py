@@ -14,10 +14,10 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from daftar.api.app import create_app
-from daftar.api.auth import issue_token
+from daftar.app import create_app
 from daftar.core.settings import Settings
 from daftar.domain.stages import DecisionStage, Role, Stage
+from daftar.services.auth import issue_token
 from tests.logcapture import captured_logs
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import decide, exam, register, state

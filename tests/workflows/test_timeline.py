@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from temporalio.client import WorkflowUpdateFailedError
 
-from daftar.audit.timeline import TimelineEvent, timeline
 from daftar.contracts.applicant import (
     DisqualifyIn,
     DocumentIn,
@@ -18,6 +17,7 @@ from daftar.contracts.applicant import (
 from daftar.core.codec import data_converter
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role
+from daftar.services.timeline import TimelineEvent, timeline
 from daftar.workflows.applicant import ApplicantWorkflow
 from tests.conftest import TEST_KEYRING
 from tests.factories import VETERAN

@@ -28,13 +28,13 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payloads
 
-from daftar.api.auth import Principal, decode_token
 from daftar.api.errors import responses
 from daftar.core.codec import CodecError, EncryptionCodec
 from daftar.core.errors import ServiceError
 from daftar.core.settings import Settings, SettingsError
 from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
+from daftar.services.auth import Principal, decode_token
 
 PREFIX = "/v1/codec"
 COOKIE = "daftar_session"

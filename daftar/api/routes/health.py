@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from daftar.core import errors
 from daftar.gateway.workflows import LIVE_POLL_AGE, Workers
+from daftar.services.health import database_answers
 
 router = APIRouter(tags=["health"])
 
@@ -66,12 +66,8 @@ async def _worker(workers: Workers) -> str:
 
 
 async def _database(request: Request) -> bool:
-    def ping() -> bool:
-        with request.app.state.sessions() as s:
-            s.exec(text("SELECT 1"))
-        return True
-
     try:
-        return await asyncio.wait_for(asyncio.to_thread(ping), timeout=3)
+        return await asyncio.wait_for(
+            asyncio.to_thread(database_answers, request.app.state.sessions), timeout=3)
     except Exception:  # any failure means "not ready"
         return False

@@ -8,12 +8,8 @@ from typing import Annotated, Any
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
-from daftar.api import actions
-from daftar.api.schemas import DecisionBody
-from daftar.api.views import application_view
 from daftar.console.deps import ViewerDep, in_session, need, router
 from daftar.console.render import PREFIX, page, temporal_url
 from daftar.console.session import Viewer, posted
@@ -27,7 +23,10 @@ from daftar.domain.rules import rule_text
 from daftar.domain.stages import DECISION_FLOW, STAFF_ROLES, DecisionStage, Role
 from daftar.domain.violations import Violation
 from daftar.gateway.workflows import Applicants
-from daftar.store.models import PhotoRecord
+from daftar.services import decisions
+from daftar.services.photos import photo_bytes
+from daftar.services.schemas import DecisionBody
+from daftar.services.views import application_view
 
 routes = router()
 
@@ -69,6 +68,7 @@ async def render_application(request: Request, who: Viewer, app_id: str, *,
 @routes.get("/applications/{app_id}")
 async def application(request: Request, app_id: str, who: ViewerDep,
                       done: Annotated[str | None, Query(max_length=32)] = None) -> Response:
+    """The application's page, with the notice of what was just done."""
     return await render_application(request, who, app_id, notice=_DONE.get(done or ""))
 
 
@@ -106,7 +106,7 @@ async def decide(request: Request, app_id: str) -> Response:
             "checks": {c for c in form.getlist("checks") if isinstance(c, str)}}
     applicants: Applicants = request.app.state.applicants
     try:
-        await actions.decide(applicants, who.principal, app_id, _decision_body(form))
+        await decisions.decide(applicants, who.principal, app_id, _decision_body(form))
     except ServiceError as err:
         if err.code in _ALREADY:
             return await render_application(request, who, app_id, status=err.status,
@@ -120,12 +120,14 @@ async def decide(request: Request, app_id: str) -> Response:
 
 @routes.post("/applications/{app_id}/claim")
 async def claim(request: Request, app_id: str) -> Response:
+    """Claim the waiting decision."""
     who, _ = await posted(request)
     return await _claim_or_release(request, who, app_id, release=False)
 
 
 @routes.post("/applications/{app_id}/release")
 async def release(request: Request, app_id: str) -> Response:
+    """Release the claim on the waiting decision."""
     who, _ = await posted(request)
     return await _claim_or_release(request, who, app_id, release=True)
 
@@ -135,9 +137,9 @@ async def _claim_or_release(request: Request, who: Viewer, app_id: str, *,
     applicants: Applicants = request.app.state.applicants
     try:
         if release:
-            await actions.release(applicants, who.principal, app_id)
+            await decisions.release(applicants, who.principal, app_id)
         else:
-            await actions.claim(applicants, who.principal, app_id)
+            await decisions.claim(applicants, who.principal, app_id)
     except ServiceError as err:
         if err.code == "not_found":
             raise
@@ -153,15 +155,7 @@ async def photo(request: Request, app_id: str, who: ViewerDep,
     """The applicant's photo (REG-4) from the read model, for staff only, never cached
     by a shared cache."""
     need(who, *STAFF_ROLES)
-
-    def read(session: Session) -> PhotoRecord | None:
-        stmt = select(PhotoRecord).where(PhotoRecord.application_id == app_id)
-        if sha:
-            stmt = stmt.where(PhotoRecord.sha256 == sha)
-        return session.exec(stmt.order_by(col(PhotoRecord.uploaded_at).desc())).first()
-
-    found = await asyncio.to_thread(in_session, request, read)
-    if found is None:
-        raise ServiceError(404, "not_found", f"No photo of application {app_id}.")
-    return Response(found.content, media_type="image/jpeg", headers={
+    content = await asyncio.to_thread(in_session, request,
+                                      lambda s: photo_bytes(s, app_id, sha))
+    return Response(content, media_type="image/jpeg", headers={
         "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})

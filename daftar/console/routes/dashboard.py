@@ -5,38 +5,27 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import Response
-from sqlalchemy import func
-from sqlmodel import Session, col, select
 
-from daftar.api.routes.cohort import cycle_stats
-from daftar.api.routes.cycles import load_cycle
-from daftar.api.schemas_cohort import StatsView
 from daftar.console.deps import ViewerDep, in_session, need, router
 from daftar.console.render import page
-from daftar.console.views import Histogram, Row, histogram, row_of
 from daftar.domain.stages import Role, Stage
-from daftar.store import cohort as store
-from daftar.store import queries
-from daftar.store.models import (
-    CycleRecord,
-    EscalationRow,
-    ExamScore,
-    PlacementRecord,
+from daftar.services import dashboard as dashboard_service
+from daftar.services.dashboard import (
+    LIST_SIZE,
+    PLACEMENTS_SHOWN,
+    CycleOverview,
+    Histogram,
 )
+from daftar.services.schemas_cohort import StatsView
 
 routes = router()
 
 #: The stages in the order of the path, for the chart's rows.
 STAGE_ORDER = [s.value for s in Stage]
-#: Placements shown per round; the rest are counted.
-PLACEMENTS_SHOWN = 100
-LIST_SIZE = 50
 Year = Annotated[int | None, Query(ge=1, le=9999)]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 
@@ -48,6 +37,8 @@ PALETTE = ("#1f5fa8", "#b3432b", "#2e7d32", "#7b3fa0", "#8a6100", "#00707a", "#b
 
 @dataclass
 class Segment:
+    """One province's part of a stage's bar."""
+
     province: str
     n: int
     start: int
@@ -56,6 +47,8 @@ class Segment:
 
 @dataclass
 class StageBar:
+    """One stage's bar, split by province."""
+
     stage: str
     total: int
     segments: list[Segment]
@@ -81,6 +74,8 @@ def stage_bars(stats: StatsView, provinces: list[str]) -> list[StageBar]:
 
 @dataclass
 class Dashboard:
+    """The dashboard page's data: the service's overview, and its chart's bars and colours."""
+
     year: int | None
     years: list[int]
     stats: StatsView | None = None
@@ -88,47 +83,31 @@ class Dashboard:
     bars: list[StageBar] | None = None
     colours: dict[str, str] | None = None
     overdue: int = 0
-    escalations: list[EscalationRow] | None = None
+    escalations: list[Any] | None = None
     escalation_count: int = 0
     chart: Histogram | None = None
-    placements: dict[int, list[PlacementRecord]] | None = None
+    placements: dict[int, list[Any]] | None = None
 
-
-def _years(session: Session) -> list[int]:
-    return list(session.exec(select(CycleRecord.year).order_by(col(CycleRecord.year).desc())))
-
-
-def _read(session: Session, year: int | None) -> Dashboard:
-    years = _years(session)
-    year = year if year is not None else (years[0] if years else None)
-    if year is None:
-        return Dashboard(year=None, years=years)
-    load_cycle(session, year)
-    stats = cycle_stats(session, year)
-    provinces = sorted({p for by in stats.counts.values() for p in by})
-    now = datetime.now(UTC)
-    overdue = queries.count_overdue(session, year, now)
-    esc_count = session.exec(select(func.count()).select_from(EscalationRow)
-                             .where(EscalationRow.cycle == year)).one()
-    escalations = list(session.exec(
-        select(EscalationRow).where(EscalationRow.cycle == year)
-        .order_by(col(EscalationRow.escalated_at).desc()).limit(LIST_SIZE)))
-    scores = [(Decimal(t), bool(p)) for t, p in session.exec(
-        select(col(ExamScore.total), col(ExamScore.passed)).where(ExamScore.cycle == year))]
-    chart = histogram(scores, stats.exam.pass_mark if stats.exam else None)
-    placements = {r.number: store.placements_of(session, year, r.number)[:PLACEMENTS_SHOWN]
-                  for r in stats.rounds if r.number is not None}
-    return Dashboard(year=year, years=years, stats=stats, provinces=provinces,
-                     bars=stage_bars(stats, provinces),
-                     colours={p: PALETTE[i % len(PALETTE)] for i, p in enumerate(provinces)},
-                     overdue=int(overdue), escalations=escalations,
-                     escalation_count=int(esc_count), chart=chart, placements=placements)
+    @classmethod
+    def of(cls, seen: CycleOverview) -> Dashboard:
+        """The page's data for the service's overview."""
+        if seen.stats is None:
+            return cls(year=seen.year, years=seen.years)
+        return cls(year=seen.year, years=seen.years, stats=seen.stats,
+                   provinces=seen.provinces, bars=stage_bars(seen.stats, seen.provinces),
+                   colours={p: PALETTE[i % len(PALETTE)] for i, p in enumerate(seen.provinces)},
+                   overdue=seen.overdue, escalations=seen.escalations,
+                   escalation_count=seen.escalation_count, chart=seen.chart,
+                   placements=seen.placements)
 
 
 @routes.get("/dashboard")
 async def dashboard(request: Request, who: ViewerDep, cycle: Year = None) -> Response:
+    """A cycle's overview (the latest cycle's when none is asked for)."""
     need(who, Role.admin, Role.auditor)
-    data = await asyncio.to_thread(in_session, request, lambda s: _read(s, cycle))
+    seen = await asyncio.to_thread(in_session, request, lambda s: dashboard_service.overview(
+        s, cycle))
+    data = Dashboard.of(seen)
     return page(request, "dashboard.html", viewer=who, title="داشبورد", data=data,
                 stage_order=STAGE_ORDER, placements_shown=PLACEMENTS_SHOWN)
 
@@ -139,14 +118,8 @@ async def overdue(request: Request, who: ViewerDep, cycle: Annotated[int, Query(
                   ) -> Response:
     """Every overdue application of the cycle, the longest overdue first."""
     need(who, Role.admin, Role.auditor)
-
-    def read(session: Session) -> tuple[list[Row], int]:
-        load_cycle(session, cycle)
-        rows, total = queries.list_overdue(session, cycle, datetime.now(UTC), page=page_no,
-                                           size=LIST_SIZE)
-        return [row_of(r) for r in rows], total
-
-    rows, total = await asyncio.to_thread(in_session, request, read)
+    rows, total = await asyncio.to_thread(
+        in_session, request, lambda s: dashboard_service.overdue_rows(s, cycle, page=page_no))
     return page(request, "overdue.html", viewer=who, title="کارهای معوق", rows=rows,
                 total=total, cycle=cycle, page_no=page_no,
                 pages=max(1, -(-total // LIST_SIZE)))

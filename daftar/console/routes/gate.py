@@ -7,14 +7,13 @@ workflow's history (API.md, `GET /v1/applications/{id}/history`): admins, who wa
 applicant's stage, and auditors, who read, export and replay each history. Reviewers decide
 their own stage's cases in the console; the UI would show them every other stage too. Even
 admitted, nobody moves a workflow there: the UI is read-only, and only auditors and security
-officers get payloads decoded (daftar/api/routes/codec.py).
+officers get payloads decoded (the API's codec endpoint).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, datetime
 
 import structlog
 from fastapi import Request
@@ -24,8 +23,7 @@ from daftar.console.deps import need, router
 from daftar.console.session import SignInRequired, viewer
 from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain.stages import Role
-from daftar.store.access_log import record_read
-from daftar.store.db import SessionFactory
+from daftar.services.access_log import record_read
 
 routes = router()
 
@@ -48,11 +46,12 @@ async def temporal_ui(request: Request) -> Response:
     if app_id is not None:
         # The UI is about to show an applicant's history: the access log records it first,
         # like every other staff read of personal data.
-        sessions: SessionFactory = request.app.state.sessions
         request_id = str(structlog.contextvars.get_contextvars().get("request_id", ""))
-        await asyncio.to_thread(_write, sessions, actor=who.principal.sub,
+        await asyncio.to_thread(record_read, request.app.state.sessions,
+                                actor=who.principal.sub,
                                 roles=[r.value for r in who.principal.roles],
-                                application_id=app_id, request_id=request_id)
+                                application_id=app_id, what="temporal-ui:history",
+                                request_id=request_id)
     return Response(status_code=204, headers=_NO_STORE)
 
 
@@ -65,11 +64,3 @@ def _history_read(uri: str) -> str | None:
     """The application whose history the UI request `uri` (from the proxy) fetches."""
     found = _HISTORY.search(uri.split("?", 1)[0])
     return found.group(1) if found else None
-
-
-def _write(sessions: SessionFactory, *, actor: str, roles: list[str], application_id: str,
-           request_id: str) -> None:
-    with sessions() as session:
-        record_read(session, at=datetime.now(UTC), actor=actor, roles=roles,
-                    application_id=application_id, what="temporal-ui:history",
-                    request_id=request_id)

@@ -8,42 +8,29 @@ from typing import Annotated, Any
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from daftar.api import actions
-from daftar.api.schemas import BatchBody, BatchResult
 from daftar.console.deps import ViewerDep, in_session, router
 from daftar.console.render import PREFIX, page, query
 from daftar.console.session import Viewer, posted
-from daftar.console.views import (
-    Row,
-    clean_text,
-    decision_stages,
-    inbox_stages,
-    parse_score,
-    row_of,
-    team_of,
-)
+from daftar.console.views import clean_text, decision_stages, parse_score, team_of
 from daftar.core.errors import ServiceError
 from daftar.domain.decisions import qualification_checklist
 from daftar.domain.digits import normalize_digits
-from daftar.domain.registration import Gender
 from daftar.domain.rules import rule_text
 from daftar.domain.stages import DecisionStage
 from daftar.domain.violations import Violation
 from daftar.gateway.workflows import Applicants
-from daftar.store import filters
-from daftar.store.models import ApplicationRecord
-from daftar.store.queries import ApplicationFilter, list_applications
+from daftar.services import decisions
+from daftar.services import inbox as inbox_service
+from daftar.services.listing import ApplicationFilter, Row, inbox_stages
+from daftar.services.schemas import BatchBody, BatchResult
 
 routes = router()
 
 PAGE_SIZE = 25
 #: The query parameters a filter keeps (and a saved filter stores).
 FILTER_KEYS = ("cycle", "province", "city", "q")
-#: State queries in flight at once while a qualification batch learns each applicant's gender.
-_STATE_CONCURRENCY = 8
 
 
 def _params(source: Any) -> dict[str, str]:
@@ -78,18 +65,14 @@ async def render_inbox(request: Request, who: Viewer, params: dict[str, str], *,
                             tracking_code=params.get("q"))
     team = team_of(who.principal)
 
-    def read(session: Session) -> tuple[list[ApplicationRecord], int, list[Any]]:
-        rows, total = list_applications(session, flt, page=page_no, size=PAGE_SIZE,
-                                        oldest_first=True)
-        saved = filters.list_filters(session, team.value) if team else []
-        return rows, total, saved
-
-    rows, total, saved = await asyncio.to_thread(in_session, request, read)
+    found = await asyncio.to_thread(in_session, request, lambda s: inbox_service.inbox_page(
+        s, flt, team, page=page_no, size=PAGE_SIZE))
+    total = found.total
     deciding = decision_stages(who.principal)
     return page(request, "inbox.html", viewer=who, status=status, title="کارتابل",
-                rows=[row_of(r) for r in rows], total=total, page_no=page_no,
+                rows=found.rows, total=total, page_no=page_no,
                 pages=max(1, -(-total // PAGE_SIZE)), params=params, banner=banner,
-                notice=notice, batch=batch, batch_rows=batch_rows or [], saved=saved,
+                notice=notice, batch=batch, batch_rows=batch_rows or [], saved=found.saved,
                 team=team, deciding=deciding, kept=kept or {},
                 checklist=[(r, rule_text(r)) for r in qualification_checklist(male=True)],
                 filter_keys=FILTER_KEYS)
@@ -98,6 +81,7 @@ async def render_inbox(request: Request, who: Viewer, params: dict[str, str], *,
 @routes.get("/inbox")
 async def inbox(request: Request, who: ViewerDep,
                 done: Annotated[str | None, Query(max_length=32)] = None) -> Response:
+    """The inbox, with the notice of what was just done."""
     notices = {"claimed": "پرونده برداشته شد.", "released": "پرونده رها شد.",
                "saved": "فیلتر ذخیره شد.", "deleted": "فیلتر حذف شد."}
     return await render_inbox(request, who, _params(request.query_params),
@@ -110,12 +94,14 @@ def _back(params: dict[str, str], done: str) -> RedirectResponse:
 
 @routes.post("/inbox/claim")
 async def claim(request: Request) -> Response:
+    """Claim a row's waiting decision."""
     who, form = await posted(request)
     return await _claim_or_release(request, who, form, release=False)
 
 
 @routes.post("/inbox/release")
 async def release(request: Request) -> Response:
+    """Release a row's claim."""
     who, form = await posted(request)
     return await _claim_or_release(request, who, form, release=True)
 
@@ -129,9 +115,9 @@ async def _claim_or_release(request: Request, who: Viewer, form: FormData, *,
         if app_id is None:
             raise ServiceError(422, "invalid_request", "No application was chosen.")
         if release:
-            await actions.release(applicants, who.principal, app_id)
+            await decisions.release(applicants, who.principal, app_id)
         else:
-            await actions.claim(applicants, who.principal, app_id)
+            await decisions.claim(applicants, who.principal, app_id)
     except ServiceError as err:
         return await render_inbox(request, who, params, status=err.status, banner=err)
     return _back(params, "released" if release else "claimed")
@@ -153,24 +139,14 @@ async def batch(request: Request) -> Response:
                                   kept=kept)
     applicants: Applicants = request.app.state.applicants
     try:
-        result = await actions.decide_batch(applicants, who.principal, body)
+        result = await decisions.decide_batch(applicants, who.principal, body)
     except ServiceError as err:
         return await render_inbox(request, who, params, status=err.status, banner=err,
                                   kept=kept)
 
-    def rows(session: Session) -> list[Row]:
-        out = []
-        for item in result.results:
-            record = session.get(ApplicationRecord, item.application_id)
-            if record is None:
-                continue
-            row = row_of(record)
-            row.result = item.model_dump(mode="json")
-            out.append(row)
-        return out
-
-    return await render_inbox(request, who, params, batch=result,
-                              batch_rows=await asyncio.to_thread(in_session, request, rows))
+    rows = await asyncio.to_thread(in_session, request,
+                                   lambda s: inbox_service.batch_rows(s, result))
+    return await render_inbox(request, who, params, batch=result, batch_rows=rows)
 
 
 async def _batch_body(request: Request, form: FormData, ids: list[str]) -> BatchBody:
@@ -189,7 +165,7 @@ async def _batch_body(request: Request, form: FormData, ids: list[str]) -> Batch
     checked = {c for c in form.getlist("checks") if isinstance(c, str)}
     checks: dict[str, dict[str, bool] | None] = {i: None for i in ids}
     if stage is DecisionStage.qualification:
-        checks = await _checklists(request, ids, checked)
+        checks = await inbox_service.checklists(request.app.state.applicants, ids, checked)
     items = [{"application_id": i, "outcome": form.get("outcome"), "score": score,
               "reason": clean_text(form.get("reason"), 4000), "checks": checks[i]}
              for i in ids]
@@ -199,25 +175,6 @@ async def _batch_body(request: Request, form: FormData, ids: list[str]) -> Batch
         raise ServiceError(422, "invalid_request", "The batch form is malformed.", [
             Violation(rule="REQUEST", field=".".join(str(p) for p in e["loc"]) or None,
                       message=e["msg"]) for e in err.errors()[:20]]) from err
-
-
-async def _checklists(request: Request, ids: list[str],
-                      checked: set[str]) -> dict[str, dict[str, bool] | None]:
-    """Each applicant's QUAL-1 checklist (GEN-3 for men only), marked as the form says."""
-    applicants: Applicants = request.app.state.applicants
-    limit = asyncio.Semaphore(_STATE_CONCURRENCY)
-
-    async def one(app_id: str) -> dict[str, bool] | None:
-        async with limit:
-            try:
-                state = await applicants.state(app_id)
-            except ServiceError:
-                return {r: r in checked for r in qualification_checklist(male=True)}
-        items = qualification_checklist(male=state.form.gender == Gender.MALE)
-        return {r: r in checked for r in items}
-
-    marked = await asyncio.gather(*(one(i) for i in ids))
-    return dict(zip(ids, marked, strict=True))
 
 
 @routes.post("/inbox/filters")
@@ -232,17 +189,18 @@ async def save_filter(request: Request) -> Response:
         err = ServiceError(422, "invalid_request", "A saved filter needs a name.",
                        [Violation(rule="REQUEST", field="name", message="Name the filter.")])
         return await render_inbox(request, who, params, status=422, banner=err)
-    await asyncio.to_thread(in_session, request, lambda s: filters.save_filter(
-        s, team.value, name, params, who.sub))
+    await asyncio.to_thread(in_session, request, lambda s: inbox_service.save_filter(
+        s, team, name, params, who.sub))
     return _back(params, "saved")
 
 
 @routes.post("/inbox/filters/delete")
 async def delete_filter(request: Request) -> Response:
+    """Delete one of the team's saved filters."""
     who, form = await posted(request)
     team = team_of(who.principal)
     filter_id = _int(clean_text(form.get("filter_id"), 12))
     if team is not None and filter_id is not None:
-        await asyncio.to_thread(in_session, request, lambda s: filters.delete_filter(
-            s, team.value, filter_id))
+        await asyncio.to_thread(in_session, request, lambda s: inbox_service.delete_filter(
+            s, team, filter_id))
     return _back(_params(form), "deleted")

@@ -37,11 +37,13 @@ def home_of(roles: list[Role]) -> str:
 @routes.get("")
 @routes.get("/")
 async def home(who: ViewerDep) -> Response:
+    """The viewer's home page by role."""
     return RedirectResponse(home_of(who.principal.roles), status_code=303)
 
 
 @routes.get("/sign-in")
 async def sign_in_form(request: Request, m: str | None = None) -> Response:
+    """The sign-in form, with why the user was sent back to it."""
     notice = _BACK.get(m or "")
     return page(request, "signin.html", viewer=None, title="ورود",
                 error_code=None if notice or not m else m, notice=notice)

@@ -1,1 +1,0 @@
-"""Auditors' tools: timelines read from Temporal histories."""

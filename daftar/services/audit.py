@@ -1,0 +1,132 @@
+"""Auditors' tools over one application's Temporal history: its timeline, its export, a check
+of an exported file, and a replay against the running code (the API's and the console's)."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
+from temporalio.client import Client, WorkflowHistory
+
+from daftar.contracts.ids import applicant_workflow_id
+from daftar.core.errors import ServiceError
+from daftar.core.settings import Settings
+from daftar.domain.digits import normalize_digits
+from daftar.domain.redaction import reads_reason
+from daftar.domain.violations import Violation
+from daftar.gateway.replay import ReplayVerdict, replay, replayer
+from daftar.gateway.workflows import history_of
+from daftar.services.archive import history_json, sha256_hex
+from daftar.services.auth import Principal
+from daftar.services.listing import application_of_code
+from daftar.services.timeline import TimelineEvent, timeline
+
+#: The largest export a check reads (a long history is a few hundred KB).
+MAX_EXPORT_BYTES = 20 * 1024 * 1024
+
+
+async def application_timeline(client: Client, app_id: str,
+                               principal: Principal) -> list[TimelineEvent]:
+    """The application's timeline as `principal` may read it: security reasons (SEC-1) only
+    for the roles that may read them."""
+    events = await timeline(await history_of(client, app_id), client.data_converter)
+    for e in events:
+        if e.kind == "decision" and not reads_reason(e.stage or "", principal.roles):
+            e.reason = None
+    return events
+
+
+class ExportView(BaseModel):
+    """A history's export: the raw Temporal history (the CLI's JSON) and the SHA-256 of that
+    exact text."""
+
+    workflow_id: str
+    sha256: str
+    history: dict[str, Any]
+
+
+async def export_history(client: Client, app_id: str) -> ExportView:
+    """The application's history export."""
+    text = history_json(await history_of(client, app_id))
+    return ExportView(workflow_id=applicant_workflow_id(app_id), sha256=sha256_hex(text.encode()),
+                      history=json.loads(text))
+
+
+async def replay_application(client: Client, settings: Settings, app_id: str) -> ReplayVerdict:
+    """Replay a live application's history on the running code."""
+    return await _replay_one(await history_of(client, app_id), settings)
+
+
+async def replay_exported(settings: Settings, workflow_id: str | None,
+                          history: dict[str, Any]) -> ReplayVerdict:
+    """Replay an exported history on the running code.
+
+    Raises:
+        ServiceError: 422 when the history cannot be read.
+    """
+    try:
+        parsed = WorkflowHistory.from_json(workflow_id or "exported", history)
+    except Exception as err:  # any unreadable history is the caller's input
+        raise ServiceError(422, "invalid_request", f"The history cannot be read: {err}.",
+                           [Violation(rule="REQUEST", field="history", message=str(err))]
+                           ) from err
+    return await _replay_one(parsed, settings)
+
+
+async def _replay_one(history: WorkflowHistory, settings: Settings) -> ReplayVerdict:
+    [verdict] = await replay([history], using=replayer(settings.codec_keyring))
+    return verdict
+
+
+@dataclass
+class Verification:
+    """What checking an export found."""
+
+    ok: bool
+    workflow_id: str | None = None
+    recorded: str | None = None
+    computed: str | None = None
+    events: int = 0
+    live: bool | None = None  # the same digest as the history in Temporal now
+    problem: str | None = None
+
+
+def check_export(raw: bytes) -> Verification:
+    """Recompute the digest of the export's history as `history_json` writes it, so a
+    changed event, added or removed, changes it; compare with the digest recorded."""
+    if len(raw) > MAX_EXPORT_BYTES:
+        return Verification(ok=False, problem="too_large")
+    try:
+        view = ExportView.model_validate_json(raw)
+        history = WorkflowHistory.from_json(view.workflow_id, view.history)
+    except (ValidationError, ValueError, json.JSONDecodeError, TypeError):
+        return Verification(ok=False, problem="unreadable")
+    except Exception:  # a protobuf parse error: the file is not a history
+        return Verification(ok=False, problem="unreadable")
+    computed = sha256_hex(history_json(history).encode())
+    return Verification(ok=hmac.compare_digest(computed, view.sha256.lower()),
+                        workflow_id=view.workflow_id, recorded=view.sha256,
+                        computed=computed, events=len(history.events))
+
+
+async def verify_export(client: Client, app_id: str, raw: bytes) -> Verification:
+    """Check an export, and when it holds, whether it is the history Temporal has now."""
+    result = check_export(raw)
+    if result.ok and result.computed:
+        live = await export_history(client, app_id)
+        result.live = hmac.compare_digest(live.sha256, result.computed)
+    return result
+
+
+def find_application(session: Session, text: str) -> str | None:
+    """The application a tracking code (any digits) or an application id names; None when
+    it names none (an id is taken as given: its timeline says if there is none)."""
+    code = normalize_digits(text.strip())
+    target = application_of_code(session, code)
+    if target is None and code.isalnum():
+        target = code
+    return target

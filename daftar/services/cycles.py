@@ -1,0 +1,99 @@
+"""Cycles: created by the admin, read by every step that needs the cycle's rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from daftar.core.errors import ServiceError, violations_error
+from daftar.core.settings import Settings
+from daftar.domain.cycles import cycle_violations, registration_window
+from daftar.domain.jalali import parse_jalali
+from daftar.services.schemas_cycle import CycleConfig, CycleCreate, CycleView
+from daftar.services.views import instant
+from daftar.store import queries
+from daftar.store.cycles import CycleExists, cycle_years, insert_cycle
+from daftar.store.models import CityRecord
+
+__all__ = ["KnownCycle", "create_cycle", "cycle_view", "cycle_years", "load_cycle"]
+
+
+@dataclass(frozen=True)
+class KnownCycle:
+    """A cycle that exists, its configuration typed once from the stored row."""
+
+    year: int
+    config: CycleConfig
+    #: The configuration exactly as stored, which the cycle's view shows.
+    stored: dict[str, Any]
+
+    def window(self) -> tuple[datetime, datetime]:
+        """REG-1: the cycle's registration window as UTC instants."""
+        return registration_window(self.config.registration_start,
+                                   self.config.registration_end)
+
+
+def load_cycle(session: Session, year: int) -> KnownCycle:
+    """The cycle of `year`.
+
+    Raises:
+        ServiceError: 404 when there is no such cycle.
+    """
+    record = queries.get_cycle(session, year)
+    if record is None:
+        raise ServiceError(404, "not_found", f"No cycle {year}.")
+    return KnownCycle(year=record.year, config=CycleConfig.model_validate(record.config),
+                      stored=record.config)
+
+
+def stored_config(body: CycleCreate, settings: Settings) -> dict[str, Any]:
+    """The configuration a new cycle is stored with: the request's, the operator's default
+    SLAs for the stages it leaves out, and its Jalali dates normalised (`YYYY/MM/DD`)."""
+    config = body.model_dump(mode="json")
+    config["sla_days"] = {**settings.sla_days, **body.sla_days}
+    config["registration_start"] = str(parse_jalali(body.registration_start))
+    config["registration_end"] = str(parse_jalali(body.registration_end))
+    if body.exam_date:
+        config["exam_date"] = str(parse_jalali(body.exam_date))
+    return config
+
+
+def create_cycle(session: Session, settings: Settings, body: CycleCreate) -> CycleView:
+    """Create a cycle with its window, fee, subjects, cities and SLAs.
+
+    Raises:
+        ServiceError: 422 for an inconsistent configuration, 409 when the year exists.
+    """
+    violations = cycle_violations(
+        registration_start=body.registration_start, registration_end=body.registration_end,
+        exam_date=body.exam_date, subject_codes=[s.code for s in body.subjects],
+        group_weights=body.group_weights,
+        cities=[(c.province, c.city, [(n.province, n.city) for n in c.neighbours])
+                for c in body.cities])
+    if violations:
+        raise violations_error("The cycle's configuration is inconsistent.", violations)
+    config = stored_config(body, settings)
+    try:
+        insert_cycle(session, year=body.year, config=config, created_at=datetime.now(UTC),
+                     cities=[CityRecord(cycle=body.year, province=c.province, city=c.city,
+                                        capacity=c.capacity, priority=c.priority,
+                                        neighbours=[n.model_dump() for n in c.neighbours])
+                             for c in body.cities])
+    except CycleExists:
+        raise ServiceError(409, "duplicate", f"Cycle {body.year} already exists.") from None
+    return cycle_view(session, body.year)
+
+
+def cycle_view(session: Session, year: int) -> CycleView:
+    """The cycle, its phase and its applications counted per stage (404 if unknown)."""
+    cycle = load_cycle(session, year)
+    opens, closes = cycle.window()
+    now = datetime.now(UTC)
+    phase = ("before_registration" if now < opens
+             else "registration" if now < closes else "after_registration")
+    return CycleView(year=year, phase=phase, config=cycle.stored,
+                     registration_opens=instant(opens), registration_closes=instant(closes),
+                     counts=queries.stage_counts(session, year))
