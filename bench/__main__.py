@@ -159,4 +159,4 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 if __name__ == "__main__":
     asyncio.run(main(parse()))
     sys.stdout.flush()
-    os._exit(0)  # the SDK's runtime may abort at interpreter exit (DESIGN.md)
+    os._exit(0)  # the SDK's runtime may abort at interpreter exit

@@ -1,6 +1,7 @@
 """Custom search attributes, so admins filter applications in the Temporal Web UI.
 
-Stage, cycle, province and quota only: never a national id or a name (DESIGN.md #8).
+Stage, cycle, province and quota only: never a national id or a name (README: "Personal data in
+Temporal").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The payload codec: personal data is ciphertext in Temporal (DESIGN.md #8).
+"""The payload codec: personal data is ciphertext in Temporal (README: "Personal data in Temporal").
 
 National ids, names and security reasons travel in workflow inputs, update arguments,
 results and failure messages. Temporal stores them in its database and writes them into every

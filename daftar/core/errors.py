@@ -49,7 +49,7 @@ class ErrorDetail(BaseModel):
 
 
 class ServiceError(Exception):
-    """An error a client caused or must be told about, already in API.md's terms."""
+    """An error a client caused or must be told about, already in docs/api.md's terms."""
 
     def __init__(self, status: int, code: str, message: str,
                  rules: Sequence[Violation] = (), *, retry_after: int | None = None,

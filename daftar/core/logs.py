@@ -1,4 +1,4 @@
-"""structlog setup: console lines in development, JSON in production (DESIGN.md #10).
+"""structlog setup: console lines in development, JSON in production (README: "Metrics and logs").
 
 Every line that concerns one applicant carries `workflow_id`, `run_id`, `application_id`,
 `stage` and `actor` as top-level fields, wherever it comes from:

@@ -1,4 +1,4 @@
-"""Seals: only daftar moves a workflow (DESIGN.md #8).
+"""Seals: only daftar moves a workflow (README: "Only daftar moves a workflow").
 
 Temporal's frontend and Web UI may be reached by people who are not daftar, and a workflow
 cannot tell who sent a start, an update or a signal. So every message daftar sends carries a

@@ -1,1 +1,1 @@
-"""Pure rules of the licensing domain (DOMAIN.md): no I/O, no clock, no randomness."""
+"""Pure rules of the licensing domain (docs/rules.md): no I/O, no clock, no randomness."""

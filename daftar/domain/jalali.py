@@ -1,4 +1,4 @@
-"""Jalali calendar and Asia/Tehran business days (DOMAIN.md "Calendar", REG-1, AGE-1).
+"""Jalali calendar and Asia/Tehran business days (REG-1, AGE-1).
 
 The only module that imports ``jdatetime``. Instants are aware ``datetime`` values
 (stored as UTC); the business day is the Asia/Tehran calendar day, taken from zone

@@ -1,4 +1,4 @@
-"""The registration form (API.md "Registration fields") and a cycle's registration rules.
+"""The registration form (docs/api.md "Registration fields") and a cycle's registration rules.
 
 Dates stay strings here: a bad date is reported by ``check_registration`` as a
 violation of the rule that needs it (AGE-1, AGE-2), next to every other broken rule,
@@ -110,7 +110,7 @@ class Quota(_Strict):
 
 
 class RegistrationForm(_Strict):
-    """The application form (REG-2), field names as API.md "Registration fields"."""
+    """The application form (REG-2), field names as docs/api.md "Registration fields"."""
 
     national_id: ShortText
     first_name: Name

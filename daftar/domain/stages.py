@@ -1,4 +1,7 @@
-"""Stages of an applicant's path, the roles that move them, and the SLA keys (API.md "Stages")."""
+"""Stages of an applicant's path, the roles that move them, and the SLA keys.
+
+See docs/api.md "Stages".
+"""
 
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ TERMINAL_STAGES = frozenset(
 
 
 class Role(StrEnum):
-    """JWT roles (API.md "Auth")."""
+    """JWT roles (docs/api.md "Auth")."""
 
     admin = "admin"
     exam_officer = "exam_officer"

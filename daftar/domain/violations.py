@@ -1,10 +1,10 @@
-"""A broken rule, named by its DOMAIN.md id, as returned to applicants and reviewers."""
+"""A broken rule, named by its rule id (docs/rules.md), as returned to applicants and reviewers."""
 
 from pydantic import BaseModel
 
 
 class Violation(BaseModel, frozen=True):
-    """One broken rule (any rule id of DOMAIN.md, e.g. ``AGE-1``, ``REG-4``).
+    """One broken rule (any rule id of docs/rules.md, e.g. ``AGE-1``, ``REG-4``).
 
     ``field`` is the dotted path of the offending form field (``degree.graduation_date``)
     or ``None`` when the rule concerns the whole submission. ``message`` is plain English

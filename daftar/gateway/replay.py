@@ -1,7 +1,8 @@
-"""Replaying recorded histories against the current workflow code (DESIGN.md #7).
+"""Replaying recorded histories against the current workflow code.
 
-A history that no longer replays means running applicants would break on the next deploy:
-each verdict says which history, and the first mismatch the SDK found.
+A history that no longer replays means running applicants would break on the next deploy: each
+verdict says which history, and the first mismatch the SDK found (README: "Changing a workflow
+safely").
 """
 
 from __future__ import annotations

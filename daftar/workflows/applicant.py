@@ -43,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
         Payment,
         Photo,
     )
+    from daftar.domain import transitions
     from daftar.domain.actors import Actor
     from daftar.domain.decisions import Outcome, failed_rules
     from daftar.domain.scoring import passes
@@ -357,7 +358,7 @@ class ApplicantWorkflow:
 
     def _complete_registration(self) -> None:
         """REG-2: fee and photo both in make the registration complete."""
-        if self._state.payment and self._state.photo:
+        if transitions.registration_complete(self._state):
             self._move(Stage.awaiting_exam)
 
     # --- deadlines -----------------------------------------------------------------------
@@ -377,10 +378,11 @@ class ApplicantWorkflow:
 
     async def _deadline_passed(self) -> None:
         s = self._state
-        if s.stage == Stage.awaiting_payment:
-            s.rules = ["REG-2"]
-            s.rejected_stage = Stage.awaiting_payment
-            self._move(Stage.incomplete)
+        closed = transitions.window_closed_outcome(s)
+        if closed is not None:
+            stage, s.rules = closed
+            s.rejected_stage = s.stage
+            self._move(stage)
             return
         assert s.due_at is not None
         escalation = Escalation(stage=s.stage, due_at=s.due_at, at=workflow.now())

@@ -1,4 +1,4 @@
-"""ExamCycleWorkflow: the steps that act on a whole cycle (DESIGN.md #5).
+"""ExamCycleWorkflow: the steps that act on a whole cycle (README: "A whole cycle").
 
 Publication of exam results and launch rounds are queued here and carried out by heartbeating,
 idempotent activities that page through the read model, so the cohort never enters this
@@ -55,6 +55,13 @@ class ExamCycleWorkflow:
 
     @workflow.run
     async def run(self, raw: Any) -> None:
+        """Run the cycle's jobs one at a time, in the order they were accepted, forever.
+
+        A publication sends every candidate their result; a launch round sends its offices.
+
+        Raises:
+            RuntimeError: The start input, though sealed by daftar, is not a CycleWorkflowIn.
+        """
         if not self._readable:  # sealed by daftar, yet not a CycleWorkflowIn: a defect
             raise RuntimeError(f"the start input is not a CycleWorkflowIn: {unreadable(raw)}")
         while True:
@@ -73,12 +80,13 @@ class ExamCycleWorkflow:
 
     @workflow.signal(dynamic=True)
     def refuse_signal(self, name: str, args: Sequence[RawValue]) -> None:
-        """daftar sends no signals: whatever arrives is refused, logged, and changes nothing."""
+        """Daftar sends no signals: whatever arrives is refused, logged, and changes nothing."""
         workflow.logger.warning("signal %r refused: daftar sends no signals", name,
                                 extra={"refused": "signal"})
 
     @workflow.query
     def progress(self) -> CycleProgress:
+        """The cycle's publication state, its launch rounds and the round being sent."""
         return CycleProgress(year=self._year, publication=self._publication,
                              rounds=self._rounds, sending_round=self._sending_round)
 

@@ -18,7 +18,13 @@ from __future__ import annotations
 
 from daftar.domain.transitions.cohort import launch_round, publish
 from daftar.domain.transitions.licensing import disqualify, document, licence, office, withdraw
-from daftar.domain.transitions.registration import exam_result, payment, photo
+from daftar.domain.transitions.registration import (
+    exam_result,
+    payment,
+    photo,
+    registration_complete,
+    window_closed_outcome,
+)
 from daftar.domain.transitions.reviews import claim, decision, decision_role_refusal, release
 from daftar.domain.transitions.views import (
     MAX_CLAIMS,
@@ -46,6 +52,7 @@ __all__ = [
     "DocumentHeld", "DocumentMessage", "ExamResultHeld", "ExamResultMessage", "OfficeHeld",
     "OfficeMessage", "PaymentHeld", "PaymentMessage", "claim", "decision",
     "decision_role_refusal", "disqualify", "document", "exam_result", "launch_round",
-    "licence", "office", "payment", "photo", "publish", "release", "withdraw",
+    "licence", "office", "payment", "photo", "publish", "registration_complete", "release",
+    "window_closed_outcome", "withdraw",
 ]
 

@@ -107,3 +107,20 @@ def exam_result(
     return at_stage(state, Stage.awaiting_exam, "EXAM-2")
 
 
+
+
+def registration_complete(state: ApplicationLike) -> bool:
+    """REG-2: the fee and an accepted photo, both in, complete the registration."""
+    return state.payment is not None and state.photo is not None
+
+
+def window_closed_outcome(state: ApplicationLike) -> tuple[Stage, list[str]] | None:
+    """REG-2: what the registration window's end makes of the application.
+
+    An application still awaiting its fee or photo when the window closes ends `incomplete`
+    under REG-2 (incomplete registrations are not processed). None for any other stage: its
+    deadline is a stage's SLA, which escalates and keeps waiting.
+    """
+    if state.stage is Stage.awaiting_payment:
+        return Stage.incomplete, ["REG-2"]
+    return None

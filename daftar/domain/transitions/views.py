@@ -125,6 +125,10 @@ class ApplicationLike(Protocol):
         """Whether the applicant registered under the veteran quota (VET-2)."""
 
     @property
+    def photo(self) -> object | None:
+        """The accepted photo (REG-4), if any; only its presence is read."""
+
+    @property
     def payment(self) -> PaymentHeld | None:
         """The fee, once paid."""
 
