@@ -1,5 +1,7 @@
-"""The one app factory: the JSON API and the staff console mounted on one FastAPI app; the
-Temporal client and database engine live in its lifespan."""
+"""The one app factory: the JSON API and the staff console mounted on one FastAPI app.
+
+The Temporal client and database engine live in its lifespan.
+"""
 
 from __future__ import annotations
 
@@ -31,8 +33,10 @@ from daftar.store.db import make_engine, session_factory
 
 def create_app(settings: Settings, *, client: Client | None = None,
                engine: Engine | None = None) -> FastAPI:
-    """The API and the console; pass `client`/`engine` to share ones the caller already
-    holds."""
+    """The API and the console.
+
+    Pass `client`/`engine` to share ones the caller already holds.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,1 +1,1 @@
-"""The HTTP API (API.md): auth, routes, and the mapping of refusals to HTTP."""
+"""The HTTP API (docs/api.md): auth, routes, and the mapping of refusals to HTTP."""

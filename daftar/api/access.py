@@ -42,7 +42,7 @@ PRINCIPAL = "principal"
 CONSOLE = "console:"
 
 #: Every read of one applicant's personal data: (method, route template) → what is read.
-#: API.md's reads that are not served yet are named too, so they are recorded from the start.
+#: docs/api.md's reads that are not served yet are named too, so they are recorded from the start.
 READS: dict[tuple[str, str], str] = {
     ("GET", "/v1/applications/{app_id}"): "record",
     ("GET", "/v1/applications/{app_id}/photo"): "photo",
@@ -73,14 +73,21 @@ def read_of(scope: Scope, status: int) -> str | None:
 
 
 class AccessRecorder:
-    """Pure ASGI middleware: the entry of a personal-data read is committed before the
-    response starts; without it the caller gets a refusal instead of the data."""
+    """Pure ASGI middleware that commits a personal-data read's entry before the response starts.
+
+    Without it the caller gets a refusal instead of the data.
+    """
 
     def __init__(self, app: ASGIApp, *, pages: PageRenderer | None = None) -> None:
         self.app = app
         self.pages = pages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one request, committing a personal-data read's entry before its response starts.
+
+        A read whose entry cannot be written is answered with a refusal instead (a 503 or a
+        500, as a console page for the console's reads).
+        """
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -140,6 +147,9 @@ class AccessRecorder:
 
 
 def install(app: FastAPI, *, pages: PageRenderer | None = None) -> None:
-    """Record personal-data reads. Call it before `metrics.install`: middleware added first
-    runs innermost, inside the request's log context (whose request id an entry keeps)."""
+    """Record personal-data reads.
+
+    Call it before `metrics.install`: middleware added first runs innermost, inside the request's
+    log context (whose request id an entry keeps).
+    """
     app.add_middleware(AccessRecorder, pages=pages)

@@ -1,5 +1,7 @@
-"""The API's bearer auth as FastAPI dependencies; the tokens themselves are
-`daftar.services.auth`'s."""
+"""The API's bearer auth as FastAPI dependencies.
+
+The tokens themselves are `daftar.services.auth`'s.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ async def current_principal(
     """The request's principal; 401 without a valid bearer token.
 
     Async on purpose: it runs in the request's own task, so the log fields bound here (route,
-    application, actor and roles; DESIGN.md #10) reach every line the handler and the error
+    application, actor and roles; README: "Metrics and logs") reach every line the handler and the
+    error
     handlers write. A sync dependency would run in a worker thread and bind them there.
     """
     bind_route(request.scope)

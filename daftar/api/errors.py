@@ -1,4 +1,4 @@
-"""Every refusal mapped to HTTP in one place, in API.md's error shape.
+"""Every refusal mapped to HTTP in one place, in docs/api.md's error shape.
 
 `{"error": {"code", "message", "rules": [{"rule", "field", "message"}]}}`: domain violations
 and malformed bodies are 422, a role that may not act 403, wrong stage or duplicate 409,
@@ -32,7 +32,7 @@ log = structlog.get_logger("daftar.api")
 
 
 class ErrorResponse(BaseModel):
-    """API.md's one error shape, in which every refusal comes back."""
+    """docs/api.md's one error shape, in which every refusal comes back."""
 
     error: ErrorDetail
 
@@ -59,8 +59,10 @@ _HEADERS_503 = {
 
 
 def responses(*statuses: int, **meanings: str) -> dict[int | str, dict[str, Any]]:
-    """The OpenAPI `responses` of refusals with `statuses`, each in ErrorResponse's shape;
-    `meanings` (`e404="Unknown application"`) overrides a status's description."""
+    """The OpenAPI `responses` of refusals with `statuses`, each in ErrorResponse's shape.
+
+    `meanings` (`e404="Unknown application"`) overrides a status's description.
+    """
     return {status: {"model": ErrorResponse,
                      "description": meanings.get(f"e{status}", _MEANING[status]),
                      **({"headers": _HEADERS_503} if status == 503 else {})}
@@ -80,8 +82,10 @@ def _response(err: ServiceError) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Register the handlers that turn every failure into API.md's error shape, through the
-    services' one translator (the console's pages use the same)."""
+    """Register the handlers that turn every failure into docs/api.md's error shape.
+
+    They go through the services' one translator (the console's pages use the same).
+    """
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, err: RequestValidationError) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 A route reads its body into memory (FastAPI parses JSON from the whole body), so without a
 bound one request of 100 MB to the public registration endpoint costs 100 MB before it is
-refused. This middleware answers 413 in API.md's error shape, rule `REQUEST`, naming the
+refused. This middleware answers 413 in docs/api.md's error shape, rule `REQUEST`, naming the
 limit: at once from `Content-Length` when it is larger, and while the body streams when it
 is absent (chunked) or smaller than what arrives. The connection is then closed, so the rest
 of the body is not received either.
@@ -78,7 +78,7 @@ def _size(n: int) -> str:
 
 
 def too_large_body(limit: int, size: int | None) -> bytes:
-    """The 413 body in API.md's error shape; `size` None when only `more than` is known."""
+    """The 413 body in docs/api.md's error shape; `size` None when only `more than` is known."""
     got = f"it is {size} bytes" if size is not None else f"more than {limit} bytes arrived"
     message = (f"The request body is larger than this operation accepts: at most "
                f"{_size(limit)}; {got}.")
@@ -108,6 +108,10 @@ class BodyLimitMiddleware:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one request, answering 413 when its body exceeds the route's limit.
+
+        The declared length is checked before anything is read, the body as it is read.
+        """
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

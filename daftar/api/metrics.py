@@ -2,7 +2,7 @@
 
 Labels stay bounded: the route is the matched route's template (`/v1/applications/{app_id}`),
 never the raw path, and `unmatched` when no route matched (404s, slash redirects); the error
-code is API.md's `error.code` when the body carries one, else the status class (`4xx`, `5xx`).
+code is docs/api.md's `error.code` when the body carries one, else the status class (`4xx`, `5xx`).
 
 `install` is the API's one observability hook in `create_app`, so it also puts the per-request
 log context (`daftar.core.logs.RequestContext`) around everything.
@@ -30,13 +30,16 @@ from daftar.core.logs import RequestContext
 UNMATCHED = "unmatched"
 #: Error bodies bigger than this are not read for their code (ours are well under 4 KiB).
 _MAX_ERROR_BODY = 64 * 1024
-#: API.md's error codes are short snake_case words; anything else counts by status class.
+#: docs/api.md's error codes are short snake_case words; anything else counts by status class.
 _ERROR_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 class HttpMetrics:
-    """The API's collectors, in a registry of their own: several apps in one process (the
-    tests) each count their own requests, and nothing global needs resetting."""
+    """The API's collectors, in a registry of their own.
+
+    Several apps in one process (the tests) each count their own requests, and nothing global needs
+    resetting.
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
@@ -57,14 +60,18 @@ class HttpMetrics:
 
 
 class MetricsMiddleware:
-    """Pure ASGI (no BaseHTTPMiddleware): it neither buffers responses nor moves the app into
-    another task, so streaming and the request's log context are left as they are."""
+    """Pure ASGI middleware (no BaseHTTPMiddleware) that counts and times the API's requests.
+
+    It neither buffers responses nor moves the app into another task, so streaming and the request's
+    log context are left as they are.
+    """
 
     def __init__(self, app: ASGIApp, *, metrics: HttpMetrics) -> None:
         self.app = app
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one request, counting it by route and status and timing it."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -102,7 +109,7 @@ class MetricsMiddleware:
 
 
 def _error_code(status: int, body: bytes) -> str:
-    """`error.code` of API.md's error shape, when the body has it; else `4xx`/`5xx`."""
+    """`error.code` of docs/api.md's error shape, when the body has it; else `4xx`/`5xx`."""
     if body and len(body) < _MAX_ERROR_BODY:
         try:
             code = json.loads(body)["error"]["code"]

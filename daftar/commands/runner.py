@@ -23,8 +23,10 @@ MAX_CONNECT_BACKOFF = 10.0
 
 
 async def connect_with_retry(settings: Settings, stop: asyncio.Event) -> Client | None:
-    """Connect, waiting for Temporal if it is not up yet (a deploy may start us first);
-    None if asked to stop meanwhile."""
+    """Connect, waiting for Temporal if it is not up yet (a deploy may start us first).
+
+    None if asked to stop meanwhile.
+    """
     runtime = worker_runtime(settings.worker_metrics_address)
     delay = 0.5
     while not stop.is_set():
@@ -41,8 +43,11 @@ async def connect_with_retry(settings: Settings, stop: asyncio.Event) -> Client 
 
 
 async def run_worker(settings: Settings) -> None:
-    """Run until SIGTERM or SIGINT, then stop polling and let running tasks finish for up to
-    `shutdown_grace_seconds`: what was not finished by then is retried by the next worker."""
+    """Run until SIGTERM or SIGINT, then stop polling and let running tasks finish.
+
+    They get up to `shutdown_grace_seconds`: what was not finished by then is retried by the next
+    worker.
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

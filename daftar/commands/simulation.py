@@ -1,10 +1,9 @@
-"""The simulation behind `daftar simulate`: a whole cycle driven through the HTTP API only,
-as its users would.
+"""The simulation behind `daftar simulate`: a whole cycle driven through the HTTP API only.
 
-Cycle, registrations, photos and payments, exam results and their publication, reviews, a
-launch round, documents and licences: every step is an HTTP call, and progress is read back
-from the API, never from Temporal or the database. `random.Random(seed)` draws the cohort up
-front, so a run is reproducible whatever the concurrency.
+Cycle, registrations, photos and payments, exam results and their publication, reviews, a launch
+round, documents and licences: every step is an HTTP call, as its users would make it, and
+progress is read back from the API, never from Temporal or the database. `random.Random(seed)`
+draws the cohort up front, so a run is reproducible whatever the concurrency.
 """
 
 from __future__ import annotations
@@ -92,7 +91,7 @@ class _Person:
 
 
 def national_id(serial: int) -> str:
-    """A valid national code for a 9-digit body (REG-5, DOMAIN.md "Iranian national code")."""
+    """A valid national code for a 9-digit body (REG-5)."""
     body = f"{serial % 10**9:09d}"
     r = sum(int(d) * (10 - i) for i, d in enumerate(body)) % 11
     return body + str(r if r < 2 else 11 - r)

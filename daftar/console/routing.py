@@ -1,5 +1,7 @@
-"""The console's routes: every failure becomes a Persian page (or a trip to sign-in), never
-the JSON API's error body and never a 500 page for something a user did."""
+"""The console's routes: every failure becomes a Persian page (or a trip to sign-in).
+
+Never the JSON API's error body and never a 500 page for something a user did.
+"""
 
 from __future__ import annotations
 
@@ -35,8 +37,11 @@ def error_page(request: Request, err: ServiceError) -> Response:
 
 
 def _as_service_error(exc: Exception) -> ServiceError | None:
-    """The refusal a page shows for `exc`: the services' translator (the API's too), plus
-    what only a console request raises (its form's CSRF check)."""
+    """The refusal a page shows for `exc`.
+
+    The services' translator (the API's too), plus what only a console request raises (its form's
+    CSRF check).
+    """
     if isinstance(exc, RequestValidationError):
         return invalid_request(exc.errors())
     if isinstance(exc, CsrfRefused):

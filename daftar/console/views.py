@@ -1,5 +1,7 @@
-"""What the console's pages need of a viewer and of a form: the decisions they take, their
-team, and typed input read from Persian forms."""
+"""What the console's pages need of a viewer and of a form.
+
+The decisions they take, their team, and typed input read from Persian forms.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The access log: every staff read of an applicant's personal data, recorded before the read
-is served and read back by auditors (the API's `GET /v1/access-log` and the console's page).
+"""The access log: every staff read of an applicant's personal data.
+
+Each is recorded before the read is served and read back by auditors (the API's `GET /v1/access-log`
+and the console's page).
 
 Read-only by design once written: nothing here changes an entry (and the database refuses
 UPDATE and DELETE on the table, revision 0006).
@@ -70,8 +72,10 @@ def _malformed(field: str, message: str) -> ServiceError:
 
 
 def _instant(field: str, text: str, *, until: bool) -> datetime:
-    """`text` as a bound: a Jalali day's start (its end for `until`), or an ISO instant
-    (for `until` including that instant)."""
+    """`text` as a bound: a Jalali day's start (its end for `until`), or an ISO instant.
+
+    An ISO instant `until` includes that instant.
+    """
     if ":" in text or "T" in text.upper():
         try:
             at = datetime.fromisoformat(text.upper())
@@ -94,8 +98,11 @@ def _instant(field: str, text: str, *, until: bool) -> datetime:
 
 def access_filter(*, application_id: str | None = None, actor: str | None = None,
                   since: str | None = None, until: str | None = None) -> AccessFilter:
-    """The filter of the auditors' query (the route's and the console's); empty values are
-    no filter. 422 for a bound that is not a date or an instant, or a `since` after `until`."""
+    """The filter of the auditors' query (the route's and the console's).
+
+    Empty values are no filter. 422 for a bound that is not a date or an instant, or a `since` after
+    `until`.
+    """
     start = _instant("since", since.strip(), until=False) if since and since.strip() else None
     end = _instant("until", until.strip(), until=True) if until and until.strip() else None
     if start is not None and end is not None and start >= end:
@@ -112,8 +119,11 @@ def page_of(session: Session, flt: AccessFilter, *, page: int, size: int) -> Acc
 
 def console_page(session: Session, flt: AccessFilter, application: str | None, *, page: int,
                  size: int) -> tuple[list[AccessLogEntry], int, dict[str, str]]:
-    """The console's page: `application` is a tracking code (any digits) or an application
-    id; the entries, how many match, and the tracking codes of their applications."""
+    """The console's page of the access log.
+
+    `application` is a tracking code (any digits) or an application id; the entries, how many match,
+    and the tracking codes of their applications.
+    """
     if application:
         code = normalize_digits(application)
         flt = replace(flt, application_id=application_of_code(session, code) or code)
@@ -123,8 +133,10 @@ def console_page(session: Session, flt: AccessFilter, application: str | None, *
 
 def record_read(sessions: SessionFactory, *, actor: str, roles: Sequence[str],
                 application_id: str, what: str, request_id: str) -> None:
-    """Record one read now, committed before this returns (call it in a thread): the caller
-    serves the read only after it."""
+    """Record one read now, committed before this returns (call it in a thread).
+
+    The caller serves the read only after it.
+    """
     with sessions() as session:
         _record_read(session, at=datetime.now(UTC), actor=actor, roles=roles,
                      application_id=application_id, what=what, request_id=request_id)

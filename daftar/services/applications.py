@@ -1,6 +1,8 @@
-"""One application's reads and its single-step sends: the exam result, the office, a document,
-the licence, withdrawal and disqualification. Each answers the application as the caller may
-see it; the workflow's validators hold the rules."""
+"""One application's reads and its single-step sends.
+
+The exam result, the office, a document, the licence, withdrawal and disqualification. Each answers
+the application as the caller may see it; the workflow's validators hold the rules.
+"""
 
 from __future__ import annotations
 
@@ -36,8 +38,10 @@ def own(principal: Principal, app_id: str) -> None:
 
 
 async def read(applicants: Applicants, principal: Principal, app_id: str) -> ApplicationView:
-    """Stage, registration data, decisions, exam result and office, redacted by role; staff
-    and the applicant themself only."""
+    """Stage, registration data, decisions, exam result and office, redacted by role.
+
+    Staff and the applicant themself only.
+    """
     if not principal.has(*STAFF_ROLES, Role.applicant):
         raise ServiceError(403, "forbidden", "Staff or the applicant only.")
     own(principal, app_id)
@@ -54,8 +58,10 @@ def pass_mark(sessions: SessionFactory, cycle: int) -> Decimal | None:
 async def record_exam_result(applicants: Applicants, sessions: SessionFactory,
                              principal: Principal, app_id: str, *, total_score: Decimal,
                              subjects: dict[str, Decimal]) -> ApplicationView:
-    """One candidate's exam result (EXAM-2), judged against the pass mark of the cycle's
-    loaded results; 409 `not_loaded` before any are loaded."""
+    """One candidate's exam result (EXAM-2), judged against the pass mark of the cycle's results.
+
+    409 `not_loaded` before any are loaded.
+    """
     state = await applicants.state(app_id)
     mark = await asyncio.to_thread(pass_mark, sessions, state.cycle)
     if mark is None:

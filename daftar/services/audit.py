@@ -1,5 +1,8 @@
-"""Auditors' tools over one application's Temporal history: its timeline, its export, a check
-of an exported file, and a replay against the running code (the API's and the console's)."""
+"""Auditors' tools over one application's Temporal history.
+
+Its timeline, its export, a check of an exported file, and a replay against the running code (the
+API's and the console's).
+"""
 
 from __future__ import annotations
 
@@ -31,8 +34,10 @@ MAX_EXPORT_BYTES = 20 * 1024 * 1024
 
 async def application_timeline(client: Client, app_id: str,
                                principal: Principal) -> list[TimelineEvent]:
-    """The application's timeline as `principal` may read it: security reasons (SEC-1) only
-    for the roles that may read them."""
+    """The application's timeline as `principal` may read it.
+
+    Security reasons (SEC-1) only for the roles that may read them.
+    """
     events = await timeline(await history_of(client, app_id), client.data_converter)
     for e in events:
         if e.kind == "decision" and not reads_reason(e.stage or "", principal.roles):
@@ -41,8 +46,10 @@ async def application_timeline(client: Client, app_id: str,
 
 
 class ExportView(BaseModel):
-    """A history's export: the raw Temporal history (the CLI's JSON) and the SHA-256 of that
-    exact text."""
+    """A history's export: the raw Temporal history (the CLI's JSON) and its SHA-256.
+
+    The digest is of that exact text.
+    """
 
     workflow_id: str
     sha256: str
@@ -96,8 +103,11 @@ class Verification:
 
 
 def check_export(raw: bytes) -> Verification:
-    """Recompute the digest of the export's history as `history_json` writes it, so a
-    changed event, added or removed, changes it; compare with the digest recorded."""
+    """Recompute the digest of the export's history and compare it with the digest recorded.
+
+    It is computed as `history_json` writes the history, so a changed event, added or removed,
+    changes it.
+    """
     if len(raw) > MAX_EXPORT_BYTES:
         return Verification(ok=False, problem="too_large")
     try:
@@ -123,8 +133,10 @@ async def verify_export(client: Client, app_id: str, raw: bytes) -> Verification
 
 
 def find_application(session: Session, text: str) -> str | None:
-    """The application a tracking code (any digits) or an application id names; None when
-    it names none (an id is taken as given: its timeline says if there is none)."""
+    """The application a tracking code (any digits) or an application id names.
+
+    None when it names none (an id is taken as given: its timeline says if there is none).
+    """
     code = normalize_digits(text.strip())
     target = application_of_code(session, code)
     if target is None and code.isalnum():

@@ -1,5 +1,7 @@
-"""JWT bearer tokens (HS256) with claims `sub` and `roles` (API.md "Auth"), and the
-principal they prove: the JSON API's bearer tokens and the console's session are the same."""
+"""JWT bearer tokens (HS256) with claims `sub` and `roles`, and the principal they prove.
+
+See docs/api.md "Auth". The JSON API's bearer tokens and the console's session are the same.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The cohort steps the cycle's workflow runs: publishing exam results (EXAM-2) and launch
-rounds (LAUNCH-1, VET-2), with their progress from the read model."""
+"""The cohort steps the cycle's workflow runs.
+
+Publishing exam results (EXAM-2) and launch rounds (LAUNCH-1, VET-2), with their progress from the
+read model.
+"""
 
 from __future__ import annotations
 

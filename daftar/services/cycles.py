@@ -50,8 +50,11 @@ def load_cycle(session: Session, year: int) -> KnownCycle:
 
 
 def stored_config(body: CycleCreate, settings: Settings) -> dict[str, Any]:
-    """The configuration a new cycle is stored with: the request's, the operator's default
-    SLAs for the stages it leaves out, and its Jalali dates normalised (`YYYY/MM/DD`)."""
+    """The configuration a new cycle is stored with.
+
+    The request's, the operator's default SLAs for the stages it leaves out, and its Jalali dates
+    normalised (`YYYY/MM/DD`).
+    """
     config = body.model_dump(mode="json")
     config["sla_days"] = {**settings.sla_days, **body.sla_days}
     config["registration_start"] = str(parse_jalali(body.registration_start))

@@ -1,5 +1,8 @@
-"""The admin's and auditor's overview of a cycle: its stages by province, overdue work,
-escalations, the exam's distribution and pass mark, and the launch rounds' placements."""
+"""The admin's and auditor's overview of a cycle.
+
+Its stages by province, overdue work, escalations, the exam's distribution and pass mark, and the
+launch rounds' placements.
+"""
 
 from __future__ import annotations
 
@@ -47,8 +50,10 @@ class Histogram:
 
 def histogram(scores: list[tuple[Decimal, bool]], pass_mark: Decimal | None,
               bins: int = 20) -> Histogram:
-    """Loaded totals (with whether each passed, as scored) in `bins` equal bins spanning
-    them and the pass mark."""
+    """Loaded totals in `bins` equal bins spanning them, and the pass mark.
+
+    Each total with whether it passed, as scored.
+    """
     totals = [t for t, _ in scores]
     points = [*totals, *([pass_mark] if pass_mark is not None else [])]
     if not totals:
@@ -100,8 +105,10 @@ def overview(session: Session, year: int | None) -> CycleOverview:
 
 
 def overdue_rows(session: Session, year: int, *, page: int) -> tuple[list[Row], int]:
-    """One page of the cycle's overdue applications, the longest overdue first (404 for an
-    unknown cycle)."""
+    """One page of the cycle's overdue applications, the longest overdue first.
+
+    404 for an unknown cycle.
+    """
     load_cycle(session, year)
     rows, total = queries.list_overdue(session, year, datetime.now(UTC), page=page,
                                        size=LIST_SIZE)

@@ -60,9 +60,12 @@ async def release(applicants: Applicants, principal: Principal,
 
 async def decide_batch(applicants: Applicants, principal: Principal,
                        body: BatchBody) -> BatchResult:
-    """Each decision validated and applied on its own; one refused (or unsent while Temporal
-    is unreachable, `unavailable`) does not stop the others. The same application twice in
-    a batch is refused the second time by the workflow itself (already decided)."""
+    """Each decision validated and applied on its own.
+
+    One refused (or unsent while Temporal is unreachable, `unavailable`) does not stop the others.
+    The same application twice in a batch is refused the second time by the workflow itself (already
+    decided).
+    """
     _may_decide(principal, body)
     limit = asyncio.Semaphore(BATCH_CONCURRENCY)
 

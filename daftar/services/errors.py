@@ -1,6 +1,6 @@
 """One translator from whatever a service call raised to the `ServiceError` a user sees.
 
-The JSON API (`daftar.api.errors`) turns its answer into API.md's error body; the console
+The JSON API (`daftar.api.errors`) turns its answer into docs/api.md's error body; the console
 (`daftar.console.routing`) into its Persian error page. Both map the same failure to the same
 status and code, and neither matches on an exception's text: the one place that has to is
 `temporal_unreachable`, because the SDK gives a failed connection no type of its own.
@@ -51,15 +51,19 @@ def internal() -> ServiceError:
 
 
 def refused(refusal: Refusal) -> ServiceError:
-    """A domain transition's refusal, answered before it reaches the workflow, with the
-    status and code the workflow's validator would have given it."""
+    """A domain transition's refusal, answered before it reaches the workflow.
+
+    With the status and code the workflow's validator would have given it.
+    """
     return ServiceError(REFUSAL_STATUS[refusal.kind], refusal.kind.value, refusal.message,
                         list(refusal.violations))
 
 
 def invalid_request(errors: Iterable[Mapping[str, Any]]) -> ServiceError:
-    """422 for a request that does not fit its schema (pydantic's or FastAPI's error list),
-    each field under the rule it belongs to (`FIELD_RULES`), else `REQUEST`."""
+    """422 for a request that does not fit its schema (pydantic's or FastAPI's error list).
+
+    Each field under the rule it belongs to (`FIELD_RULES`), else `REQUEST`.
+    """
     rules = []
     for e in errors:
         loc = [str(p) for p in e.get("loc", ()) if p not in _SOURCES]
@@ -82,8 +86,10 @@ def temporal_unreachable(err: BaseException) -> bool:
 
 
 def translate(err: BaseException) -> ServiceError | None:
-    """The `ServiceError` a user is shown for `err`, or None for a failure of ours (a 500,
-    which the caller logs with its traceback)."""
+    """The `ServiceError` a user is shown for `err`.
+
+    None for a failure of ours (a 500, which the caller logs with its traceback).
+    """
     if isinstance(err, ServiceError):
         return err
     if isinstance(err, WorkflowUpdateFailedError):

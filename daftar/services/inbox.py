@@ -1,5 +1,8 @@
-"""The reviewer's inbox in the console: waiting applications oldest first, the team's saved
-filters, a batch's rows, and each applicant's QUAL-1 checklist for a batch."""
+"""The reviewer's inbox in the console.
+
+Waiting applications oldest first, the team's saved filters, a batch's rows, and each applicant's
+QUAL-1 checklist for a batch.
+"""
 
 from __future__ import annotations
 
@@ -58,8 +61,10 @@ def batch_rows(session: Session, result: BatchResult) -> list[Row]:
 
 async def checklists(applicants: Applicants, ids: list[str],
                      checked: set[str]) -> dict[str, dict[str, bool] | None]:
-    """Each applicant's QUAL-1 checklist (GEN-3 for men only), marked as `checked` says; an
-    applicant whose state cannot be read gets the longest list (the workflow judges it)."""
+    """Each applicant's QUAL-1 checklist (GEN-3 for men only), marked as `checked` says.
+
+    An applicant whose state cannot be read gets the longest list (the workflow judges it).
+    """
     limit = asyncio.Semaphore(STATE_CONCURRENCY)
 
     async def one(app_id: str) -> dict[str, bool] | None:

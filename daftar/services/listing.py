@@ -1,5 +1,7 @@
-"""Lists and inboxes of applications, served from the read model: the API's pages and the
-console's rows."""
+"""Lists and inboxes of applications, served from the read model.
+
+The API's pages and the console's rows.
+"""
 
 from __future__ import annotations
 

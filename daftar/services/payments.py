@@ -1,12 +1,12 @@
-"""The payment gateway's call (REG-2): a reference pays one application of a cycle, and the
-gateway learns only `{application_id, stage}`.
+"""The payment gateway's call (REG-2): a reference pays one application of a cycle.
 
-The reference is bound to the application (daftar.store.payments) before the workflow hears
-of the payment, so of two concurrent uses of one reference on two applications only one can
-go on. A payment the workflow then refuses (a wrong amount, a closed window) gives the
-reference back unless it did pay this application, so it is not lost to a mistaken call; a
-payment whose fate is unknown (Temporal unreachable) keeps it, since it may have been applied.
-A retry of the same reference and amount on the same application answers as the first did.
+The gateway learns only `{application_id, stage}`. The reference is bound to the application
+(daftar.store.payments) before the workflow hears of the payment, so of two concurrent uses of
+one reference on two applications only one can go on. A payment the workflow then refuses (a
+wrong amount, a closed window) gives the reference back unless it did pay this application, so
+it is not lost to a mistaken call; a payment whose fate is unknown (Temporal unreachable) keeps
+it, since it may have been applied. A retry of the same reference and amount on the same
+application answers as the first did.
 
 Refusals tell the gateway what it can act on, and nothing else: not the earlier reference,
 not why an application closed (a withdrawal, or a security refusal under SEC-1).
@@ -57,8 +57,10 @@ async def confirm(applicants: Applicants, sessions: SessionFactory, principal: P
 
 async def _refused(applicants: Applicants, sessions: SessionFactory, err: ServiceError, cycle: int,
                    app_id: str, body: PaymentBody, attempt: str) -> ApplicationState:
-    """The state to answer a retry with, or the refusal as the gateway may read it; the
-    reference is given back unless it is the one that paid this application."""
+    """The state to answer a retry with, or the refusal as the gateway may read it.
+
+    The reference is given back unless it is the one that paid this application.
+    """
     try:
         now = await applicants.state(app_id)
     except ServiceError:

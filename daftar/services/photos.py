@@ -1,5 +1,7 @@
-"""The applicant's photo (REG-4): checked, its bytes stored, then its hash given to the
-workflow; staff read the bytes back."""
+"""The applicant's photo (REG-4).
+
+Checked, its bytes stored, then its hash given to the workflow; staff read the bytes back.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ from daftar.store.db import SessionFactory
 
 async def submit_photo(applicants: Applicants, sessions: SessionFactory, principal: Principal,
                        app_id: str, data: bytes) -> None:
-    """Check the JPG, store it, then send it to the workflow; a photo the workflow refuses
-    (the wrong stage, a closed window) leaves nothing stored.
+    """Check the JPG, store it, then send it to the workflow.
+
+    A photo the workflow refuses (the wrong stage, a closed window) leaves nothing stored.
 
     Raises:
         ServiceError: 422 for a photo that breaks REG-4, 404 for an unknown application, or
@@ -47,8 +50,11 @@ async def submit_photo(applicants: Applicants, sessions: SessionFactory, princip
 
 async def _discard(applicants: Applicants, sessions: SessionFactory, app_id: str,
                    sha256: str) -> None:
-    """Delete the bytes this request stored for a refused photo, unless the application's
-    photo is these same bytes after all (the same upload, accepted concurrently)."""
+    """Delete the bytes this request stored for a refused photo.
+
+    Left alone when the application's photo is these same bytes after all (the same upload, accepted
+    concurrently).
+    """
     try:
         state = await applicants.state(app_id)
     except ServiceError:

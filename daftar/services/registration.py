@@ -1,5 +1,8 @@
-"""Registration (REG-1 … REG-7): the form checked against the cycle's rules, the application's
-ids derived, its workflow started, and the applicant's own token issued."""
+"""Registration (REG-1 … REG-7).
+
+The form checked against the cycle's rules, the application's ids derived, its workflow started, and
+the applicant's own token issued.
+"""
 
 from __future__ import annotations
 
@@ -62,8 +65,11 @@ def checked_form(cycle: KnownCycle, form: RegistrationForm,
 
 async def register(applicants: Applicants, settings: Settings, cycle: KnownCycle,
                    form: RegistrationForm) -> Registered:
-    """Register in the cycle's window: start the application's workflow, whose id Temporal
-    keeps unique (REG-5: one application per national id per cycle, a 409 otherwise)."""
+    """Register in the cycle's window: start the application's workflow.
+
+    Temporal keeps the workflow's id unique (REG-5: one application per national id per cycle, a 409
+    otherwise).
+    """
     form, national_id, flags, veteran = checked_form(cycle, form, datetime.now(UTC))
     _, closes = cycle.window()
     app_id = application_id(settings.identity_key, cycle.year, national_id)

@@ -1,5 +1,7 @@
-"""Request and response models both the JSON API and the console use (API.md); the API
-keeps its own in `daftar.api.schemas`. Services map them onto workflow messages."""
+"""Request and response models both the JSON API and the console use (docs/api.md).
+
+The API keeps its own in `daftar.api.schemas`. Services map them onto workflow messages.
+"""
 
 from __future__ import annotations
 
@@ -66,8 +68,10 @@ class PaymentStage(StrEnum):
 
 
 class PaymentAnswer(BaseModel):
-    """The payment gateway's answer (API.md "Integrity and access"): nothing of the applicant,
-    of earlier payments or of any stage's outcome."""
+    """The payment gateway's answer (docs/api.md "Integrity and access").
+
+    Nothing of the applicant, of earlier payments or of any stage's outcome.
+    """
 
     application_id: str
     stage: PaymentStage
@@ -97,7 +101,7 @@ class DecisionView(HistoryEntry):
 
 
 class ApplicationView(BaseModel):
-    """An application as API.md describes it, redacted for the caller's role."""
+    """An application as docs/api.md describes it, redacted for the caller's role."""
 
     application_id: str
     tracking_code: str
@@ -160,7 +164,7 @@ class BatchItem(Strict):
 
 
 class BatchBody(Strict):
-    """Up to 500 decisions of one stage (API.md `POST /v1/decisions/batch`)."""
+    """Up to 500 decisions of one stage (docs/api.md `POST /v1/decisions/batch`)."""
 
     stage: DecisionStage
     items: list[BatchItem] = Field(min_length=1, max_length=500)

@@ -1,5 +1,7 @@
-"""Models of the cohort steps (exam results, launch rounds, stats), the API's and the
-console dashboard's."""
+"""Models of the cohort steps (exam results, launch rounds, stats).
+
+The API's and the console dashboard's.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""A cycle's models: the admin's request, the typed configuration a stored cycle is read as,
-and the view of a cycle."""
+"""A cycle's models.
+
+The admin's request, the typed configuration a stored cycle is read as, and the view of a cycle.
+"""
 
 from __future__ import annotations
 
@@ -57,7 +59,7 @@ def _default_subjects() -> list[Subject]:
 
 
 class CycleCreate(Strict):
-    """A licensing cycle (API.md `POST /v1/cycles`); dates are Jalali `YYYY/MM/DD`."""
+    """A licensing cycle (docs/api.md `POST /v1/cycles`); dates are Jalali `YYYY/MM/DD`."""
 
     year: int = Field(ge=1390, le=1500)
     registration_start: str
@@ -129,8 +131,10 @@ class CityConfig(_Stored):
 
 
 class CycleConfig(_Stored):
-    """A cycle's configuration as `CycleRecord.config` holds it (JSON), typed: read once from
-    the row (`CycleConfig.model_validate(record.config)`) instead of by key where it is used.
+    """A cycle's configuration as `CycleRecord.config` holds it (JSON), typed.
+
+    Read once from the row (`CycleConfig.model_validate(record.config)`) instead of by key where it
+    is used.
 
     Dates are as stored: Jalali days as `str(parse_jalali(...))` writes them, which
     `parse_jalali` reads back.

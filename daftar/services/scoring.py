@@ -1,5 +1,7 @@
-"""Exam results (EXAM-2, EXAM-4): read as JSON rows or CSV, scored over the whole cohort, and
-stored with the pass mark; nothing is half-loaded."""
+"""Exam results (EXAM-2, EXAM-4): read, scored over the whole cohort, stored with the pass mark.
+
+Read as JSON rows or CSV; nothing is half-loaded.
+"""
 
 from __future__ import annotations
 
@@ -57,9 +59,11 @@ def parse_results(media_type: str, raw: bytes, taraz_scale: str | None) -> ExamR
 
 
 def parse_csv(text: str, scale: str | None) -> ExamResultsBody:
-    """`tracking_code,<code>_correct,<code>_wrong,...`: a pair left empty means absent. A row
-    with more values than the header has columns is refused: which column an extra value
-    belongs to cannot be known, and dropping it could drop a candidate's answers."""
+    """`tracking_code,<code>_correct,<code>_wrong,...`: a pair left empty means absent.
+
+    A row with more values than the header has columns is refused: which column an extra value
+    belongs to cannot be known, and dropping it could drop a candidate's answers.
+    """
     rows: list[dict[str, Any]] = []
     extra: list[Violation] = []
     reader = csv.DictReader(io.StringIO(text))
@@ -86,8 +90,10 @@ def parse_csv(text: str, scale: str | None) -> ExamResultsBody:
 
 
 def scoring_config(cycle: KnownCycle, scale: Decimal | None = None) -> ScoringConfig:
-    """EXAM-4's configuration from the cycle's subjects, group weights and scale; `scale`
-    (the load's confirmation of S) overrides the cycle's."""
+    """EXAM-4's configuration from the cycle's subjects, group weights and scale.
+
+    `scale` (the load's confirmation of S) overrides the cycle's.
+    """
     config = cycle.config
     return ScoringConfig(
         subjects=[SubjectSpec(code=s.code, questions=s.questions, coefficient=s.coefficient,
@@ -97,8 +103,9 @@ def scoring_config(cycle: KnownCycle, scale: Decimal | None = None) -> ScoringCo
 
 async def load_results(cycles: Cycles, sessions: SessionFactory, principal: Principal,
                        year: int, body: ExamResultsBody) -> ExamLoadView:
-    """Score the cohort's answers and store them with the pass mark; a new load before
-    publication replaces the earlier one.
+    """Score the cohort's answers and store them with the pass mark.
+
+    A new load before publication replaces the earlier one.
 
     Raises:
         ServiceError: 404 for an unknown cycle (before its workflow is started), 409 once the
@@ -127,8 +134,10 @@ def _known(sessions: SessionFactory, year: int) -> None:
 
 def score_and_store(session: Session, year: int, body: ExamResultsBody,
                     principal: Principal) -> ExamLoadView:
-    """Check every row, score the cohort (EXAM-4) and replace the cycle's load, in the
-    caller's transaction."""
+    """Check every row, score the cohort (EXAM-4) and replace the cycle's load.
+
+    All in the caller's transaction.
+    """
     config = scoring_config(load_cycle(session, year), body.taraz_scale)
     waiting = store.waiting_for_exam(session, year)
     errors: list[Violation] = []

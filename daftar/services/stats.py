@@ -1,5 +1,7 @@
-"""A cycle's statistics from the read model's counters: the stats route's and the console
-dashboard's."""
+"""A cycle's statistics from the read model's counters.
+
+The stats route's and the console dashboard's.
+"""
 
 from __future__ import annotations
 

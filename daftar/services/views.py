@@ -1,5 +1,7 @@
-"""Workflow state turned into the views the API and the console show, redacted for the
-caller (DESIGN.md #9, SEC-1)."""
+"""Workflow state turned into the views the API and the console show.
+
+Redacted for the caller (SEC-1; daftar.domain.redaction).
+"""
 
 from __future__ import annotations
 

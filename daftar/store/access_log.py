@@ -1,6 +1,6 @@
 """The access log: every staff read of an applicant's personal data, append-only.
 
-A table of the database's own beside the read model (DESIGN.md #1): Temporal's histories
+A table of the database's own beside the read model (README: "Code layout"): Temporal's histories
 cannot rebuild it, so nothing here updates or deletes a row. Revision 0006 adds a trigger that
 refuses UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) on the table, so a mistake elsewhere
 in the code, or a hand-typed statement, cannot change what was recorded either.
@@ -23,9 +23,12 @@ APPEND_ONLY = "access_log is append-only"
 
 
 class AccessLogEntry(SQLModel, table=True):
-    """One read: who (`actor`, the token's subject, and its `roles`), which application,
-    what was read (a short stable name such as `record` or `console:timeline`), when (UTC),
-    and the request id the API's log lines carry."""
+    """One personal-data read.
+
+    Who (`actor`, the token's subject, and its `roles`), which application, what was read (a short
+    stable name such as `record` or `console:timeline`), when (UTC), and the request id the API's
+    log lines carry.
+    """
 
     __tablename__ = "access_log"
     # The auditors' three questions: one application's readers, one actor's reads, a period.

@@ -27,7 +27,7 @@ SENT = "sent"
 
 
 def waiting_for_exam(session: Session, cycle: int) -> dict[str, str]:
-    """tracking code → application id of the cycle's candidates at awaiting_exam."""
+    """Tracking code → application id of the cycle's candidates at awaiting_exam."""
     stmt = select(ApplicationRecord.tracking_code, ApplicationRecord.application_id).where(
         ApplicationRecord.cycle == cycle, ApplicationRecord.stage == Stage.awaiting_exam.value)
     return {code: app_id for code, app_id in session.exec(stmt)}
@@ -48,11 +48,13 @@ def replace_exam_load(session: Session, load: ExamLoad,
 
 
 def count_scores(session: Session, cycle: int) -> int:
+    """How many scores the cycle's exam load holds."""
     return int(session.exec(select(func.count()).select_from(ExamScore).where(
         ExamScore.cycle == cycle)).one())
 
 
 def placements_of(session: Session, cycle: int, number: int) -> list[PlacementRecord]:
+    """The placements of launch round `number` of the cycle, in rank order."""
     return list(session.exec(select(PlacementRecord).where(
         PlacementRecord.cycle == cycle, PlacementRecord.round == number)
         .order_by(col(PlacementRecord.rank))))
@@ -94,6 +96,11 @@ def _by_outcome(outcomes: dict[str, str]) -> dict[str, list[str]]:
 
 
 def set_publication_state(session: Session, cycle: int, state: PublicationState) -> ExamLoad:
+    """Set the publication state of the cycle's exam load (EXAM-2), stamping its first publication.
+
+    Raises:
+        LookupError: The cycle has no exam results loaded.
+    """
     load = session.get(ExamLoad, cycle)
     if load is None:
         raise LookupError(f"cycle {cycle} has no exam results loaded")
@@ -162,6 +169,7 @@ def save_round(session: Session, cycle: int, number: int, *, relocate: bool, act
 
 def unsent_placements(session: Session, cycle: int, number: int, after: str,
                       limit: int) -> list[PlacementRecord]:
+    """The next page of round `number`'s placements not yet sent, in application-id order."""
     stmt = (select(PlacementRecord)
             .where(PlacementRecord.cycle == cycle, PlacementRecord.round == number,
                    col(PlacementRecord.application_id) > after,
@@ -172,6 +180,10 @@ def unsent_placements(session: Session, cycle: int, number: int, after: str,
 
 def record_placement_outcomes(session: Session, cycle: int, number: int,
                               outcomes: dict[str, str]) -> None:
+    """Mark a page of placements as sent and count it on the round, in one transaction.
+
+    A retry counts nothing: only placements with no outcome yet are marked.
+    """
     sent, skipped = _mark(session, PlacementRecord, outcomes,
                           col(PlacementRecord.cycle) == cycle)
     session.exec(update(LaunchRound).where(
@@ -180,6 +192,7 @@ def record_placement_outcomes(session: Session, cycle: int, number: int,
 
 
 def finish_round(session: Session, cycle: int, number: int) -> None:
+    """Mark launch round `number` of the cycle as done."""
     session.exec(update(LaunchRound).where(
         col(LaunchRound.cycle) == cycle, col(LaunchRound.number) == number).values(
         state="done"))

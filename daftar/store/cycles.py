@@ -1,4 +1,4 @@
-"""Cycles and their cities: reference data the admin writes (DESIGN.md "Principles" #1)."""
+"""Cycles and their cities: reference data the admin writes (README: "Code layout")."""
 
 from __future__ import annotations
 

@@ -169,6 +169,7 @@ def head_revision() -> str:
 
 
 def session_factory(engine: Engine) -> SessionFactory:
+    """A factory of sessions on `engine` whose objects stay loaded after a commit."""
     def factory() -> Session:
         return Session(engine, expire_on_commit=False)
 

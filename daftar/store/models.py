@@ -18,11 +18,13 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """An aware instant converted to UTC before it is stored."""
         if value is not None and value.tzinfo is not None:
             return value.astimezone(UTC)
         return value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """A stored instant read back aware, in UTC when the database kept no zone."""
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value

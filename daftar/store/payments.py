@@ -1,6 +1,6 @@
 """Payment references: each pays one application of a cycle (REG-2).
 
-A table of daftar's own beside the read model (DESIGN.md #1), written by the API before it
+A table of daftar's own beside the read model (README: "Code layout"), written by the API before it
 tells a workflow about a payment: the primary key (cycle, reference) is the unique constraint
 that lets only one of two concurrent uses of a reference bind it. A binding names the request
 (`attempt`) that holds it, so a request whose payment was refused releases the reference only
@@ -43,8 +43,13 @@ class ReferenceTaken(Exception):
 
 def bind(sessions: SessionFactory, *, cycle: int, reference: str, application_id: str,
          attempt: str) -> None:
-    """Bind `reference` to `application_id` for `attempt`, or take over its binding to the same
-    application; ReferenceTaken when it is bound to another."""
+    """Bind `reference` to `application_id` for `attempt`.
+
+    A binding of it to the same application is taken over.
+
+    Raises:
+        ReferenceTaken: The reference is bound to another application.
+    """
     for _ in range(_BIND_TRIES):
         with sessions() as session:
             session.add(PaymentReference(cycle=cycle, reference=reference,

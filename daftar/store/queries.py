@@ -16,6 +16,8 @@ from daftar.store.models import ApplicationRecord, CityRecord, CycleRecord
 
 @dataclass(frozen=True)
 class ApplicationFilter:
+    """Which applications a list shows; a field left empty filters nothing."""
+
     cycle: int | None = None
     stages: Sequence[str] = ()
     province: str | None = None
@@ -25,16 +27,19 @@ class ApplicationFilter:
 
 
 def get_cycle(session: Session, year: int) -> CycleRecord | None:
+    """The cycle of `year`, or None when there is none."""
     return session.get(CycleRecord, year)
 
 
 def cities_of(session: Session, year: int) -> list[CityRecord]:
+    """The cycle's cities in priority order."""
     stmt = select(CityRecord).where(CityRecord.cycle == year).order_by(
         col(CityRecord.priority), col(CityRecord.id))
     return list(session.exec(stmt))
 
 
 def stage_counts(session: Session, year: int) -> dict[str, int]:
+    """How many of the cycle's applications are at each stage (stages with none left out)."""
     stmt = (select(ApplicationRecord.stage, func.count())
             .where(ApplicationRecord.cycle == year)
             .group_by(col(ApplicationRecord.stage)))

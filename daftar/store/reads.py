@@ -1,5 +1,7 @@
-"""Reads of the read model for the services' pages and views: exam loads and scores, launch
-rounds, counters per province, escalations."""
+"""Reads of the read model for the services' pages and views.
+
+Exam loads and scores, launch rounds, counters per province, escalations.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Idempotent writes of the read model: a retried activity changes nothing the second time,
-and a write from a workflow task Temporal discarded does not survive the one that follows."""
+"""Idempotent writes of the read model.
+
+A retried activity changes nothing the second time, and a write from a workflow task Temporal
+discarded does not survive the one that follows.
+"""
 
 from __future__ import annotations
 
@@ -113,10 +116,12 @@ def _upsert_full(session: Session, row: ApplicationRecord, decisions: Sequence[D
 
 def _write_decisions(session: Session, application_id: str, rows: Sequence[DecisionRow],
                      recorded: int, *, n: int, last: int) -> None:
-    """Make the decision rows after the `recorded` first the application's own: decisions
-    written by a discarded workflow task are overwritten or removed, new ones inserted.
-    `n` and `last` are the rows' count and last sequence before: when earlier rows are
-    missing (a gap, or a read model restored from an older backup), all are written."""
+    """Make the decision rows after the `recorded` first the application's own.
+
+    Decisions written by a discarded workflow task are overwritten or removed, new ones inserted.
+    `n` and `last` are the rows' count and last sequence before: when earlier rows are missing (a
+    gap, or a read model restored from an older backup), all are written.
+    """
     after = recorded if n == last and last >= recorded else 0
     if last > len(rows):
         session.exec(delete(_DECISIONS).where(_DECISIONS.c.application_id == application_id,

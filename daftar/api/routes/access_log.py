@@ -37,9 +37,11 @@ def access_log(
     page: PageNo = 1,
     size: Size = 50,
 ) -> AccessLogPage:
-    """Every staff read of an applicant's personal data (the record, photo, timeline,
-    export, and the console's pages of one applicant), newest first: by application, by
-    actor and by period. Auditors only; entries are never changed or removed."""
+    """Every staff read of an applicant's personal data, newest first.
+
+    The record, photo, timeline, export, and the console's pages of one applicant: by application,
+    by actor and by period. Auditors only; entries are never changed or removed.
+    """
     flt = service.access_filter(application_id=application_id, actor=actor, since=since,
                                 until=until)
     return service.page_of(session, flt, page=page, size=size)

@@ -1,6 +1,7 @@
 """An application's life through HTTP: register, photo, payment, decisions, and the rest.
 
-Each route parses, calls one service (`daftar.services`), and answers its result."""
+Each route parses, calls one service (`daftar.services`), and answers its result.
+"""
 
 from __future__ import annotations
 
@@ -60,9 +61,11 @@ async def register(
     applicants: ApplicantsDep,
     settings: SettingsDep,
 ) -> Registered:
-    """Register in the cycle's window (REG-1); every broken rule is reported at once. The form
-    is stored normalised (Persian ی and ک, ASCII digits, single spaces) and refused with a
-    control character in any field (REG-2)."""
+    """Register in the cycle's window (REG-1); every broken rule is reported at once.
+
+    The form is stored normalised (Persian ی and ک, ASCII digits, single spaces) and refused with a
+    control character in any field (REG-2).
+    """
     return await registration.register(applicants, settings, cycle, form)
 
 
@@ -76,8 +79,10 @@ async def upload_photo(
     applicants: ApplicantsDep,
     sessions: SessionsDep,
 ) -> Response:
-    """The applicant's JPG photo (REG-4): checked, stored, then given to the workflow; a photo
-    the workflow refuses (the wrong stage, a closed window) leaves nothing stored."""
+    """The applicant's JPG photo (REG-4): checked, stored, then given to the workflow.
+
+    A photo the workflow refuses (the wrong stage, a closed window) leaves nothing stored.
+    """
     applications.own(principal, app_id)
     data = await request.body()  # bounded by the route's body limit (daftar.api.limits)
     await photos.submit_photo(applicants, sessions, principal, app_id, data)
@@ -90,9 +95,11 @@ async def confirm_payment(
     app_id: str, body: PaymentBody, applicants: ApplicantsDep, sessions: SessionsDep,
     principal: Annotated[Principal, Depends(require(Role.payment_gateway))],
 ) -> PaymentAnswer:
-    """The gateway confirms the fee (REG-2): `{application_id, stage}` and nothing else. A
-    reference pays one application of the cycle (409 on another); the same reference and
-    amount again answers 200 and records nothing (the gateway may retry safely)."""
+    """The gateway confirms the fee (REG-2): `{application_id, stage}` and nothing else.
+
+    A reference pays one application of the cycle (409 on another); the same reference and amount
+    again answers 200 and records nothing (the gateway may retry safely).
+    """
     return await payments.confirm(applicants, sessions, principal, app_id, body)
 
 
@@ -107,9 +114,11 @@ async def get_application(app_id: str, principal: Anyone,
              responses=_REFUSALS)
 async def decide(app_id: str, body: DecisionBody, principal: Anyone,
                  applicants: ApplicantsDep) -> ApplicationView:
-    """A reviewer's decision: interview → interviewer, qualification → qualification_officer,
-    security → security_officer (INT-1, QUAL-1, SEC-1). 409 `claimed` while another reviewer's
-    claim on it holds."""
+    """A reviewer's decision (INT-1, QUAL-1, SEC-1).
+
+    Interview → interviewer, qualification → qualification_officer, security → security_officer. 409
+    `claimed` while another reviewer's claim on it holds.
+    """
     return application_view(await decisions.decide(applicants, principal, app_id, body),
                             principal)
 
@@ -117,9 +126,11 @@ async def decide(app_id: str, body: DecisionBody, principal: Anyone,
 @router.post("/v1/applications/{app_id}/claim", response_model=ApplicationView,
              responses=_REFUSALS)
 async def claim(app_id: str, principal: Anyone, applicants: ApplicantsDep) -> ApplicationView:
-    """Claim the waiting decision (interview, qualification or security) for the cycle's
-    claim period (`claim_hours`, default 2): meanwhile another reviewer's decision on it is
-    409 `claimed`. Claiming again renews it; the claim is recorded in the history."""
+    """Claim the waiting decision (interview, qualification or security) for the claim period.
+
+    The cycle's claim period is `claim_hours`, default 2: meanwhile another reviewer's decision on
+    it is 409 `claimed`. Claiming again renews it; the claim is recorded in the history.
+    """
     return application_view(await decisions.claim(applicants, principal, app_id), principal)
 
 
@@ -127,8 +138,10 @@ async def claim(app_id: str, principal: Anyone, applicants: ApplicantsDep) -> Ap
                responses=_REFUSALS)
 async def release_claim(app_id: str, principal: Anyone,
                         applicants: ApplicantsDep) -> ApplicationView:
-    """Release a claim: the claimant's own, or any as admin. With no claim holding, the
-    current state (nothing is recorded)."""
+    """Release a claim: the claimant's own, or any as admin.
+
+    With no claim holding, the current state (nothing is recorded).
+    """
     return application_view(await decisions.release(applicants, principal, app_id), principal)
 
 
@@ -136,9 +149,11 @@ async def release_claim(app_id: str, principal: Anyone,
              responses=responses(401, 403, 422, 503))
 async def decide_batch(body: BatchBody, principal: Anyone,
                        applicants: ApplicantsDep) -> BatchResult:
-    """Up to 500 decisions of one stage: each validated and applied on its own; the response
-    lists each item's result in order (`applied` with the new stage, or `refused` with the
-    error and its rules)."""
+    """Up to 500 decisions of one stage: each validated and applied on its own.
+
+    The response lists each item's result in order (`applied` with the new stage, or `refused` with
+    the error and its rules).
+    """
     return await decisions.decide_batch(applicants, principal, body)
 
 
@@ -148,9 +163,11 @@ async def record_exam_result(
     app_id: str, body: ExamResultBody, applicants: ApplicantsDep, sessions: SessionsDep,
     principal: Annotated[Principal, Depends(require(Role.exam_officer))],
 ) -> ApplicationView:
-    """One candidate's exam result (EXAM-2), judged against the pass mark of the cycle's
-    loaded results: below it rejects, else to interview. 409 before any results are loaded;
-    a `pass_mark` in the body is refused (422)."""
+    """One candidate's exam result (EXAM-2), judged against the pass mark of the cycle's results.
+
+    Below it rejects, else to interview. 409 before any results are loaded; a `pass_mark` in the
+    body is refused (422).
+    """
     return await applications.record_exam_result(
         applicants, sessions, principal, app_id, total_score=body.total_score,
         subjects=body.subjects)

@@ -1,4 +1,4 @@
-"""Auditors' tools over HTTP: timeline, export and replay of histories (API.md)."""
+"""Auditors' tools over HTTP: timeline, export and replay of histories (docs/api.md)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,10 @@ router = APIRouter(tags=["audit"], responses=responses(
 async def history(app_id: str, request: Request,
                   principal: Annotated[Principal, Depends(require(Role.auditor, Role.admin))],
                   ) -> list[TimelineEvent]:
-    """The timeline from the Temporal history: every event that matters to a person, with
-    actor and rule ids; security reasons (SEC-1) only for the roles that may read them."""
+    """The timeline from the Temporal history: every event that matters to a person.
+
+    With actor and rule ids; security reasons (SEC-1) only for the roles that may read them.
+    """
     return await audit.application_timeline(request.app.state.client, app_id, principal)
 
 

@@ -2,8 +2,8 @@
 
 The Temporal codec-server protocol: `POST /v1/codec/decode` takes and returns
 `{"payloads": [...]}` in protobuf JSON (metadata values and data base64). A decoded payload
-may hold a security reason, so only auditors and security officers may call it (DESIGN.md
-#8). It decodes only: there is no `/encode`, so nothing here lets a Web UI user make a
+may hold a security reason, so only auditors and security officers may call it (SEC-1).
+It decodes only: there is no `/encode`, so nothing here lets a Web UI user make a
 payload that daftar's workers would read as daftar's (and none would carry daftar's seal:
 daftar.core.seal). The Web UI cannot send a bearer token of ours, but with "include cross-origin
 credentials" it sends cookies: `POST /v1/session` turns a bearer token into an HttpOnly,
@@ -38,7 +38,8 @@ from daftar.services.auth import Principal, decode_token
 
 PREFIX = "/v1/codec"
 COOKIE = "daftar_session"
-#: Who may read decoded payloads: they can contain security reasons (DESIGN.md #8).
+#: Who may read decoded payloads: they can contain security reasons (README: "Personal data in
+#: Temporal").
 READERS = (Role.auditor, Role.security_officer)
 
 _bearer = HTTPBearer(auto_error=False)
@@ -84,9 +85,11 @@ def _readers_only(principal: Principal) -> Principal:
 
 async def codec_reader(request: Request, credentials: Bearer,
                        session: Annotated[str | None, Depends(_cookie)]) -> Principal:
-    """The caller, from a bearer token or else the session cookie; auditors and security
-    officers only. The cookie counts here and nowhere else. Async, so the actor bound to the
-    log context reaches the handler's own lines (DESIGN.md #10)."""
+    """The caller, from a bearer token or else the session cookie.
+
+    Auditors and security officers only. The cookie counts here and nowhere else. Async, so the
+    actor bound to the log context reaches the handler's own lines (README: "Metrics and logs").
+    """
     token = credentials.credentials if credentials is not None else session
     if not token:
         raise ServiceError(401, "unauthenticated", "Send `Authorization: Bearer <token>`, or "
@@ -152,8 +155,10 @@ def _router(codec: EncryptionCodec | None) -> APIRouter:
     @router.post("/v1/session", status_code=204, response_class=Response,
                  responses=responses(401, 403))
     async def open_session(request: Request, credentials: Bearer) -> Response:
-        """Set the codec's session cookie from a reader's bearer token (e.g. from /docs, same
-        site as the Web UI), valid as long as the token."""
+        """Set the codec's session cookie from a reader's bearer token, valid as long as the token.
+
+        The token may come e.g. from /docs, same site as the Web UI.
+        """
         if credentials is None:
             raise ServiceError(401, "unauthenticated", "Send `Authorization: Bearer <token>`.")
         secret = request.app.state.settings.signing_secret
@@ -178,8 +183,10 @@ def _router(codec: EncryptionCodec | None) -> APIRouter:
 
 
 class PathCORS:
-    """Starlette's CORS, for paths under one prefix only: the rest of the API answers no
-    browser of another origin."""
+    """Starlette's CORS, for paths under one prefix only.
+
+    The rest of the API answers no browser of another origin.
+    """
 
     def __init__(self, app: ASGIApp, *, prefix: str, origins: list[str]) -> None:
         self.app = app
@@ -190,6 +197,7 @@ class PathCORS:
             allow_headers=["content-type", "x-namespace", "authorization"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one connection, through the CORS middleware when its path is under the prefix."""
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if path == self.prefix or path.startswith(self.prefix + "/"):
             await self.cors(scope, receive, send)

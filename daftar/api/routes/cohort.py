@@ -1,4 +1,4 @@
-"""The cohort steps (API.md): exam results and their publication, launch rounds, stats."""
+"""The cohort steps (docs/api.md): exam results and their publication, launch rounds, stats."""
 
 from __future__ import annotations
 
@@ -37,9 +37,11 @@ _RESULTS_BODY = {"requestBody": {"required": True, "content": {
              responses=responses(409, e409="The results are already published"))
 async def load_exam_results(year: Year, request: Request, principal: Officer,
                             cycles: CyclesDep, sessions: SessionsDep) -> ExamLoadView:
-    """Load per-candidate answer counts (JSON rows or CSV), score them (EXAM-4) and set the
-    pass mark (EXAM-2). Every bad row is reported; nothing is half-loaded; a new load before
-    publication replaces the earlier one."""
+    """Load answer counts (JSON rows or CSV), score them (EXAM-4) and set the pass mark (EXAM-2).
+
+    The counts are per candidate. Every bad row is reported; nothing is half-loaded; a new load
+    before publication replaces the earlier one.
+    """
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = scoring.parse_results(kind, await request.body(),
                                  request.query_params.get("taraz_scale"))

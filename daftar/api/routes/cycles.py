@@ -1,4 +1,4 @@
-"""Cycles: created by the admin, read by staff (API.md)."""
+"""Cycles: created by the admin, read by staff (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -25,8 +25,10 @@ async def healthz() -> dict[str, str]:
     "description": "Temporal or the database is down, or no daftar worker is running; "
                    "`checks` says which, `reason` in words"}})
 async def readyz(request: Request) -> Any:
-    """Ready when Temporal and the database answer and a daftar worker polls the task queue
-    (without one, reads of an application and every decision answer 503)."""
+    """Ready when Temporal and the database answer and a daftar worker polls the task queue.
+
+    Without a worker, reads of an application and every decision answer 503.
+    """
     temporal, database = await asyncio.gather(_temporal(request), _database(request))
     workers: Workers = request.app.state.applicants.workers
     worker = await _worker(workers) if temporal else "unknown"

@@ -1,9 +1,9 @@
-"""`daftar reconcile`: does the read model say what the workflows say? (DESIGN.md principle 1)
+"""`daftar reconcile`: does the read model say what the workflows say?
 
-Temporal is the truth; the read model is written only by the workflows' idempotent activity,
-so any difference is drift: a row missing, a row with no workflow, a row at another stage or
-version, other fields or decisions that differ, or per-stage counters that disagree with the
-rows. `reconcile` lists them for one cycle.
+Temporal is the truth (README: "Is the read model what the workflows say?"); the read model is
+written only by the workflows' idempotent activity, so any difference is drift: a row missing, a
+row with no workflow, a row at another stage or version, other fields or decisions that differ,
+or per-stage counters that disagree with the rows. `reconcile` lists them for one cycle.
 
 Each application's state comes from the workflow itself: the result of a completed workflow
 (no worker needed), a `state` query otherwise (a worker must be running; a licensed

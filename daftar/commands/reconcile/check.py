@@ -34,7 +34,8 @@ async def read_state(client: Client, app_id: str,
     """The workflow's state; None when there is no such workflow; why not, as text.
 
     A completed workflow's result is its final state and needs no worker; an open (or failed,
-    terminated) one is queried, which a worker answers; `query=False` skips that."""
+    terminated) one is queried, which a worker answers; `query=False` skips that.
+    """
     handle = client.get_workflow_handle_for(ApplicantWorkflow.run, applicant_workflow_id(app_id))
     try:
         desc = await handle.describe(rpc_timeout=_RPC_TIMEOUT)
@@ -57,9 +58,11 @@ async def read_state(client: Client, app_id: str,
 
 
 async def _earlier_result(client: Client, workflow_id: str) -> ApplicationState | None:
-    """The final state of the newest earlier run under `workflow_id` that daftar started (a
-    forged run, which ends at once with none, may have been started after daftar's closed);
-    None when there is none, as for a forged start under a new id."""
+    """The final state of the newest earlier run under `workflow_id` that daftar started.
+
+    A forged run, which ends at once with none, may have been started after daftar's closed. None
+    when there is none, as for a forged start under a new id.
+    """
     for run_id in await earlier_runs(client, workflow_id):
         earlier = client.get_workflow_handle_for(ApplicantWorkflow.run, workflow_id,
                                                  run_id=run_id)
@@ -74,8 +77,11 @@ async def _earlier_result(client: Client, workflow_id: str) -> ApplicationState 
 
 async def _states(client: Client, ids: Iterable[str],
                   concurrency: int) -> dict[str, ApplicationState | str | None]:
-    """Every state, `concurrency` at a time; once a query finds no worker, the remaining open
-    workflows are not queried (each would wait out the timeout in turn)."""
+    """Every state, `concurrency` at a time.
+
+    Once a query finds no worker, the remaining open workflows are not queried (each would wait out
+    the timeout in turn).
+    """
     limit = asyncio.Semaphore(concurrency)
     no_worker = False
 
@@ -149,8 +155,10 @@ async def _pass(client: Client, sessions: SessionFactory, year: int, ids: set[st
 async def reconcile(client: Client, sessions: SessionFactory, year: int, *,
                     concurrency: int = 16, settle: float = 0.0,
                     only: set[str] | None = None) -> Reconciliation:
-    """Compare every applicant workflow of cycle `year` (or just the applications `only`
-    names) with the read model."""
+    """Compare the applicant workflows of cycle `year` with the read model.
+
+    Every one of them, or just the applications `only` names.
+    """
     drift, workflows, rows = await _pass(client, sessions, year, only, concurrency)
     if drift and settle > 0:
         await asyncio.sleep(settle)

@@ -29,7 +29,7 @@ def decision_key(d: Any) -> tuple[Any, ...]:
 def _same(name: str, want: Any, got: Any) -> bool:
     if isinstance(want, StrEnum):
         want = want.value
-    scale = getattr(ApplicationRecord.__table__.c[name].type, "scale", None)  # type: ignore[attr-defined]
+    scale: int | None = getattr(ApplicationRecord.__table__.c[name].type, "scale", None)  # type: ignore[attr-defined]
     if isinstance(want, Decimal) and isinstance(got, Decimal) and scale is not None:
         # The column keeps `scale` decimals, rounded by the database (or, on SQLite, through a
         # float): equal within one unit of the last decimal kept.

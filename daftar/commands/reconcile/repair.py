@@ -38,8 +38,11 @@ LEFT_ALONE = ("not repaired: orphan rows (no workflow: deleted by hand or remove
 
 
 def rerecord(sessions: SessionFactory, state: ApplicationState, history_length: int) -> bool:
-    """Write `state`, read from a history at least `history_length` events long, as the
-    application's row; False when a later workflow task wrote the row (left alone)."""
+    """Write `state` as the application's row; False when a later workflow task wrote the row.
+
+    `state` is read from a history at least `history_length` events long; a row a later workflow
+    task wrote is left alone.
+    """
     row = application_snapshot(state, datetime.now(UTC), history_length=history_length)
     with transaction(sessions) as s:
         current = s.exec(select(ApplicationRecord.history_length).where(

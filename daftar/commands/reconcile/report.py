@@ -22,8 +22,11 @@ class DriftKind(StrEnum):
 
 
 class Drift(BaseModel):
-    """One difference: `subject` is an application id, or `province/stage` for counts (whose
-    `workflow` then says what the rows count, the truth the counters must follow)."""
+    """One difference between the read model and the workflows.
+
+    `subject` is an application id, or `province/stage` for counts (whose `workflow` then says what
+    the rows count, the truth the counters must follow).
+    """
 
     kind: DriftKind
     subject: str

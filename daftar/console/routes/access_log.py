@@ -41,8 +41,10 @@ async def access_log(request: Request, who: ViewerDep, application: Text = None,
                      actor: Text = None, since: Text = None, until: Text = None,
                      page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
                      ) -> Response:
-    """Staff reads of applicants' personal data, newest first, by application (tracking code
-    or id), actor and Jalali period; auditors only."""
+    """Staff reads of applicants' personal data, newest first.
+
+    By application (tracking code or id), actor and Jalali period; auditors only.
+    """
     need(who, Role.auditor)
     given = {"application": application, "actor": actor, "since": since, "until": until}
     # PostgreSQL's text cannot hold U+0000: a NUL typed into a filter matches nothing anyway.

@@ -44,8 +44,10 @@ async def render_application(request: Request, who: Viewer, app_id: str, *,
                              state: ApplicationState | None = None, status: int = 200,
                              error: ServiceError | None = None, kept: dict[str, Any] | None = None,
                              notice: str | None = None, already: bool = False) -> Response:
-    """The application page; `error` and `kept` put a refusal and the user's input in the
-    decision form."""
+    """The application page.
+
+    `error` and `kept` put a refusal and the user's input in the decision form.
+    """
     applicants: Applicants = request.app.state.applicants
     state = state or await applicants.state(app_id)
     view = application_view(state, who.principal)
@@ -152,8 +154,10 @@ async def _claim_or_release(request: Request, who: Viewer, app_id: str, *,
 @routes.get("/applications/{app_id}/photo")
 async def photo(request: Request, app_id: str, who: ViewerDep,
                 sha: Annotated[str | None, Query(max_length=64)] = None) -> Response:
-    """The applicant's photo (REG-4) from the read model, for staff only, never cached
-    by a shared cache."""
+    """The applicant's photo (REG-4) from the read model, for staff only.
+
+    Never cached by a shared cache.
+    """
     need(who, *STAFF_ROLES)
     content = await asyncio.to_thread(in_session, request,
                                       lambda s: photo_bytes(s, app_id, sha))

@@ -1,5 +1,8 @@
-"""The admin dashboard: a cycle's stages by province, overdue work, escalations, the pass mark
-and its distribution, and the launch rounds with their placements."""
+"""The admin dashboard.
+
+A cycle's stages by province, overdue work, escalations, the pass mark and its distribution, and the
+launch rounds with their placements.
+"""
 
 from __future__ import annotations
 
