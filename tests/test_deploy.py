@@ -1,6 +1,7 @@
 """The production stack's files stay true to the code: secrets it generates are accepted by
 production settings, the search attributes it registers are the workflows' own, and Temporal
-is reachable only as DESIGN.md #8 says: nothing of it published, mutual TLS for every client
+is reachable only as the README's "Only daftar moves a workflow" says: nothing of it published,
+mutual TLS for every client
 (the files compose mounts are the ones scripts/production-secrets writes), and the Web UI
 read-only behind the proxy that asks the console's gate."""
 

@@ -1,43 +1,36 @@
 """Graceful life: the API answers 503 with Retry-After while Temporal or PostgreSQL is down
-and recovers by itself when they return; nothing accepted meanwhile is lost.
+and recovers by itself when they return; nothing accepted meanwhile is lost; a worker stopped
+with SIGTERM drains, and the next one takes over.
 
 A private Temporal dev server (on a SQLite file) and a private PostgreSQL cluster are really
-stopped and started; the API and worker run in this process against them.
+stopped and started; the API and worker run in this process against them (the draining worker
+is `daftar worker` in a process of its own, on the fault tests' private stack).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-import os
-import signal
-import sys
 import uuid
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 
 from daftar.app import create_app
 from daftar.core.settings import Settings, new_codec_key
-from daftar.domain import jalali
 from daftar.domain.stages import Role
 from daftar.gateway.temporal import connect
-from daftar.store.db import create_schema, make_engine, session_factory
+from daftar.store.db import session_factory
 from daftar.store.models import ApplicationRecord
-from daftar.worker import build_worker
-from tests.api.conftest import registration_window
-from tests.api.helpers import FEE, ID_KEY, PASS, SECRET, auth, image, load_pass_mark
-from tests.conftest import free_port
+from tests.api.helpers import FEE, PASS, auth, image, open_cycle
+from tests.conftest import free_port, read_model
 from tests.factories import form
-from tests.outages import PrivatePostgres, PrivateTemporal, serve
+from tests.faults.stack import fault_stack
+from tests.outages import PrivatePostgres, PrivateTemporal
+from tests.stacks import api_settings, running_worker, serving
 
 YEAR = 1410
 
@@ -73,37 +66,21 @@ async def _status_is(request: Any, status: int) -> bool:
 
 
 def unavailable(r: httpx.Response) -> bool:
-    """API.md's 503: the error shape, a code, and a Retry-After hint in seconds."""
+    """docs/api.md's 503: the error shape, a code, and a Retry-After hint in seconds."""
     return (r.status_code == 503 and r.json()["error"]["code"] == "unavailable"
             and int(r.headers["Retry-After"]) > 0)
 
 
-@contextlib.asynccontextmanager
-async def running_worker(settings: Settings, engine: Any) -> AsyncIterator[None]:
-    client = await connect(settings)
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        async with build_worker(client, task_queue=settings.task_queue,
-                                sessions=session_factory(engine), executor=executor):
-            yield
-
-
 async def test_outages_give_503_and_the_api_recovers_by_itself(
         postgres: PrivatePostgres, temporal: PrivateTemporal) -> None:
-    settings = Settings(
-        jwt_secret=SecretStr(SECRET), id_key=SecretStr(ID_KEY),
-        codec_keys=SecretStr(new_codec_key("outage")), database_url=postgres.url,
-        temporal_address=temporal.address, task_queue=f"outage-{uuid.uuid4().hex[:8]}")
-    engine = make_engine(postgres.url)
-    create_schema(engine)
+    settings = api_settings(
+        f"outage-{uuid.uuid4().hex[:8]}", codec_keys=new_codec_key("outage"),
+        database_url=postgres.url, temporal_address=temporal.address)
     # The API starts while Temporal is still down.
-    server, task, base = await serve(create_app(settings))
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as api:
+    with read_model(postgres.url) as engine:
+        async with (serving(create_app(settings)) as base,
+                    httpx.AsyncClient(base_url=base, timeout=30) as api):
             await _walk_through_outages(api, settings, engine, postgres, temporal)
-    finally:
-        server.should_exit = True
-        await task
-        engine.dispose()
 
 
 async def _walk_through_outages(api: httpx.AsyncClient, settings: Settings, engine: Any,
@@ -114,16 +91,12 @@ async def _walk_through_outages(api: httpx.AsyncClient, settings: Settings, engi
     assert r.status_code == 503 and r.json()["checks"] == {"temporal": "down",
                                                            "database": "ok",
                                                            "worker": "unknown"}
-    start, end = registration_window(jalali.business_day(datetime.now(UTC)))
-    r = await api.post("/v1/cycles", headers=admin, json={
-        "year": YEAR, "registration_start": start, "registration_end": end, "fee_rials": FEE,
-        "cities": [{"province": "Tehran", "city": "Tehran", "capacity": 5, "priority": 1}]})
-    assert r.status_code == 201, r.text
-    load_pass_mark(engine, YEAR)
+    await open_cycle(api, YEAR, engine=engine)
     assert unavailable(await api.post(f"/v1/cycles/{YEAR}/applications", json=form()))
 
     temporal.start()
-    async with running_worker(await _when_up(settings), engine):
+    client = await connect(await _when_up(settings))
+    async with running_worker(client, engine, task_queue=settings.task_queue):
         first = await until(lambda: _register(api), "registration once Temporal is up")
         # Ready once the new worker's first poll reaches Temporal (registration needs none).
         await until(lambda: _status_is(api.get("/readyz"), 200), "ready with a worker polling")
@@ -213,97 +186,42 @@ async def _recorded_stage(engine: Any, app_id: str, stage: str) -> bool:
         return False
 
 
-class WorkerProcess:
-    """`daftar worker` as production runs it: configured by environment variables only."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.proc: asyncio.subprocess.Process | None = None
-        self.lines: list[dict[str, Any]] = []
-
-    async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", "from daftar.commands import main; main()", "worker",
-            env=self.env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-        await self.wait_for("worker started")
-
-    async def wait_for(self, event: str) -> dict[str, Any]:
-        assert self.proc is not None and self.proc.stderr is not None
-        while True:
-            raw = await asyncio.wait_for(self.proc.stderr.readline(), timeout=60)
-            assert raw, f"the worker exited before logging {event!r}: {self.lines}"
-            line = json.loads(raw)
-            self.lines.append(line)
-            if line["event"] == event:
-                return line
-
-    async def terminate(self) -> int:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGTERM)
-        await self.wait_for("worker stopped")
-        return await asyncio.wait_for(self.proc.wait(), timeout=60)
-
-
 async def test_the_worker_drains_on_sigterm_and_a_new_one_takes_over(
-        tmp_path: Path, temporal: PrivateTemporal) -> None:
-    temporal.start()
+        tmp_path: Path) -> None:
     metrics_port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("DAFTAR_") and k != "DATABASE_URL"}
-    env |= {"DAFTAR_TEMPORAL_ADDRESS": temporal.address, "DAFTAR_JWT_SECRET": SECRET,
-            "DAFTAR_ID_KEY": ID_KEY, "DAFTAR_CODEC_KEYS": new_codec_key("drain"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'read.db'}",
-            "DAFTAR_TASK_QUEUE": f"drain-{uuid.uuid4().hex[:8]}", "DAFTAR_LOG_FORMAT": "json",
-            "DAFTAR_WORKER_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}"}
-    settings = Settings(
-        jwt_secret=SecretStr(SECRET), id_key=SecretStr(ID_KEY),
-        codec_keys=SecretStr(env["DAFTAR_CODEC_KEYS"]), database_url=env["DATABASE_URL"],
-        temporal_address=temporal.address, task_queue=env["DAFTAR_TASK_QUEUE"])
-    first = WorkerProcess(env)
-    await first.start()  # it migrates the read model before it polls
-    server, task, base = await serve(create_app(settings))
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=90) as api:
-            async with httpx.AsyncClient() as scrape:
-                metrics = await scrape.get(f"http://127.0.0.1:{metrics_port}/metrics")
-            assert metrics.status_code == 200 and "temporal_" in metrics.text
-            app_id = await _paid_applicant(api)
-            engine = make_engine(env["DATABASE_URL"])
-            load_pass_mark(engine, YEAR)
-            engine.dispose()
+    metrics = {"DAFTAR_WORKER_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
+               "DAFTAR_SHUTDOWN_GRACE_SECONDS": "30"}
+    async with fault_stack(tmp_path, **metrics) as stack:
+        api, first = stack.api, stack.worker  # the first worker migrated the read model
+        async with httpx.AsyncClient() as scrape:
+            scraped = await scrape.get(f"http://127.0.0.1:{metrics_port}/metrics")
+        assert scraped.status_code == 200 and "temporal_" in scraped.text
+        app_id = await _paid_applicant(api, stack.engine)
 
-            assert await first.terminate() == 0
-            events = [e["event"] for e in first.lines]
-            assert "draining: no new tasks; running ones may finish" in events
-            assert events[-1] == "worker stopped"
-            # Sent while no worker runs: accepted once a new worker is up, and only once.
-            decision = asyncio.create_task(api.post(
-                f"/v1/applications/{app_id}/exam-result", json=PASS,
-                headers=auth(Role.exam_officer)))
-            second = WorkerProcess(env)
-            await second.start()
-            r = await decision
-            if r.status_code == 503:  # the server gave up waiting first; the call is retried
-                r = await api.post(f"/v1/applications/{app_id}/exam-result", json=PASS,
-                                   headers=auth(Role.exam_officer))
-            assert r.status_code == 200, r.text
-            assert r.json()["stage"] == "awaiting_interview"
-            history = await api.get(f"/v1/applications/{app_id}/history",
-                                    headers=auth(Role.auditor))
-            kinds = [e["kind"] for e in history.json()]
-            assert kinds.count("exam_result") == 1
-            assert await second.terminate() == 0
-    finally:
-        server.should_exit = True
-        await task
+        assert await first.terminate() == 0
+        events = first.events()
+        assert "draining: no new tasks; running ones may finish" in events
+        assert events[-1] == "worker stopped"
+        # Sent while no worker runs: accepted once a new worker is up, and only once.
+        decision = asyncio.create_task(api.post(
+            f"/v1/applications/{app_id}/exam-result", json=PASS,
+            headers=auth(Role.exam_officer), timeout=90))
+        second = await stack.new_worker()
+        r = await decision
+        if r.status_code == 503:  # the server gave up waiting first; the call is retried
+            r = await api.post(f"/v1/applications/{app_id}/exam-result", json=PASS,
+                               headers=auth(Role.exam_officer), timeout=90)
+        assert r.status_code == 200, r.text
+        assert r.json()["stage"] == "awaiting_interview"
+        history = await api.get(f"/v1/applications/{app_id}/history",
+                                headers=auth(Role.auditor))
+        kinds = [e["kind"] for e in history.json()]
+        assert kinds.count("exam_result") == 1
+        assert await second.terminate() == 0
 
 
-async def _paid_applicant(api: httpx.AsyncClient) -> str:
-    start, end = registration_window(jalali.business_day(datetime.now(UTC)))
-    r = await api.post("/v1/cycles", headers=auth(Role.admin), json={
-        "year": YEAR, "registration_start": start, "registration_end": end, "fee_rials": FEE,
-        "cities": [{"province": "Tehran", "city": "Tehran", "capacity": 5, "priority": 1}]})
-    assert r.status_code == 201, r.text
+async def _paid_applicant(api: httpx.AsyncClient, engine: Engine) -> str:
+    await open_cycle(api, YEAR, engine=engine)
     app_id = await _register(api)
     assert app_id is not None
     r = await api.put(f"/v1/applications/{app_id}/photo", content=image(),

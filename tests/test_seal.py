@@ -29,10 +29,9 @@ from daftar.contracts.cycle import CycleWorkflowIn, PublishIn, RoundIn
 from daftar.core.seal import SealKeys, digest, refusal, seal
 from daftar.core.settings import Settings, SettingsError
 from daftar.domain.actors import Actor
-from daftar.domain.registration import RegistrationForm
 from daftar.domain.stages import DecisionStage, Role
 from tests.conftest import TEST_CODEC_KEYS, TEST_KEYRING, TEST_SEALS
-from tests.factories import form
+from tests.factories import registration
 
 WID = "application-0123456789abcdef"
 ACTOR = Actor(id="alice", roles=[Role.interviewer])
@@ -104,10 +103,10 @@ def _inputs() -> list[BaseModel]:
     terms = CycleTerms(year=1405, fee_rials=2_000_000,
                        registration_closes_at=datetime(2026, 12, 1, 20, 30, tzinfo=UTC),
                        sla_days={"interview": 10})
-    data = form()
+    applied = registration()
     start = ApplicantInput(application_id="0123456789abcdef", tracking_code="1405-AB12CD34",
-                           cycle=terms, form=RegistrationForm.model_validate(data),
-                           national_id=data["national_id"], flags=["ART11-1"], veteran=True)
+                           cycle=terms, form=applied, national_id=applied.national_id,
+                           flags=["ART11-1"], veteran=True)
     return [
         start, CycleWorkflowIn(year=1405), DECISION,
         DecisionIn(actor=ACTOR, stage=DecisionStage.qualification, outcome="fail",

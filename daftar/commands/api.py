@@ -18,7 +18,7 @@ def run(args: argparse.Namespace) -> int:
     """Serve until stopped; a missing setting stops start-up, naming it."""
     import uvicorn
 
-    from daftar.app import create_app
+    from daftar.app import KEEP_ALIVE_SECONDS, create_app
     from daftar.core.logs import configure
     from daftar.core.settings import load_settings
 
@@ -26,5 +26,5 @@ def run(args: argparse.Namespace) -> int:
     configure(fmt=settings.log_format, level=settings.log_level)
     settings.check()  # fail at start-up, naming the missing setting
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port,
-                log_config=None)
+                log_config=None, timeout_keep_alive=KEEP_ALIVE_SECONDS)
     return 0

@@ -18,7 +18,7 @@ from pathlib import Path
 import uvicorn
 from temporalio.client import Client
 
-from daftar.app import create_app
+from daftar.app import KEEP_ALIVE_SECONDS, create_app
 from daftar.contracts import search
 from daftar.core.settings import Settings, ensure_secrets, load_settings
 from daftar.core.telemetry import worker_runtime
@@ -100,7 +100,8 @@ async def run_dev(data_dir: Path, *, api_port: int, temporal_port: int, ui_port:
                 graceful_shutdown_timeout=timedelta(seconds=settings.shutdown_grace_seconds))
             app = create_app(settings, client=client, engine=engine)
             server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=api_port,
-                                                   log_config=None))
+                                                   log_config=None,
+                                                   timeout_keep_alive=KEEP_ALIVE_SECONDS))
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):

@@ -1,4 +1,5 @@
-"""Helpers of the API tests: tokens, registration, photos and one step of the path each."""
+"""Helpers of the API tests: tokens, cycles, registration, photos and one step of the path
+each."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
+from daftar.domain import jalali
 from daftar.domain.stages import Role
 from daftar.services.auth import issue_token
 from daftar.store.models import ExamLoad
@@ -55,6 +57,38 @@ def load_pass_mark(engine: Engine, year: int, mark: Decimal = PASS_MARK) -> None
             session.commit()
 
 
+def registration_window(today: jalali.JalaliDate) -> tuple[str, str]:
+    """From three days before `today` to ten days after, as Jalali `YYYY/MM/DD`."""
+    day = jalali.to_gregorian(today)
+    return (str(jalali.from_gregorian(day - timedelta(days=3))),
+            str(jalali.from_gregorian(day + timedelta(days=10))))
+
+
+def cycle_body(year: int, *cities: str, capacity: int = 5, **fields: Any) -> dict[str, Any]:
+    """Cycle `year`, its registration window holding today in Tehran, the fee FEE, and the
+    `cities` (each its own province; Tehran alone by default) in that priority, `capacity`
+    each; `fields` add to the body or replace its parts."""
+    start, end = registration_window(jalali.business_day(datetime.now(UTC)))
+    return {"year": year, "registration_start": start, "registration_end": end,
+            "fee_rials": FEE,
+            "cities": [{"province": city, "city": city, "capacity": capacity, "priority": i}
+                       for i, city in enumerate(cities or ("Tehran",), start=1)],
+            **fields}
+
+
+async def open_cycle(api: httpx.AsyncClient, year: int, *cities: str, capacity: int = 5,
+                     engine: Engine | None = None) -> dict[str, Any]:
+    """Create `cycle_body`'s cycle as the admin: the API's answer. With `engine` (the read
+    model behind the API), a pass mark for single candidates' exam results too."""
+    r = await api.post("/v1/cycles", json=cycle_body(year, *cities, capacity=capacity),
+                       headers=auth(Role.admin))
+    assert r.status_code == 201, r.text
+    if engine is not None:
+        load_pass_mark(engine, year)
+    body: dict[str, Any] = r.json()
+    return body
+
+
 def token(*roles: Role, sub: str | None = None, ttl: timedelta = timedelta(hours=1),
           secret: str = SECRET) -> str:
     """A signed token; `sub` defaults to the first role's name."""
@@ -84,10 +118,10 @@ class Applicant:
         return bearer(self.token)
 
 
-async def register(api: httpx.AsyncClient, **overrides: Any) -> Applicant:
-    """Register a valid applicant (form() with `overrides`) in cycle YEAR."""
+async def register(api: httpx.AsyncClient, year: int = YEAR, **overrides: Any) -> Applicant:
+    """Register a valid applicant (form() with `overrides`) in cycle `year`."""
     data = form(**overrides)
-    r = await api.post(f"/v1/cycles/{YEAR}/applications", json=data)
+    r = await api.post(f"/v1/cycles/{year}/applications", json=data)
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["stage"] == "awaiting_payment"
@@ -197,7 +231,7 @@ async def eventually(check: Callable[[], Awaitable[T | None]], what: str,
 
 
 def rules_of(r: httpx.Response) -> list[str]:
-    """The rule ids of an error response, after checking API.md's error shape."""
+    """The rule ids of an error response, after checking docs/api.md's error shape."""
     error = r.json()["error"]
     assert isinstance(error["code"], str) and error["code"]
     assert isinstance(error["message"], str)

@@ -14,7 +14,6 @@ import pytest
 from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse, Response
 from fastapi.routing import APIRoute
-from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -22,14 +21,13 @@ from daftar.api import access, errors, metrics
 from daftar.api.auth import require
 from daftar.app import create_app
 from daftar.core.errors import ServiceError
-from daftar.core.settings import Settings
 from daftar.domain.stages import STAFF_ROLES, Role
 from daftar.services.auth import Principal
 from daftar.store.access_log import AccessLogEntry
 from daftar.store.db import make_engine, migrate, session_factory
-from tests.api.helpers import ID_KEY, SECRET, bearer, token
-from tests.conftest import TEST_CODEC_KEYS
+from tests.api.helpers import SECRET, bearer, token
 from tests.logcapture import captured_logs
+from tests.stacks import api_settings
 
 APP_ID = "0123456789abcdef"
 PERSONAL = "0012345678"  # what the routes below answer: it must never leave without an entry
@@ -188,8 +186,7 @@ def served_routes(app: FastAPI) -> set[tuple[str, str]]:
 def test_every_read_of_one_application_is_in_the_table() -> None:
     """A new route that reads one applicant's data must be named in `access.READS` (or this
     test changed on purpose); the console's entries all exist."""
-    app = create_app(Settings(jwt_secret=SecretStr(SECRET), id_key=SecretStr(ID_KEY),
-                              codec_keys=SecretStr(TEST_CODEC_KEYS), task_queue="unused"))
+    app = create_app(api_settings("unused"))
     served = served_routes(app)
     reads = {key for key in served if key[0] == "GET" and "{app_id}" in key[1]}
     assert reads - set(access.READS) == set()

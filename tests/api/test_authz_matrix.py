@@ -1,6 +1,7 @@
 """The authorisation matrix: every endpoint of the OpenAPI document × every caller.
 
-Each row names one operation, who may call it (API.md's "who" column; where API.md is silent,
+Each row names one operation, who may call it (docs/api.md's "who" column; where docs/api.md is
+silent,
 what the route's dependency admits), and a valid request for it, so that no body validation
 can answer before the auth gate. Every caller of every row is asserted exactly: allowed (the
 request passed the gate: neither 401 nor 403, nor a server error), 403 `forbidden`, or 401
@@ -262,7 +263,7 @@ def verdict(row: Row, caller: Caller, r: httpx.Response) -> str | None:
     code = UNAUTHENTICATED.get(caller, "forbidden")
     if error["code"] != code:
         return f"{caller.value}: expected code {code}, got {error['code']}"
-    rules_of(r)  # API.md's error shape
+    rules_of(r)  # docs/api.md's error shape
     return None
 
 

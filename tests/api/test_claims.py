@@ -1,4 +1,4 @@
-"""Claims on a waiting decision and batch decisions, through HTTP (API.md)."""
+"""Claims on a waiting decision and batch decisions, through HTTP (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The cohort endpoints (API.md): who may call each, row errors, CSV, replacement, refusals.
+"""The cohort endpoints (docs/api.md): who may call each, row errors, CSV, replacement, refusals.
 
 Cycle 1408 holds the exam-results tests, cycle 1409 the launch-round tests; the tests of each
 run in file order and build on each other (load, replace, publish; dry run, round, next round).
@@ -7,16 +7,24 @@ run in file order and build on each other (load, replace, publish; dry run, roun
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from daftar.domain import jalali
 from daftar.domain.stages import Role
-from tests.api.helpers import Applicant, Stack, auth, eventually, pay, put_photo, rules_of
-from tests.factories import ALL_CHECKS, form
+from tests.api.helpers import (
+    Applicant,
+    Stack,
+    advance,
+    auth,
+    cycle_body,
+    eventually,
+    register,
+    rules_of,
+)
+from tests.factories import ALL_CHECKS
 
 EXAM, ROUND = 1408, 1409
 SUBJECTS = [{"code": "civil", "title": "Civil law", "questions": 10},
@@ -28,27 +36,18 @@ def others(*allowed: Role) -> list[Role]:
 
 
 async def new_cycle(api: httpx.AsyncClient, year: int) -> None:
-    day = jalali.to_gregorian(jalali.business_day(datetime.now(UTC)))
-    r = await api.post("/v1/cycles", headers=auth(Role.admin), json={
-        "year": year, "fee_rials": 2_000_000, "subjects": SUBJECTS,
-        "registration_start": str(jalali.from_gregorian(day - timedelta(days=3))),
-        "registration_end": str(jalali.from_gregorian(day + timedelta(days=10))),
-        "cities": [{"province": "Tehran", "city": "Tehran", "capacity": 2, "priority": 1,
-                    "neighbours": [{"province": "Qom", "city": "Qom"}]},
-                   {"province": "Qom", "city": "Qom", "capacity": 1, "priority": 2}]})
+    r = await api.post("/v1/cycles", headers=auth(Role.admin), json=cycle_body(
+        year, subjects=SUBJECTS,
+        cities=[{"province": "Tehran", "city": "Tehran", "capacity": 2, "priority": 1,
+                 "neighbours": [{"province": "Qom", "city": "Qom"}]},
+                {"province": "Qom", "city": "Qom", "capacity": 1, "priority": 2}]))
     assert r.status_code == 201, r.text
 
 
 async def enrol(api: httpx.AsyncClient, year: int, *, paid: bool = True) -> Applicant:
-    data = form()
-    r = await api.post(f"/v1/cycles/{year}/applications", json=data)
-    assert r.status_code == 201, r.text
-    body = r.json()
-    app = Applicant(id=body["application_id"], token=body["applicant_token"],
-                    tracking_code=body["tracking_code"], national_id=data["national_id"])
+    app = await register(api, year)
     if paid:
-        assert (await put_photo(api, app)).status_code == 204
-        assert (await pay(api, app)).status_code == 200
+        await advance(api, app, "awaiting_exam")
     return app
 
 

@@ -18,11 +18,8 @@ Before the fuzz, regression tests pin what it (and probes on PostgreSQL) found.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -31,7 +28,6 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import SecretStr
 from schemathesis import Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -41,34 +37,24 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
-from temporalio.testing import WorkflowEnvironment
 
 from daftar.app import create_app
-from daftar.contracts import search
 from daftar.contracts.ids import cycle_workflow_id
-from daftar.core.codec import data_converter
-from daftar.core.settings import Settings
-from daftar.domain import jalali
 from daftar.domain.stages import Role
-from daftar.store.db import create_schema, make_engine, session_factory
-from daftar.worker import build_worker
-from tests.api.conftest import registration_window
 from tests.api.helpers import (
     FEE,
-    ID_KEY,
-    SECRET,
     YEAR,
     advance,
     auth,
     bearer,
-    load_pass_mark,
+    open_cycle,
     register,
     rules_of,
     token,
 )
 from tests.api.test_authz_matrix import ROWS, Caller
-from tests.conftest import SEALED, TEMPORAL_CLI, TEST_CODEC_KEYS, TEST_KEYRING, free_port
-from tests.outages import serve
+from tests.conftest import read_model, start_dev_server
+from tests.stacks import api_settings, running_stack
 
 #: Cases per operation and caller, positive and negative mixed: more for the callers the
 #: authorisation matrix lets through (their cases reach the handlers), fewer for the others
@@ -82,14 +68,9 @@ STAGES = ["awaiting_payment", "awaiting_exam", "awaiting_interview", "awaiting_q
 CALLERS = [r.value for r in Role] + ["forged"]
 
 
-def _settings(task_queue: str) -> Settings:
-    return Settings(jwt_secret=SecretStr(SECRET), id_key=SecretStr(ID_KEY),
-                    codec_keys=SecretStr(TEST_CODEC_KEYS), task_queue=task_queue)
-
-
 def _operations() -> list[str]:
     """`METHOD path` of every operation; the stack serves the same app."""
-    document = create_app(_settings("unused")).openapi()
+    document = create_app(api_settings("unused")).openapi()
     return [f"{method.upper()} {path}" for path, ops in document["paths"].items()
             for method in ops]
 
@@ -105,44 +86,22 @@ class Fuzz:
 @pytest.fixture(scope="module")
 async def fuzz(read_model_url: Callable[[str], str]) -> AsyncIterator[Fuzz]:
     """A stack of the fuzz's own, seeded with cycle YEAR and one application per stage."""
-    start = WorkflowEnvironment.start_local
-    env = await start(
-        dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
-        data_converter=data_converter(TEST_KEYRING), search_attributes=list(search.ALL_KEYS),
-        interceptors=SEALED, dev_server_log_level="error")
-    engine = make_engine(read_model_url("fuzz"))
-    create_schema(engine)
-    task_queue = f"daftar-fuzz-{uuid.uuid4().hex[:8]}"
+    env = await start_dev_server()
     try:
-        with ThreadPoolExecutor(max_workers=16) as executor:
-            worker = build_worker(env.client, task_queue=task_queue,
-                                  sessions=session_factory(engine), executor=executor)
-            async with worker:
-                app = create_app(_settings(task_queue), client=env.client, engine=engine)
-                server, task, base_url = await serve(app)
-                try:
-                    app_ids = await _seed(base_url, engine)
-                    schema = await asyncio.to_thread(
-                        schemathesis.openapi.from_url, f"{base_url}/openapi.json")
-                    yield Fuzz(base_url=base_url, client=env.client, app_ids=app_ids,
-                               schema=schema)
-                finally:
-                    server.should_exit = True
-                    await task
+        with read_model(read_model_url("fuzz")) as engine:
+            async with running_stack(env, engine, queue_prefix="daftar-fuzz") as stack:
+                app_ids = await _seed(stack.base_url, engine)
+                schema = await asyncio.to_thread(
+                    schemathesis.openapi.from_url, f"{stack.base_url}/openapi.json")
+                yield Fuzz(base_url=stack.base_url, client=env.client, app_ids=app_ids,
+                           schema=schema)
     finally:
-        engine.dispose()
         await env.shutdown()
 
 
 async def _seed(base_url: str, engine: Engine) -> list[str]:
-    start, end = registration_window(jalali.business_day(datetime.now(UTC)))
     async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
-        r = await client.post("/v1/cycles", headers=auth(Role.admin), json={
-            "year": YEAR, "registration_start": start, "registration_end": end,
-            "fee_rials": FEE,
-            "cities": [{"province": "Tehran", "city": "Tehran", "capacity": 5, "priority": 1}]})
-        assert r.status_code == 201, r.text
-        load_pass_mark(engine, YEAR)
+        await open_cycle(client, YEAR, engine=engine)
         apps = await asyncio.gather(*(register(client) for _ in STAGES))
         await asyncio.gather(*(advance(client, app, stage)
                                for app, stage in zip(apps, STAGES, strict=True)))
@@ -226,7 +185,7 @@ async def test_a_cycle_the_system_cannot_hold_is_malformed(
 
 
 async def test_a_body_that_is_not_utf8_is_malformed(fuzz_api: httpx.AsyncClient) -> None:
-    """FastAPI's own 400 (no rule) becomes API.md's 422 for malformed input."""
+    """FastAPI's own 400 (no rule) becomes docs/api.md's 422 for malformed input."""
     r = await fuzz_api.post(f"/v1/cycles/{YEAR}/applications", content=b"\xff\xfe{",
                        headers={"content-type": "application/json"})
     assert r.status_code == 422, r.text
@@ -249,7 +208,7 @@ async def test_exam_results_for_an_unknown_cycle_start_no_workflow(
 
 async def test_every_error_response_is_documented_in_api_md_shape(fuzz_api: httpx.AsyncClient,
                                                                   ) -> None:
-    """The schema the fuzz validates errors against is API.md's one error shape."""
+    """The schema the fuzz validates errors against is docs/api.md's one error shape."""
     document = (await fuzz_api.get("/openapi.json")).json()
     error = {"$ref": "#/components/schemas/ErrorResponse"}
     for path, ops in document["paths"].items():

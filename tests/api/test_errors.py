@@ -1,4 +1,4 @@
-"""Malformed or rule-breaking input: 422 in API.md's error shape, naming every rule."""
+"""Malformed or rule-breaking input: 422 in docs/api.md's error shape, naming every rule."""
 
 from __future__ import annotations
 

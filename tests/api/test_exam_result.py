@@ -7,16 +7,22 @@ Cycle 1415 is this module's: its pass mark comes only from the results loaded he
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import httpx
 import pytest
 
-from daftar.domain import jalali
 from daftar.domain.stages import Role
-from tests.api.helpers import Applicant, auth, eventually, get_app, pay, put_photo, rules_of
-from tests.factories import form
+from tests.api.helpers import (
+    Applicant,
+    advance,
+    auth,
+    cycle_body,
+    eventually,
+    get_app,
+    register,
+    rules_of,
+)
 
 YEAR = 1415
 SUBJECTS = [{"code": "civil", "title": "Civil law", "questions": 10},
@@ -26,26 +32,16 @@ OFFICER = auth(Role.exam_officer, sub="sanjesh")
 
 async def candidate(api: httpx.AsyncClient) -> Applicant:
     """An applicant of YEAR at awaiting_exam."""
-    data = form()
-    r = await api.post(f"/v1/cycles/{YEAR}/applications", json=data)
-    assert r.status_code == 201, r.text
-    body = r.json()
-    app = Applicant(id=body["application_id"], token=body["applicant_token"],
-                    tracking_code=body["tracking_code"], national_id=data["national_id"])
-    assert (await put_photo(api, app)).status_code == 204
-    assert (await pay(api, app)).status_code == 200
+    app = await register(api, YEAR)
+    await advance(api, app, "awaiting_exam")
     return app
 
 
 @pytest.fixture(scope="module")
 async def candidates(api: httpx.AsyncClient) -> list[Applicant]:
     """Cycle YEAR with five candidates at awaiting_exam, as the read model lists them."""
-    day = jalali.to_gregorian(jalali.business_day(datetime.now(UTC)))
-    r = await api.post("/v1/cycles", headers=auth(Role.admin), json={
-        "year": YEAR, "fee_rials": 2_000_000, "subjects": SUBJECTS,
-        "registration_start": str(jalali.from_gregorian(day - timedelta(days=3))),
-        "registration_end": str(jalali.from_gregorian(day + timedelta(days=10))),
-        "cities": [{"province": "Tehran", "city": "Tehran", "capacity": 5, "priority": 1}]})
+    r = await api.post("/v1/cycles", headers=auth(Role.admin),
+                       json=cycle_body(YEAR, capacity=5, subjects=SUBJECTS))
     assert r.status_code == 201, r.text
     apps = list(await asyncio.gather(*(candidate(api) for _ in range(5))))
 

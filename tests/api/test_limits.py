@@ -1,4 +1,4 @@
-"""Request body limits (API.md "Integrity and access"): 413 before the body is read whole.
+"""Request body limits (docs/api.md "Integrity and access"): 413 before the body is read whole.
 
 The oversized requests are written on a raw socket that never finishes its body: a 413 that
 arrives proves the API answered without waiting for (or reading) the rest.

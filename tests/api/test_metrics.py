@@ -56,7 +56,7 @@ async def test_requests_are_counted_by_route_template_and_status(
     assert delta(requests, method="GET", route=APP, status="404") == 1
     assert delta(requests, method="GET", route=APP, status="401") == 1
     assert delta(requests, method="GET", route="unmatched", status="404") == 1
-    # The error's code, from API.md's error body (errors.py gives even the router's own 404
+    # The error's code, from docs/api.md's error body (errors.py gives even the router's own 404
     # that shape, as `http_error`).
     errors = "daftar_http_errors_total"
     assert delta(errors, method="GET", route=APP, code="not_found") == 1

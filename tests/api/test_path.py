@@ -6,6 +6,7 @@ import itertools
 import re
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 import httpx
 
@@ -113,6 +114,21 @@ async def _licence(api: httpx.AsyncClient, app: Applicant) -> httpx.Response:
                           headers=auth(Role.licensing_officer))
 
 
+async def _licence_refused(api: httpx.AsyncClient, app: Applicant) -> list[str]:
+    """The rules of the 409 refusing `app` its licence."""
+    r = await _licence(api, app)
+    assert r.status_code == 409, r.text
+    return sorted(rules_of(r))
+
+
+async def _licensed(api: httpx.AsyncClient, app: Applicant) -> dict[str, Any]:
+    """The answer granting `app` its licence."""
+    r = await _licence(api, app)
+    assert r.status_code == 200, r.text
+    body: dict[str, Any] = r.json()
+    return body
+
+
 async def _document(api: httpx.AsyncClient, app: Applicant, kind: str) -> None:
     r = await api.post(f"/v1/applications/{app.id}/documents",
                        json={"kind": kind, "reference": f"DOC-{kind}"}, headers=app.headers)
@@ -124,29 +140,19 @@ async def test_licence_waits_for_veteran_and_occupation_documents(
     app = await register(api, quota=VETERAN, occupation="attorney")
     await advance(api, app, "awaiting_licence")
 
-    r = await _licence(api, app)
-    assert r.status_code == 409, r.text
-    assert sorted(rules_of(r)) == ["ART11-1", "VET-2"]
-
+    assert await _licence_refused(api, app) == ["ART11-1", "VET-2"]
     await _document(api, app, "veteran_certificate")
-    r = await _licence(api, app)
-    assert r.status_code == 409, r.text
-    assert rules_of(r) == ["ART11-1"]
-
+    assert await _licence_refused(api, app) == ["ART11-1"]
     await _document(api, app, "occupation_ended")
-    r = await _licence(api, app)
-    assert r.status_code == 200, r.text
-    assert r.json()["application"]["stage"] == "licensed"
-    assert r.json()["licence_number"]
+    licensed = await _licensed(api, app)
+    assert licensed["application"]["stage"] == "licensed"
+    assert licensed["licence_number"]
 
 
 async def test_attorney_alone_needs_only_occupation_proof(
         api: httpx.AsyncClient, cycle: int) -> None:
     app = await register(api, occupation="attorney")
     await advance(api, app, "awaiting_licence")
-    r = await _licence(api, app)
-    assert r.status_code == 409, r.text
-    assert rules_of(r) == ["ART11-1"]
+    assert await _licence_refused(api, app) == ["ART11-1"]
     await _document(api, app, "occupation_ended")
-    r = await _licence(api, app)
-    assert r.status_code == 200, r.text
+    await _licensed(api, app)

@@ -1,4 +1,4 @@
-"""The payment gateway's call (API.md "Integrity and access"): a reference pays one application
+"""The payment gateway's call (docs/api.md "Integrity and access"): a reference pays one application
 of a cycle (REG-2), and every answer carries only `{application_id, stage}`."""
 
 from __future__ import annotations

@@ -4,16 +4,12 @@ see it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import httpx
 import pytest
 
-from daftar.domain import jalali
 from daftar.domain.digits import ascii_to_persian_digits
 from daftar.domain.stages import Role
-from tests.api.conftest import registration_window
-from tests.api.helpers import YEAR, auth, get_app, register, rules_of
+from tests.api.helpers import YEAR, auth, get_app, open_cycle, register, rules_of
 from tests.factories import form, next_national_id
 
 URL = f"/v1/cycles/{YEAR}/applications"
@@ -61,12 +57,7 @@ async def test_persian_text_is_stored_in_one_spelling(api: httpx.AsyncClient,
 
 
 async def test_a_city_is_stored_as_the_cycle_spells_it(api: httpx.AsyncClient) -> None:
-    start, end = registration_window(jalali.business_day(datetime.now(UTC)))
-    r = await api.post("/v1/cycles", headers=auth(Role.admin), json={
-        "year": 1416, "registration_start": start, "registration_end": end,
-        "fee_rials": 2_000_000,
-        "cities": [{"province": "كرمان", "city": "كرمان", "capacity": 1, "priority": 1}]})
-    assert r.status_code == 201, r.text
+    await open_cycle(api, 1416, "كرمان", capacity=1)
     r = await api.post("/v1/cycles/1416/applications",
                        json=form(province="کرمان", city=" کرمان "))
     assert r.status_code == 201, r.text

@@ -9,76 +9,94 @@ sent again is applied once. An `Idempotency-Key` keeps a change sent twice to on
 
 from __future__ import annotations
 
-import contextlib
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.app import create_app
 from daftar.contracts.ids import cycle_workflow_id
-from daftar.core.settings import Settings
-from daftar.domain import jalali
 from daftar.domain.stages import Role
-from daftar.store.db import create_schema, make_engine, session_factory
-from daftar.worker import build_worker
-from tests.api.conftest import registration_window
-from tests.api.helpers import (
-    FEE,
-    ID_KEY,
-    SECRET,
-    auth,
-    eventually,
-    image,
-    load_pass_mark,
-)
-from tests.conftest import TEST_CODEC_KEYS
+from tests.api.helpers import FEE, Stack, auth, eventually, image, open_cycle
+from tests.conftest import read_model
 from tests.factories import form
-from tests.outages import serve
+from tests.stacks import running_stack, running_worker
 
 YEAR = 1431
 #: The bound a caller waits for any answer here; the API answers well within it.
 PATIENCE = 20
+#: The Idempotency-Key a caller sends with the photo it sends again once a worker runs.
+KEY = "photo-1"
 
 
 @pytest.fixture(scope="module")
 def engine(read_model_url: Callable[[str], str]) -> Iterator[Engine]:
-    engine = make_engine(read_model_url("noworker"))
-    create_schema(engine)
-    yield engine
-    engine.dispose()
+    with read_model(read_model_url("noworker")) as engine:
+        yield engine
 
 
-@contextlib.asynccontextmanager
-async def api_without_worker(env: WorkflowEnvironment, engine: Engine,
-                             task_queue: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The API on `task_queue`, which no worker polls, over the session's Temporal."""
-    settings = Settings(jwt_secret=SecretStr(SECRET), id_key=SecretStr(ID_KEY),
-                        codec_keys=SecretStr(TEST_CODEC_KEYS), task_queue=task_queue)
-    server, task, base = await serve(create_app(settings, client=env.client, engine=engine))
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=PATIENCE) as api:
-            yield api
-    finally:
-        server.should_exit = True
-        await task
+@dataclass
+class Refused:
+    """The API on a task queue no worker polls, one application registered there, and what
+    the API answered while no worker ran."""
+
+    stack: Stack
+    api: httpx.AsyncClient
+    app_id: str
+    ready: httpx.Response  # /readyz
+    read: httpx.Response  # the application read back
+    change: httpx.Response  # a photo without an Idempotency-Key
+    cohort: httpx.Response  # the cycle's results published
+    keyed: httpx.Response  # the photo with the caller's Idempotency-Key
+
+    @property
+    def path(self) -> str:
+        return f"/v1/applications/{self.app_id}"
+
+    @property
+    def applicant(self) -> dict[str, str]:
+        return auth(Role.applicant, sub=self.app_id)
 
 
-@contextlib.asynccontextmanager
-async def worker(env: WorkflowEnvironment, engine: Engine, task_queue: str,
-                 ) -> AsyncIterator[None]:
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        async with build_worker(env.client, task_queue=task_queue,
-                                sessions=session_factory(engine), executor=executor):
-            yield
+@pytest.fixture(scope="module")
+async def refused(dev_server: WorkflowEnvironment, engine: Engine) -> AsyncIterator[Refused]:
+    """Every request of the module's scenario that a missing worker refuses, sent once."""
+    async with (running_stack(dev_server, engine, queue_prefix="noworker",
+                              worker=False) as stack,
+                httpx.AsyncClient(base_url=stack.base_url, timeout=PATIENCE) as api):
+        ready = await api.get("/readyz")
+        await open_cycle(api, YEAR, engine=engine)
+        # Registration only starts the workflow: Temporal keeps it until a worker runs it.
+        r = await api.post(f"/v1/cycles/{YEAR}/applications", json=form())
+        assert r.status_code == 201, r.text
+        app_id = r.json()["application_id"]
+        path = f"/v1/applications/{app_id}"
+        photo = {**auth(Role.applicant, sub=app_id), "content-type": "image/jpeg"}
+        yield Refused(
+            stack=stack, api=api, app_id=app_id, ready=ready,
+            read=await api.get(path, headers=auth(Role.admin)),
+            change=await api.put(f"{path}/photo", content=image(), headers=photo),
+            cohort=await api.post(f"/v1/cycles/{YEAR}/exam-results/publish",
+                                  headers=auth(Role.exam_officer)),
+            keyed=await api.put(f"{path}/photo", content=image(),
+                                headers={**photo, "Idempotency-Key": KEY}))
+
+
+@pytest.fixture(scope="module")
+async def worker_back(dev_server: WorkflowEnvironment, engine: Engine,
+                      refused: Refused) -> AsyncIterator[dict[str, Any]]:
+    """A worker on the refused requests' task queue, once /readyz says so: the application's
+    state as it then reads back."""
+    async with running_worker(dev_server.client, engine, task_queue=refused.stack.task_queue):
+        async def ready() -> bool:
+            return (await refused.api.get("/readyz")).status_code == 200
+
+        await eventually(ready, "/readyz once a worker polls")
+        yield await _get(refused.api, refused.path)
 
 
 def worker_unavailable(r: httpx.Response) -> str:
@@ -92,90 +110,76 @@ def worker_unavailable(r: httpx.Response) -> str:
     return message
 
 
-async def test_without_a_worker_nothing_is_sent_and_a_resend_applies_once(
-        dev_server: WorkflowEnvironment, engine: Engine) -> None:
-    queue = f"noworker-{uuid.uuid4().hex[:8]}"
-    async with api_without_worker(dev_server, engine, queue) as api:
-        r = await api.get("/readyz")
-        assert r.status_code == 503, r.text
-        assert int(r.headers["Retry-After"]) > 0
-        assert r.json()["checks"] == {"temporal": "ok", "database": "ok", "worker": "down"}
-        assert "no daftar worker is running" in r.json()["reason"]
-        assert queue in r.json()["reason"]
+def test_without_a_worker_readyz_names_the_missing_worker_and_its_queue(
+        refused: Refused) -> None:
+    r = refused.ready
+    assert r.status_code == 503, r.text
+    assert int(r.headers["Retry-After"]) > 0
+    assert r.json()["checks"] == {"temporal": "ok", "database": "ok", "worker": "down"}
+    assert "no daftar worker is running" in r.json()["reason"]
+    assert refused.stack.task_queue in r.json()["reason"]
 
-        start, end = registration_window(jalali.business_day(datetime.now(UTC)))
-        r = await api.post("/v1/cycles", headers=auth(Role.admin), json={
-            "year": YEAR, "registration_start": start, "registration_end": end,
-            "fee_rials": FEE,
-            "cities": [{"province": "Tehran", "city": "Tehran", "capacity": 5,
-                        "priority": 1}]})
-        assert r.status_code == 201, r.text
-        load_pass_mark(engine, YEAR)
-        # Registration only starts the workflow: Temporal keeps it until a worker runs it.
-        r = await api.post(f"/v1/cycles/{YEAR}/applications", json=form())
-        assert r.status_code == 201, r.text
-        app_id = r.json()["application_id"]
-        applicant = auth(Role.applicant, sub=app_id)
-        path = f"/v1/applications/{app_id}"
 
-        # A read needs a worker: the answer names it, not Temporal.
-        worker_unavailable(await api.get(path, headers=auth(Role.admin)))
-        # A change is not sent: not applied, and no key to resend it with is needed.
+def test_without_a_worker_a_read_answers_503_naming_the_worker(refused: Refused) -> None:
+    # The answer names the worker, not Temporal.
+    worker_unavailable(refused.read)
+
+
+def test_without_a_worker_a_change_is_not_sent_and_gets_no_key(refused: Refused) -> None:
+    # Not applied, and no key to resend it with is needed.
+    assert "not applied" in worker_unavailable(refused.change)
+    assert "Idempotency-Key" not in refused.change.headers
+
+
+async def test_without_a_worker_a_cohort_step_starts_no_cycle_workflow(
+        refused: Refused, dev_server: WorkflowEnvironment) -> None:
+    # Nothing reaches Temporal, not even the cycle's workflow.
+    assert "not applied" in worker_unavailable(refused.cohort)
+    with pytest.raises(RPCError) as gone:
+        await dev_server.client.get_workflow_handle(cycle_workflow_id(YEAR)).describe()
+    assert gone.value.status == RPCStatusCode.NOT_FOUND
+
+
+def test_without_a_worker_a_callers_own_key_comes_back(refused: Refused) -> None:
+    # The key comes back, with what it means for an earlier request.
+    assert "same Idempotency-Key" in worker_unavailable(refused.keyed)
+    assert refused.keyed.headers["Idempotency-Key"] == KEY
+
+
+def test_a_new_worker_finds_none_of_the_refused_changes_applied(
+        worker_back: dict[str, Any]) -> None:
+    # As answered: nothing of the refused changes was applied.
+    assert worker_back["stage"] == "awaiting_payment"
+    assert worker_back["photo"] is None
+    assert [d for d in worker_back["decisions"] if d["stage"] == "photo"] == []
+
+
+async def test_a_change_resent_twice_with_its_key_is_applied_once(
+        refused: Refused, worker_back: dict[str, Any]) -> None:
+    api, path = refused.api, refused.path
+    for _ in range(2):
         r = await api.put(f"{path}/photo", content=image(),
-                          headers={**applicant, "content-type": "image/jpeg"})
-        assert "not applied" in worker_unavailable(r)
-        assert "Idempotency-Key" not in r.headers
-        # A cohort step likewise: nothing reaches Temporal, not even the cycle's workflow.
-        r = await api.post(f"/v1/cycles/{YEAR}/exam-results/publish",
-                           headers=auth(Role.exam_officer))
-        assert "not applied" in worker_unavailable(r)
-        with pytest.raises(RPCError) as gone:
-            await dev_server.client.get_workflow_handle(cycle_workflow_id(YEAR)).describe()
-        assert gone.value.status == RPCStatusCode.NOT_FOUND
-        # A caller's own key comes back, with what it means for an earlier request.
-        r = await api.put(f"{path}/photo", content=image(),
-                          headers={**applicant, "content-type": "image/jpeg",
-                                   "Idempotency-Key": "photo-1"})
-        assert "same Idempotency-Key" in worker_unavailable(r)
-        assert r.headers["Idempotency-Key"] == "photo-1"
-
-        async with worker(dev_server, engine, queue):
-            async def ready() -> bool:
-                return (await api.get("/readyz")).status_code == 200
-
-            await eventually(ready, "/readyz once a worker polls")
-            state = await _get(api, path)
-            # As answered: nothing of the refused changes was applied.
-            assert state["stage"] == "awaiting_payment"
-            assert state["photo"] is None
-            assert [d for d in state["decisions"] if d["stage"] == "photo"] == []
-
-            # Sent again with the key, twice: applied once.
-            for _ in range(2):
-                r = await api.put(f"{path}/photo", content=image(),
-                                  headers={**applicant, "content-type": "image/jpeg",
-                                           "Idempotency-Key": "photo-1"})
-                assert r.status_code == 204, r.text
-            r = await api.post(f"{path}/payment",
-                               json={"reference": f"PAY-{app_id}", "amount_rials": FEE},
-                               headers=auth(Role.payment_gateway, sub="gateway"))
-            assert r.status_code == 200, r.text
-            state = await _get(api, path)
-            assert state["stage"] == "awaiting_exam"
-            assert [d["stage"] for d in state["decisions"]].count("photo") == 1
-            r = await api.get(f"{path}/history", headers=auth(Role.auditor))
-            assert r.status_code == 200, r.text
-            kinds = [e["kind"] for e in r.json()]
-            assert (kinds.count("photo"), kinds.count("paid")) == (1, 1), kinds
+                          headers={**refused.applicant, "content-type": "image/jpeg",
+                                   "Idempotency-Key": KEY})
+        assert r.status_code == 204, r.text
+    r = await api.post(f"{path}/payment",
+                       json={"reference": f"PAY-{refused.app_id}", "amount_rials": FEE},
+                       headers=auth(Role.payment_gateway, sub="gateway"))
+    assert r.status_code == 200, r.text
+    state = await _get(api, path)
+    assert state["stage"] == "awaiting_exam"
+    assert [d["stage"] for d in state["decisions"]].count("photo") == 1
+    r = await api.get(f"{path}/history", headers=auth(Role.auditor))
+    assert r.status_code == 200, r.text
+    kinds = [e["kind"] for e in r.json()]
+    assert (kinds.count("photo"), kinds.count("paid")) == (1, 1), kinds
 
 
-async def test_a_malformed_idempotency_key_is_refused(dev_server: WorkflowEnvironment,
-                                                      engine: Engine) -> None:
-    async with api_without_worker(dev_server, engine, f"noworker-{uuid.uuid4().hex[:8]}") as api:
-        r = await api.post("/v1/applications/x/withdraw", headers={
-            **auth(Role.applicant, sub="x"), "Idempotency-Key": "k" * 201})
-        assert r.status_code == 422, r.text
-        assert [v["field"] for v in r.json()["error"]["rules"]] == ["Idempotency-Key"]
+async def test_a_malformed_idempotency_key_is_refused(refused: Refused) -> None:
+    r = await refused.api.post("/v1/applications/x/withdraw", headers={
+        **auth(Role.applicant, sub="x"), "Idempotency-Key": "k" * 201})
+    assert r.status_code == 422, r.text
+    assert [v["field"] for v in r.json()["error"]["rules"]] == ["Idempotency-Key"]
 
 
 async def _get(api: httpx.AsyncClient, path: str) -> Any:

@@ -8,7 +8,6 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -18,11 +17,9 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from sqlalchemy.engine import Engine
 from temporalio.testing import WorkflowEnvironment
 
-from daftar.domain import jalali
-from daftar.domain.stages import Role
-from daftar.store.db import create_schema, make_engine
-from tests.api.conftest import registration_window, running_stack
-from tests.api.helpers import FEE, Stack, auth, load_pass_mark
+from tests.api.helpers import Stack, open_cycle
+from tests.conftest import read_model
+from tests.stacks import running_stack
 
 #: The console's own cycle and identity key: its applications never meet the API tests'.
 YEAR = 1413  # no other test module uses this cycle (its ExamCycleWorkflow id is shared)
@@ -38,10 +35,8 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="session")
 def console_engine(read_model_url: Callable[[str], str]) -> Iterator[Engine]:
-    engine = make_engine(read_model_url("console"))
-    create_schema(engine)
-    yield engine
-    engine.dispose()
+    with read_model(read_model_url("console")) as engine:
+        yield engine
 
 
 @pytest.fixture(scope="session")
@@ -63,14 +58,7 @@ async def http(console_stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
 async def console_cycle(http: httpx.AsyncClient, console_stack: Stack) -> int:
     """Cycle YEAR, its registration window holding today in Tehran, with a pass mark for
     single candidates' exam results (EXAM-2)."""
-    start, end = registration_window(jalali.business_day(datetime.now(UTC)))
-    body = {"year": YEAR, "registration_start": start, "registration_end": end,
-            "fee_rials": FEE, "cities": [
-                {"province": "Tehran", "city": "Tehran", "capacity": 20, "priority": 1},
-                {"province": "Isfahan", "city": "Isfahan", "capacity": 20, "priority": 2}]}
-    r = await http.post("/v1/cycles", json=body, headers=auth(Role.admin))
-    assert r.status_code == 201, r.text
-    load_pass_mark(console_stack.engine, YEAR)
+    await open_cycle(http, YEAR, "Tehran", "Isfahan", capacity=20, engine=console_stack.engine)
     return YEAR
 
 

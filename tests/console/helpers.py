@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 
 from daftar.domain.stages import Role
-from tests.api.helpers import PASS, Applicant, auth, eventually, pay, put_photo
+from tests.api.helpers import PASS, Applicant, advance, auth, eventually
+from tests.api.helpers import register as applicant_of
 from tests.console.conftest import YEAR
-from tests.factories import form
 
 #: Reviewers' subjects: no digits, so a page's text can be checked for Latin digits.
 INTERVIEWER = "panel-alpha"
@@ -19,20 +19,13 @@ AUDITOR = "audit-desk"
 
 
 async def register(http: httpx.AsyncClient, **overrides: Any) -> Applicant:
-    data = form(**overrides)
-    r = await http.post(f"/v1/cycles/{YEAR}/applications", json=data)
-    assert r.status_code == 201, r.text
-    body = r.json()
-    return Applicant(id=body["application_id"], token=body["applicant_token"],
-                     tracking_code=body["tracking_code"], national_id=data["national_id"])
+    """An applicant of the console's cycle YEAR (`form()` with `overrides`)."""
+    return await applicant_of(http, YEAR, **overrides)
 
 
 async def to_exam(http: httpx.AsyncClient, app: Applicant) -> None:
     """Photo and fee: the applicant waits for the exam."""
-    r = await put_photo(http, app)
-    assert r.status_code == 204, r.text
-    r = await pay(http, app)
-    assert r.status_code == 200, r.text
+    await advance(http, app, "awaiting_exam")
 
 
 async def to_interview(http: httpx.AsyncClient, app: Applicant) -> None:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -30,6 +29,7 @@ from daftar.domain.stages import Role
 from tests.api.helpers import Stack, token
 from tests.conftest import BIN, free_port
 from tests.console.helpers import ADMIN, AUDITOR, INTERVIEWER
+from tests.stacks import serving
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CADDYFILE = ROOT / "deploy" / "proxy" / "Caddyfile"
@@ -50,18 +50,6 @@ def caddy_binary() -> str | None:
 class Proxied:
     url: str
     seen_by_ui: list[tuple[str, str, str | None]] = field(default_factory=list)
-
-
-async def _serve(app: Starlette, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           log_level="warning"))
-    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.05)
-    return server, task
 
 
 async def _listening(port: int, process: asyncio.subprocess.Process) -> None:
@@ -88,28 +76,26 @@ async def proxied(console_stack: Stack, tmp_path_factory: pytest.TempPathFactory
         return PlainTextResponse("temporal ui")
 
     stand_in = Starlette(routes=[Route("/{path:path}", ui, methods=["GET", "HEAD", "POST"])])
-    server, task = await _serve(stand_in, ui_port)
-    # The real file, its compose service names pointed at this machine's ports.
-    api = console_stack.base_url.removeprefix("http://")
-    config = tmp_path_factory.mktemp("caddy") / "Caddyfile"
-    text = (CADDYFILE.read_text().replace("api:8000", api)
-            .replace("temporal-ui:8080", f"127.0.0.1:{ui_port}")
-            .replace("http://:8000", f"http://127.0.0.1:{proxy_port}"))
-    config.write_text(text)
-    env = {**os.environ, "XDG_DATA_HOME": str(config.parent), "XDG_CONFIG_HOME":
-           str(config.parent)}
-    process = await asyncio.create_subprocess_exec(
-        binary, "run", "--config", str(config), "--adapter", "caddyfile", env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-    try:
-        await _listening(proxy_port, process)
-        yield result
-    finally:
-        if process.returncode is None:
-            process.terminate()
-            await process.wait()
-        server.should_exit = True
-        await task
+    async with serving(stand_in, port=ui_port):
+        # The real file, its compose service names pointed at this machine's ports.
+        api = console_stack.base_url.removeprefix("http://")
+        config = tmp_path_factory.mktemp("caddy") / "Caddyfile"
+        text = (CADDYFILE.read_text().replace("api:8000", api)
+                .replace("temporal-ui:8080", f"127.0.0.1:{ui_port}")
+                .replace("http://:8000", f"http://127.0.0.1:{proxy_port}"))
+        config.write_text(text)
+        env = {**os.environ, "XDG_DATA_HOME": str(config.parent), "XDG_CONFIG_HOME":
+               str(config.parent)}
+        process = await asyncio.create_subprocess_exec(
+            binary, "run", "--config", str(config), "--adapter", "caddyfile", env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        try:
+            await _listening(proxy_port, process)
+            yield result
+        finally:
+            if process.returncode is None:
+                process.terminate()
+                await process.wait()
 
 
 def session(tok: str) -> dict[str, str]:

@@ -1,9 +1,14 @@
-"""A reviewer's day: the inbox, a claim, a decision, a refused one, a repeat, and a batch."""
+"""A reviewer's day: the inbox, a claim, a decision, a refused one, a repeat, and a batch.
+
+The claim, the decision page, the refused and the corrected decision, and the other tab's
+copy are steps on one applicant in one browser: each test asserts one step, and the
+module-scoped fixtures that take the steps build on each other."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -60,70 +65,139 @@ async def interview_decisions(http: httpx.AsyncClient, app: Applicant) -> list[d
     return [d for d in r.json()["decisions"] if d["stage"] == "interview"]
 
 
-async def test_inbox_claim_decide_refuse_and_repeat(reviewer: Page, http: httpx.AsyncClient,
-                                                    waiting: list[Applicant],
-                                                    browsing: Browsing) -> None:
+async def test_the_inbox_lists_the_waiting_oldest_first_in_persian_digits(
+        reviewer: Page, waiting: list[Applicant]) -> None:
     page = reviewer
-    first, second, third = waiting[0], waiting[1], waiting[2]
     # Oldest first: the order in which they reached the interview.
     ids = await page.locator("table.inbox tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.id)")
     mine = [i for i in ids if i in {a.id for a in waiting}]
     assert mine == [a.id for a in waiting]
     main_text = await page.locator("main").inner_text()
-    assert fa(first.tracking_code) in main_text
+    assert fa(waiting[0].tracking_code) in main_text
     assert not LATIN_DIGIT.search(main_text), "Latin digits on the inbox"
-    await expect(row(page, first).locator("time").first).to_have_attribute(
+    await expect(row(page, waiting[0]).locator("time").first).to_have_attribute(
         "datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
     await accessible(page)
 
-    # Claim: the row shows who holds it, and until when.
-    await page.get_by_role("button", name=f"برداشتن پرونده {fa(first.tracking_code)}").click()
+
+@dataclass
+class Desk:
+    """One reviewer's browser over the module's scenario on the first waiting applicant:
+    the page they work in, and a second tab with the same decision form."""
+
+    page: Page
+    first: Applicant
+    other_tab: Page | None = None
+
+    @property
+    def form(self) -> Locator:
+        return self.page.locator("#decide-interview")
+
+
+@pytest.fixture(scope="module")
+async def desk(browsing: Browsing, waiting: list[Applicant]) -> AsyncIterator[Desk]:
+    """The reviewer signed in at the inbox, for the steps that build on each other."""
+    context = await browsing.context()
+    page = await context.new_page()
+    await sign_in(page, token(Role.interviewer, sub=INTERVIEWER))
+    yield Desk(page=page, first=waiting[0])
+    await context.close()
+
+
+@pytest.fixture(scope="module")
+async def claimed(desk: Desk) -> Desk:
+    """The first applicant claimed from the inbox."""
+    name = f"برداشتن پرونده {fa(desk.first.tracking_code)}"
+    await desk.page.get_by_role("button", name=name).click()
+    await expect(desk.page.locator("#notice")).to_contain_text("برداشته شد")
+    return desk
+
+
+@pytest.fixture(scope="module")
+async def deciding(claimed: Desk) -> Desk:
+    """The first applicant's decision page, opened from the inbox, and open in a second tab."""
+    page = claimed.page
+    await row(page, claimed.first).get_by_role("link", name=re.compile("بررسی")).click()
+    await expect(page.locator("h1")).to_contain_text(fa(claimed.first.tracking_code))
+    claimed.other_tab = await page.context.new_page()  # the same form open twice
+    await claimed.other_tab.goto(page.url)
+    return claimed
+
+
+@pytest.fixture(scope="module")
+async def refused(deciding: Desk) -> Desk:
+    """A failure sent without a reason (INT-1 wants one), score 85 typed in Persian digits."""
+    form = deciding.form
+    await form.get_by_label("رد", exact=True).check()
+    await form.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)").fill("۸۵")
+    await form.get_by_role("button", name="ثبت تصمیم").click()
+    await expect(form.locator("#decision-error")).to_be_visible()
+    return deciding
+
+
+@pytest.fixture(scope="module")
+async def corrected(refused: Desk) -> Desk:
+    """The same form sent again as a pass."""
+    await refused.form.get_by_label("قبول", exact=True).check()
+    await refused.form.get_by_role("button", name="ثبت تصمیم").click()
+    await expect(refused.page.locator("#notice")).to_contain_text("تصمیم ثبت شد")
+    return refused
+
+
+async def test_a_claim_shows_its_holder_in_the_inbox(claimed: Desk,
+                                                     waiting: list[Applicant]) -> None:
+    page, first = claimed.page, claimed.first
     await expect(page.locator("#notice")).to_contain_text("برداشته شد")
 
-    async def claimed() -> bool:
+    async def shown() -> bool:
         await page.reload()
         return INTERVIEWER in await row(page, first).inner_text()
 
-    await eventually(claimed, "the claim shown in the inbox", attempts=50)
+    await eventually(shown, "the claim shown in the inbox", attempts=50)
     release = row(page, first).get_by_role("button", name=re.compile("رها کردن"))
     await expect(release).to_be_visible()
-    await tab_to(page, f"tr[data-id='{second.id}'] button")
+    await tab_to(page, f"tr[data-id='{waiting[1].id}'] button")
     await shot(page, "inbox")
 
+
+async def test_the_decision_page_shows_the_photo_and_the_claim(deciding: Desk) -> None:
     # The decision page: documents, photo, the rules found, the form.
-    await row(page, first).get_by_role("link", name=re.compile("بررسی")).click()
-    await expect(page.locator("h1")).to_contain_text(fa(first.tracking_code))
+    page = deciding.page
+    await expect(page.locator("h1")).to_contain_text(fa(deciding.first.tracking_code))
     await page.wait_for_function("() => { const img = document.querySelector('.photo img');"
                                  " return img && img.complete && img.naturalWidth > 0; }")
     await expect(page.locator("#claim")).to_contain_text(INTERVIEWER)
     await accessible(page)
-    other_tab = await page.context.new_page()  # the same form open twice
-    await other_tab.goto(page.url)
 
-    # A failure without a reason: the workflow refuses it, the message shows in the form,
-    # and what the reviewer typed is kept.
-    form = page.locator("#decide-interview")
-    await form.get_by_label("رد", exact=True).check()
-    await form.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)").fill("۸۵")
-    await form.get_by_role("button", name="ثبت تصمیم").click()
-    error = page.locator("#decide-interview #decision-error")
+
+async def test_a_refused_decision_shows_why_and_keeps_what_was_typed(
+        refused: Desk, http: httpx.AsyncClient) -> None:
+    # The workflow refuses it, the message shows in the form, and what the reviewer typed is
+    # kept.
+    error = refused.page.locator("#decide-interview #decision-error")
     await expect(error).to_contain_text("INT-1")
     await expect(error).to_contain_text("درست نیست")
-    await expect(form.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)")).to_have_value("۸۵")
-    await expect(form.get_by_label("رد", exact=True)).to_be_checked()
-    assert await interview_decisions(http, first) == []
-    await accessible(page)
-    await shot(page, "decision-refused")
+    await expect(refused.form.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)")).to_have_value("۸۵")
+    await expect(refused.form.get_by_label("رد", exact=True)).to_be_checked()
+    assert await interview_decisions(http, refused.first) == []
+    await accessible(refused.page)
+    await shot(refused.page, "decision-refused")
 
+
+async def test_the_corrected_decision_is_applied_once(corrected: Desk) -> None:
     # The same form, now right: applied once, the page says so.
-    await form.get_by_label("قبول", exact=True).check()
-    await form.get_by_role("button", name="ثبت تصمیم").click()
+    page = corrected.page
     await expect(page.locator("#notice")).to_contain_text("تصمیم ثبت شد")
     await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_qualification")
     await expect(page.locator("#decisions tr[data-stage='interview']")).to_have_count(1)
 
+
+async def test_the_other_tabs_copy_is_refused_as_already_decided(
+        corrected: Desk, http: httpx.AsyncClient) -> None:
     # The other tab sends its copy: refused as already decided, the decision on record shown.
+    assert corrected.other_tab is not None
+    other_tab = corrected.other_tab
     tab_form = other_tab.locator("#decide-interview")
     await tab_form.get_by_label("قبول", exact=True).check()
     await tab_form.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)").fill("60")
@@ -131,10 +205,13 @@ async def test_inbox_claim_decide_refuse_and_repeat(reviewer: Page, http: httpx.
     await expect(other_tab.locator("#already")).to_be_visible()
     await expect(other_tab.locator("[data-code='duplicate']")).to_contain_text("INT-1")
     await expect(other_tab.locator("#decide-interview")).to_have_count(0)
-    [decision] = await interview_decisions(http, first)
+    [decision] = await interview_decisions(http, corrected.first)
     assert decision["score"] == "85" and decision["actor"] == INTERVIEWER
 
-    # A double click sends one decision.
+
+async def test_a_double_click_sends_one_decision(reviewer: Page, http: httpx.AsyncClient,
+                                                 waiting: list[Applicant]) -> None:
+    page, third = reviewer, waiting[2]
     await page.goto(f"/console/applications/{third.id}")
     form = page.locator("#decide-interview")
     await form.get_by_label("قبول", exact=True).check()

@@ -4,8 +4,7 @@ import pytest
 
 from daftar.domain.eligibility import check_registration, is_valid_mobile, normalize_mobile
 from daftar.domain.registration import RegistrationForm, RegistrationRules
-
-from .forms import make_form
+from tests.factories import registration
 
 RULES = RegistrationRules(registration_start="1401/08/30", registration_end="1401/09/06")
 
@@ -34,18 +33,18 @@ def rule_ids(form: RegistrationForm, rules: RegistrationRules = RULES) -> set[st
     ],
 )
 def test_reg6_quota_consistency(quota: dict[str, str], bad_fields: set[str]) -> None:
-    check = check_registration(make_form(quota=quota), RULES)
+    check = check_registration(registration(quota=quota), RULES)
     assert {v.field for v in check.violations} == bad_fields
     assert all(v.rule == "REG-6" for v in check.violations)
 
 
 def test_reg7_city_must_be_listed() -> None:
     rules = RULES.model_copy(update={"cities": [("تهران", "تهران"), ("فارس", "شیراز")]})
-    assert rule_ids(make_form(province="فارس", city="شیراز"), rules) == set()
+    assert rule_ids(registration(province="فارس", city="شیراز"), rules) == set()
     # Arabic yeh in the typed name still matches the listed city.
-    assert rule_ids(make_form(province="فارس", city="شيراز"), rules) == set()
-    assert rule_ids(make_form(province="تهران", city="شیراز"), rules) == {"REG-7"}
-    assert rule_ids(make_form(province="Mars", city="Olympus")) == set()  # empty list: no check
+    assert rule_ids(registration(province="فارس", city="شيراز"), rules) == set()
+    assert rule_ids(registration(province="تهران", city="شیراز"), rules) == {"REG-7"}
+    assert rule_ids(registration(province="Mars", city="Olympus")) == set()  # empty list: no check
 
 
 @pytest.mark.parametrize(
@@ -64,7 +63,7 @@ def test_reg7_city_must_be_listed() -> None:
 )
 def test_mobile(raw: str, ok: bool) -> None:
     assert is_valid_mobile(raw) is ok
-    assert ("REG-2" not in rule_ids(make_form(mobile=raw))) is ok
+    assert ("REG-2" not in rule_ids(registration(mobile=raw))) is ok
 
 
 def test_normalize_mobile() -> None:

@@ -1,4 +1,4 @@
-"""Registration form models (API.md "Registration fields") and cycle rules (REG-1, REG-7)."""
+"""Registration form models (docs/api.md "Registration fields") and cycle rules (REG-1, REG-7)."""
 
 from decimal import Decimal
 
@@ -11,16 +11,14 @@ from daftar.domain.registration import (
     DegreeLevel,
     Occupation,
     QuotaKind,
-    RegistrationForm,
     RegistrationRules,
     VeteranCategory,
 )
-
-from .forms import form_data
+from tests.factories import registration
 
 
 def test_valid_form_parses_with_defaults() -> None:
-    form = RegistrationForm.model_validate(form_data())
+    form = registration()
     assert form.citizenship == "IR"
     assert form.occupation is Occupation.NONE
     assert form.degree.level is DegreeLevel.BACHELOR
@@ -41,33 +39,31 @@ def test_enums_use_api_values() -> None:
 
 def test_unknown_fields_are_refused_at_every_level() -> None:
     with pytest.raises(ValidationError, match="extra"):
-        RegistrationForm.model_validate(form_data(nickname="x"))
+        registration(nickname="x")
     with pytest.raises(ValidationError, match="extra"):
-        RegistrationForm.model_validate(
-            form_data(quota={"kind": "free", "discount": 1})
-        )
+        registration(quota={"kind": "free", "discount": 1})
 
 
 @pytest.mark.parametrize("years", ["-1", "60.5", "nan"])
 def test_experience_years_bounded(years: str) -> None:
     with pytest.raises(ValidationError):
-        RegistrationForm.model_validate(form_data(experience_years=years))
+        registration(experience_years=years)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 81])
 def test_name_lengths_bounded(name: str) -> None:
     with pytest.raises(ValidationError):
-        RegistrationForm.model_validate(form_data(first_name=name))
+        registration(first_name=name)
 
 
 def test_bad_dates_are_kept_for_the_rule_checks() -> None:
-    form = RegistrationForm.model_validate(form_data(birth_date="1401/12/30"))
+    form = registration(birth_date="1401/12/30")
     assert form.birth_date == "1401/12/30"
 
 
 def test_unknown_enum_value_is_refused() -> None:
     with pytest.raises(ValidationError):
-        RegistrationForm.model_validate(form_data(gender="other"))
+        registration(gender="other")
 
 
 def test_rules_accept_strings_tuples_and_persian_digits() -> None:

@@ -10,8 +10,7 @@ from daftar.domain.eligibility import (
 )
 from daftar.domain.registration import RegistrationRules
 from daftar.domain.text import control_characters, is_control, normalise_number, normalise_text
-
-from .forms import make_form
+from tests.factories import registration
 
 ZWNJ = "\u200c"
 RULES = RegistrationRules.model_validate({"registration_start": "1401/08/30",
@@ -47,7 +46,7 @@ def test_ordinary_characters_are_not_controls(ch: str) -> None:
 
 
 def test_a_field_with_a_control_is_named() -> None:
-    form = make_form(last_name="\u202eiezeR", degree={
+    form = registration(last_name="\u202eiezeR", degree={
         "level": "bachelor", "field": "law", "graduation_date": "1395/04/01\x00"})
     violations = text_violations(form)
     assert [(v.rule, v.field) for v in violations] == [
@@ -56,11 +55,11 @@ def test_a_field_with_a_control_is_named() -> None:
 
 
 def test_a_clean_form_has_no_text_violation() -> None:
-    assert text_violations(make_form(first_name=f"می{ZWNJ}نا")) == []
+    assert text_violations(registration(first_name=f"می{ZWNJ}نا")) == []
 
 
 def test_the_form_is_normalised_field_by_field() -> None:
-    form = normalise_form(make_form(
+    form = normalise_form(registration(
         national_id="۰۰۱۳۵۴۲۴۱۹", first_name="علي", last_name=" كاظمي  زاده",
         father_name=f"مهدی{ZWNJ}رضا", birth_date="۱۳۷۰/۰۱/۰۱", mobile="+98 912 123 4567",
         degree={"level": "bachelor", "field": "law", "graduation_date": "١٣٩٥/٠٤/٠١"},
@@ -75,9 +74,9 @@ def test_the_form_is_normalised_field_by_field() -> None:
 
 
 def test_normalising_keeps_every_rule_broken_or_kept() -> None:
-    good = make_form(mobile="۰۹۱۲۱۲۳۴۵۶۷", first_name="علي")
+    good = registration(mobile="۰۹۱۲۱۲۳۴۵۶۷", first_name="علي")
     assert check_registration(normalise_form(good), RULES).violations == []
-    bad = make_form(mobile="۰۸۱۲", national_id="۱۲۳")
+    bad = registration(mobile="۰۸۱۲", national_id="۱۲۳")
     before = {v.rule for v in check_registration(bad, RULES).violations}
     after = {v.rule for v in check_registration(normalise_form(bad), RULES).violations}
     assert before == after == {"REG-2", "REG-5"}

@@ -30,7 +30,7 @@ from daftar.domain import transitions as t
 from daftar.domain.actors import Actor
 from daftar.domain.refusals import Refusal, RefusalKind
 from daftar.domain.stages import Role, Stage
-from tests.domain.forms import make_form
+from tests.factories import NATIONAL_ID, registration
 
 K = RefusalKind
 NOW = datetime(2022, 11, 21, 8, 0, tzinfo=UTC)
@@ -45,7 +45,7 @@ def app(stage: Stage = Stage.awaiting_payment, **overrides: Any) -> ApplicationS
     """An application at `stage`, registered a day before NOW, with `overrides`."""
     fields: dict[str, Any] = {
         "application_id": APP_ID, "tracking_code": "T-1", "cycle": 1401, "stage": stage,
-        "form": make_form(), "national_id": "0013542419",
+        "form": registration(national_id=NATIONAL_ID), "national_id": NATIONAL_ID,
         "registered_at": NOW - timedelta(days=1), "stage_entered_at": NOW - timedelta(days=1),
     }
     fields.update(overrides)

@@ -15,8 +15,8 @@ from daftar.domain.actors import Actor
 from daftar.domain.decisions import Outcome, qualification_checklist
 from daftar.domain.refusals import Refusal, RefusalKind
 from daftar.domain.stages import DecisionStage, Role, Stage
-from tests.domain.forms import make_form
 from tests.domain.test_transitions import NOW, app, expect, staff
+from tests.factories import registration
 
 K = RefusalKind
 INTERVIEWER = staff(Role.interviewer)
@@ -64,7 +64,7 @@ def test_a_well_formed_decision_at_its_stage_is_accepted() -> None:
 
 def test_a_womans_qualification_checklist_has_no_military_service_item() -> None:
     checks = dict.fromkeys(qualification_checklist(male=False), True)
-    state = app(Stage.awaiting_qualification, form=make_form(gender="female",
+    state = app(Stage.awaiting_qualification, form=registration(gender="female",
                                                              military_service=None))
     msg = DecisionIn(actor=QUALIFIER, stage=DecisionStage.qualification,
                      outcome=Outcome.passed, checks=checks)

@@ -12,6 +12,7 @@ import httpx
 from daftar.domain.stages import Role
 from tests.api.helpers import auth
 from tests.faults.driver import ATTEMPTS, Walk
+from tests.faults.stack import FaultStack
 
 #: What a licensed application's history holds once each: the timeline's kinds and the
 #: decided stages, and the workflow's own decision records.
@@ -40,6 +41,17 @@ async def exactly_once(walk: Walk, api: httpx.AsyncClient, app_ids: list[str]) -
 
     found = await asyncio.gather(*(check(i) for i in app_ids))
     return [f for f in found if f is not None]
+
+
+async def assert_each_licensed_once(stack: FaultStack, walk: Walk, year: int,
+                                    app_ids: list[str], applicants: int) -> None:
+    """Every applicant walked to the licence, each decision once in its history and state,
+    and the read model converged to one row per workflow."""
+    assert sorted(set(app_ids)) == sorted(app_ids) and len(app_ids) == applicants
+    assert all(walk.stage[i] == "licensed" for i in app_ids)
+    assert await exactly_once(walk, api=stack.api, app_ids=app_ids) == []
+    report = await stack.converged(year)
+    assert (report.workflows, report.rows) == (applicants, applicants)
 
 
 async def _get(walk: Walk, api: httpx.AsyncClient, url: str, role: Role) -> Any:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
-from tests.faults.driver import REQUESTS_PER_PATH, Walk
-from tests.faults.once import exactly_once
-from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
+from tests.faults.driver import Walk
+from tests.faults.once import assert_each_licensed_once
+from tests.faults.stack import FaultStack, bounded, walk_through
 from tests.outages import PrivatePostgres
 
 #: Their stacks do not depend on DAFTAR_TEST_DATABASE: CI runs them in one pass.
@@ -44,11 +43,8 @@ def postgres() -> Iterator[PrivatePostgres]:
 
 
 @pytest.fixture(scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory,
-                postgres: PrivatePostgres) -> AsyncIterator[FaultStack]:
-    root: Path = tmp_path_factory.mktemp("dbdown")
-    async with fault_stack(root, postgres.url) as s:
-        yield s
+def fault_database_url(postgres: PrivatePostgres) -> str:
+    return postgres.url
 
 
 async def test_the_read_model_converges_after_the_database_was_down(
@@ -58,27 +54,19 @@ async def test_the_read_model_converges_after_the_database_was_down(
 
 
 async def _scenario(stack: FaultStack, postgres: PrivatePostgres, walk: Walk) -> None:
-    await create_cycle(stack.api, YEAR, capacity=APPLICANTS, engine=stack.engine)
-    walkers = [asyncio.create_task(walk.path(stack.api, YEAR)) for _ in range(APPLICANTS)]
-    try:
-        await walk.reached(int(APPLICANTS * REQUESTS_PER_PATH * STOP_AT), walkers)
+    async def outage() -> None:
         await asyncio.to_thread(postgres.stop)
         walk.window = True
         await asyncio.sleep(DOWN_SECONDS)
         walk.window = False
         await asyncio.to_thread(postgres.start)
-        app_ids = await asyncio.gather(*walkers)
-    finally:
-        for w in walkers:
-            w.cancel()
+
+    _, app_ids = await walk_through(stack, walk, YEAR, APPLICANTS, STOP_AT, outage)
     # The outage hit the recording: attempts to write rows failed (and were retried).
     failed = [r for r in stack.worker.records()
               if r.get("activity_type") == "record_application"
               and r["event"] == "Completing activity as failed"]
     assert failed, "no read-model write failed: the outage missed the activities"
-    assert all(walk.stage[i] == "licensed" for i in app_ids)
-    assert await exactly_once(walk, stack.api, app_ids) == []
-    report = await stack.converged(YEAR)
-    assert (report.workflows, report.rows) == (APPLICANTS, APPLICANTS)
+    await assert_each_licensed_once(stack, walk, YEAR, app_ids, APPLICANTS)
     log.info(f"database down {DOWN_SECONDS} s: {len(failed)} failed read-model writes, "
              f"{walk.applied_in_window} updates answered meanwhile; {walk.status()}")

@@ -8,15 +8,15 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from daftar.commands.reconcile.report import DriftKind, Reconciliation
+from tests.api.helpers import open_cycle
 from tests.faults.driver import Walk
-from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
+from tests.faults.stack import FaultStack, bounded
 
 #: Their stacks do not depend on DAFTAR_TEST_DATABASE: CI runs them in one pass.
 pytestmark = pytest.mark.faults
@@ -25,13 +25,6 @@ YEAR = 1424
 #: Where the cycle's six applicants stand: every field of a row is set by the licensed ones.
 UNTIL = ["licensed", "licensed", "awaiting_interview", "awaiting_interview", "awaiting_exam",
          "awaiting_payment"]
-
-
-@pytest.fixture(scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FaultStack]:
-    root: Path = tmp_path_factory.mktemp("reconcile")
-    async with fault_stack(root, f"sqlite:///{root / 'read.db'}") as s:
-        yield s
 
 
 async def daftar_reconcile(stack: FaultStack, *args: str) -> subprocess.CompletedProcess[str]:
@@ -51,7 +44,7 @@ async def test_reconcile_reports_planted_drift_and_repairs_it(stack: FaultStack)
 
 
 async def _scenario(stack: FaultStack) -> None:
-    await create_cycle(stack.api, YEAR, capacity=10, engine=stack.engine)
+    await open_cycle(stack.api, YEAR, capacity=10, engine=stack.engine)
     walk = Walk(concurrency=8)
     ids = await asyncio.gather(*(walk.path(stack.api, YEAR, until=u) for u in UNTIL))
     clean = await stack.converged(YEAR)  # the workflows' last writes may still be landing

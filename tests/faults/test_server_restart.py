@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from tests.faults.driver import REQUESTS_PER_PATH, Walk
-from tests.faults.once import exactly_once
-from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
+from tests.faults.driver import Walk
+from tests.faults.once import assert_each_licensed_once
+from tests.faults.stack import FaultStack, bounded, walk_through
 from tests.outages import wait_for_port
 
 #: Their stacks do not depend on DAFTAR_TEST_DATABASE: CI runs them in one pass.
@@ -35,13 +33,6 @@ STOP_AT = 0.35
 DOWN_SECONDS = 12
 
 
-@pytest.fixture(scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FaultStack]:
-    root: Path = tmp_path_factory.mktemp("restart")
-    async with fault_stack(root, f"sqlite:///{root / 'read.db'}") as s:
-        yield s
-
-
 async def test_a_restart_of_the_temporal_server_mid_path_loses_and_doubles_nothing(
         stack: FaultStack) -> None:
     walk = Walk(concurrency=CONCURRENCY)
@@ -49,28 +40,19 @@ async def test_a_restart_of_the_temporal_server_mid_path_loses_and_doubles_nothi
 
 
 async def _scenario(stack: FaultStack, walk: Walk) -> None:
-    await create_cycle(stack.api, YEAR, capacity=APPLICANTS, engine=stack.engine)
-    walkers = [asyncio.create_task(walk.path(stack.api, YEAR)) for _ in range(APPLICANTS)]
-    try:
-        await walk.reached(int(APPLICANTS * REQUESTS_PER_PATH * STOP_AT), walkers)
-        mid_path = walk.mid_path()
+    async def restart() -> None:
         await asyncio.to_thread(stack.temporal.stop)
         await asyncio.sleep(DOWN_SECONDS)
         stack.temporal.start()  # same port, same SQLite file
         await asyncio.to_thread(wait_for_port, stack.temporal.port)
-        app_ids = await asyncio.gather(*walkers)
-    finally:
-        for w in walkers:
-            w.cancel()
+
+    mid_path, app_ids = await walk_through(stack, walk, YEAR, APPLICANTS, STOP_AT, restart)
     assert mid_path > APPLICANTS // 2, mid_path
     # The outage was felt: requests in flight or sent meanwhile got 503.
     assert walk.retried["503"] > 0, walk.status()
     assert len(set(app_ids)) == APPLICANTS
-    assert all(walk.stage[i] == "licensed" for i in app_ids)
-    assert await exactly_once(walk, stack.api, app_ids) == []
     # The same worker process lived through the outage: no second one was needed.
     assert len(stack.workers) == 1 and stack.worker.proc is not None
     assert stack.worker.proc.returncode is None
-    report = await stack.converged(YEAR)
-    assert (report.workflows, report.rows) == (APPLICANTS, APPLICANTS)
+    await assert_each_licensed_once(stack, walk, YEAR, app_ids, APPLICANTS)
     log.info(f"server restart with {mid_path} of {APPLICANTS} mid-path: {walk.status()}")

@@ -8,17 +8,14 @@ writes) run again there, and updates whose answer was lost are sent again by the
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from tests.faults.driver import REQUESTS_PER_PATH, Walk
-from tests.faults.once import exactly_once
-from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
+from tests.faults.driver import Walk
+from tests.faults.once import assert_each_licensed_once
+from tests.faults.stack import FaultStack, bounded, walk_through
 
 #: Their stacks do not depend on DAFTAR_TEST_DATABASE: CI runs them in one pass.
 pytestmark = pytest.mark.faults
@@ -35,13 +32,6 @@ KILL_AT = 0.35
 PATIENCE = 5.0
 
 
-@pytest.fixture(scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FaultStack]:
-    root: Path = tmp_path_factory.mktemp("crash")
-    async with fault_stack(root, f"sqlite:///{root / 'read.db'}") as s:
-        yield s
-
-
 async def test_kill_9_of_the_worker_mid_path_loses_and_doubles_nothing(
         stack: FaultStack) -> None:
     walk = Walk(concurrency=CONCURRENCY, timeout=PATIENCE)
@@ -49,26 +39,17 @@ async def test_kill_9_of_the_worker_mid_path_loses_and_doubles_nothing(
 
 
 async def _scenario(stack: FaultStack, walk: Walk) -> None:
-    await create_cycle(stack.api, YEAR, capacity=APPLICANTS, engine=stack.engine)
-    walkers = [asyncio.create_task(walk.path(stack.api, YEAR)) for _ in range(APPLICANTS)]
-    try:
-        await walk.reached(int(APPLICANTS * REQUESTS_PER_PATH * KILL_AT), walkers)
-        mid_path = walk.mid_path()
-        killed = stack.worker
+    killed = stack.worker
+
+    async def kill() -> None:
         assert await killed.kill() == -signal.SIGKILL
         await stack.new_worker()
-        app_ids = await asyncio.gather(*walkers)
-    finally:
-        for w in walkers:
-            w.cancel()
+
+    mid_path, app_ids = await walk_through(stack, walk, YEAR, APPLICANTS, KILL_AT, kill)
     # The kill hit most applicants between registration and licence.
     assert mid_path > APPLICANTS // 2, mid_path
     assert "worker stopped" not in killed.events()  # it really died, it did not drain
     # Clients felt it: some gave up waiting and sent their step again.
     assert walk.retried["ReadTimeout"] > 0, walk.status()
-    assert sorted(set(app_ids)) == sorted(app_ids) and len(app_ids) == APPLICANTS
-    assert all(walk.stage[i] == "licensed" for i in app_ids)
-    assert await exactly_once(walk, stack.api, app_ids) == []
-    report = await stack.converged(YEAR)
-    assert (report.workflows, report.rows) == (APPLICANTS, APPLICANTS)
+    await assert_each_licensed_once(stack, walk, YEAR, app_ids, APPLICANTS)
     log.info(f"kill -9 with {mid_path} of {APPLICANTS} mid-path: {walk.status()}")

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
 from daftar.domain.stages import Role
-from tests.api.helpers import YEAR, Applicant, advance, auth, eventually, register
-from tests.faults.stack import FaultStack, bounded, create_cycle, fault_stack
+from tests.api.helpers import YEAR, Applicant, advance, auth, eventually, open_cycle, register
+from tests.faults.stack import FaultStack, bounded
 from tests.outages import wait_for_port
 
 pytestmark = pytest.mark.faults
@@ -39,11 +38,8 @@ PATIENCE_AFTER_KILL = 60
 
 
 @pytest.fixture(scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory,
-                read_model_url: Callable[[str], str]) -> AsyncIterator[FaultStack]:
-    root: Path = tmp_path_factory.mktemp("workerdown")
-    async with fault_stack(root, read_model_url("workerdown")) as s:
-        yield s
+def fault_database_url(read_model_url: Callable[[str], str]) -> str:
+    return read_model_url("workerdown")
 
 
 async def test_decisions_without_a_worker_are_answered_and_applied_at_most_once(
@@ -53,7 +49,7 @@ async def test_decisions_without_a_worker_are_answered_and_applied_at_most_once(
 
 async def _scenario(stack: FaultStack) -> None:
     api = stack.api
-    await create_cycle(api, YEAR, capacity=5, engine=stack.engine)
+    await open_cycle(api, YEAR, capacity=5, engine=stack.engine)
     killed_on = await register(api)
     stopped_on = await register(api)
     for app in (killed_on, stopped_on):

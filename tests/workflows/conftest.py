@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -19,17 +18,14 @@ from temporalio.testing import WorkflowEnvironment
 from daftar.contracts import search
 from daftar.contracts.applicant import ApplicantInput, CycleTerms
 from daftar.contracts.ids import applicant_workflow_id
-from daftar.core.codec import data_converter
 from daftar.domain.eligibility import check_registration
 from daftar.domain.identity import application_id, tracking_code
-from daftar.domain.registration import RegistrationForm, RegistrationRules
+from daftar.domain.registration import RegistrationRules
 from daftar.domain.stages import DEFAULT_SLA_DAYS
-from daftar.gateway.temporal import register_search_attributes
-from daftar.store.db import create_schema, make_engine, session_factory
-from daftar.worker import build_worker
 from daftar.workflows.applicant import ApplicantWorkflow
-from tests.conftest import SEALED, TEST_KEYRING, TEST_SERVER, quiet_runtime
-from tests.factories import form
+from tests.conftest import quiet_runtime, read_model, start_time_skipping
+from tests.factories import registration
+from tests.stacks import running_worker
 
 FEE = 2_000_000
 KEY = b"test-identity-key"
@@ -37,21 +33,15 @@ KEY = b"test-identity-key"
 
 @pytest.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    start = WorkflowEnvironment.start_time_skipping
-    environment = await start(test_server_existing_path=TEST_SERVER,
-                              data_converter=data_converter(TEST_KEYRING),
-                              interceptors=SEALED, runtime=quiet_runtime())
-    await register_search_attributes(environment.client, "default")
+    environment = await start_time_skipping(quiet_runtime())
     yield environment
     await environment.shutdown()
 
 
 @pytest.fixture(scope="session")
 def engine(read_model_url: Callable[[str], str]) -> Iterator[Engine]:
-    db = make_engine(read_model_url("wf"))
-    create_schema(db)
-    yield db
-    db.dispose()
+    with read_model(read_model_url("wf")) as db:
+        yield db
 
 
 @dataclass
@@ -72,9 +62,8 @@ class Harness:
     async def start(self, *, window_days: float = 10, sla_days: dict[str, int] | None = None,
                     **overrides: Any) -> WorkflowHandle[Any, Any]:
         """Start one applicant's workflow as the API would, from a valid form."""
-        data = form(**overrides)
-        registration = RegistrationForm.model_validate(data)
-        check = check_registration(registration, RegistrationRules(
+        applied = registration(**overrides)
+        check = check_registration(applied, RegistrationRules(
             registration_start="1401/08/30", registration_end="1401/09/06"))
         assert not check.violations, check.violations
         app_id = application_id(KEY, 1401, check.national_id)
@@ -84,12 +73,12 @@ class Harness:
             cycle=CycleTerms(year=1401, fee_rials=FEE,
                              registration_closes_at=now + timedelta(days=window_days),
                              sla_days=sla_days or dict(DEFAULT_SLA_DAYS)),
-            form=registration, national_id=check.national_id, flags=check.flags,
+            form=applied, national_id=check.national_id, flags=check.flags,
             veteran=check.veteran)
         handle = await self.env.client.start_workflow(
             ApplicantWorkflow.run, inp, id=applicant_workflow_id(app_id),
             task_queue=self.task_queue,
-            search_attributes=search.initial_attributes(1401, registration))
+            search_attributes=search.initial_attributes(1401, applied))
         self.started.append(handle)
         return handle
 
@@ -98,10 +87,7 @@ class Harness:
 async def harness(env: WorkflowEnvironment, engine: Engine) -> AsyncIterator[Harness]:
     """A worker on its own task queue for one test."""
     queue = f"wf-{uuid.uuid4().hex[:8]}"
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(env.client, task_queue=queue,
-                              sessions=session_factory(engine), executor=executor)
-        async with worker:
-            harness = Harness(env=env, engine=engine, task_queue=queue)
-            yield harness
-            await harness.stop_all()
+    async with running_worker(env.client, engine, task_queue=queue):
+        harness = Harness(env=env, engine=engine, task_queue=queue)
+        yield harness
+        await harness.stop_all()

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
 from temporalio.client import WorkflowHandle
 
-from daftar.contracts.applicant import DecisionIn, ExamResultIn, OfficeIn, PaymentIn, PhotoIn
+from daftar.contracts.applicant import (
+    DecisionIn,
+    DisqualifyIn,
+    ExamResultIn,
+    LicenceIn,
+    OfficeIn,
+    PaymentIn,
+    PhotoIn,
+)
 from daftar.contracts.state import ApplicationState
 from daftar.domain.actors import Actor
 from daftar.domain.decisions import Outcome
@@ -76,3 +85,42 @@ async def to_launch(h: Handle) -> ApplicationState:
 async def place(h: Handle) -> ApplicationState:
     return await h.execute_update(ApplicantWorkflow.assign_office, OfficeIn(
         actor=staff(Role.licensing_officer), province="Tehran", city="Tehran"))
+
+
+async def to_decision(h: Handle, stage: DecisionStage) -> ApplicationState:
+    """Registered, past the exam and every decision before `stage`: waiting for `stage`'s."""
+    await register(h)
+    await exam(h)
+    for earlier in DecisionStage:
+        if earlier is stage:
+            break
+        await decide(h, earlier)
+    return await state(h)
+
+
+async def fail(h: Handle, stage: DecisionStage) -> ApplicationState:
+    """`stage`'s decision, failed (the qualification's on GEN-6)."""
+    kw = ({"checks": {**ALL_CHECKS, "GEN-6": False}}
+          if stage is DecisionStage.qualification else {})
+    return await decide(h, stage, Outcome.failed, **kw)
+
+
+async def licence(h: Handle) -> ApplicationState:
+    """The licensing officer issues the licence."""
+    return await h.execute_update(ApplicantWorkflow.issue_licence,
+                                  LicenceIn(actor=staff(Role.licensing_officer)))
+
+
+async def disqualify(h: Handle, reason: str, by: Actor | None = None) -> ApplicationState:
+    """The admin (or `by`) disqualifies the applicant for `reason` (FRAUD-1)."""
+    return await h.execute_update(ApplicantWorkflow.disqualify,
+                                  DisqualifyIn(actor=by or staff(Role.admin), reason=reason))
+
+
+async def until_escalated(h: Handle, times: int = 1) -> None:
+    """Until the workflow holds `times` escalations, or five seconds have passed (the caller
+    checks what it got)."""
+    for _ in range(100):
+        if len((await state(h)).escalations) >= times:
+            return
+        await asyncio.sleep(0.05)

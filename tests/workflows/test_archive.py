@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import io
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -21,9 +20,8 @@ from daftar.commands.history import register as add_history_parser
 from daftar.commands.history import run_history
 from daftar.core.settings import Settings
 from daftar.services.archive import MANIFEST, export_cycle, export_one, sha256_hex, verify
-from daftar.store.db import session_factory
-from daftar.worker import build_worker
 from tests.conftest import TEMPORAL_CLI, TEST_CODEC_KEYS
+from tests.stacks import running_worker
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import Handle, exam, register
 
@@ -74,15 +72,13 @@ async def test_export_reads_back_verifies_and_detects_tampering(
     harness = Harness(env=dev_server, engine=engine, task_queue=f"arc-{uuid.uuid4().hex[:8]}")
     client = dev_server.client
     own = f"TaskQueue = '{harness.task_queue}'"
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        async with build_worker(client, task_queue=harness.task_queue,
-                                sessions=session_factory(engine), executor=executor):
-            handles: list[Handle] = [await harness.start() for _ in range(3)]
-            await register(handles[0])
-            await register(handles[1])
-            await exam(handles[1])
-            for h in handles:
-                await settled(h)
+    async with running_worker(client, engine, task_queue=harness.task_queue):
+        handles: list[Handle] = [await harness.start() for _ in range(3)]
+        await register(handles[0])
+        await register(handles[1])
+        await exam(handles[1])
+        for h in handles:
+            await settled(h)
     # The worker is gone: nothing more happens to these histories while they are compared.
     await visible(harness, f"DaftarCycle = {YEAR} AND {own}", 3)
     seen: list[tuple[str, int, int]] = []

@@ -16,7 +16,7 @@ from daftar.workflows.refusals import (
     WRONG_STAGE,
 )
 from tests.workflows.conftest import Harness
-from tests.workflows.steps import decide, decision, exam, register, staff, state
+from tests.workflows.steps import decide, decision, exam, register, staff, state, to_decision
 from tests.workflows.test_refusals import accepted_updates, refused, rules
 
 ALICE = staff(Role.interviewer, "alice")
@@ -25,8 +25,7 @@ BOB = staff(Role.interviewer, "bob")
 
 async def test_a_claim_keeps_the_decision_for_its_holder(harness: Harness) -> None:
     h = await harness.start()
-    await register(h)
-    await exam(h)
+    await to_decision(h, DecisionStage.interview)
     claimed = await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
     assert claimed.claim is not None
     assert (claimed.claim.actor, claimed.claim.stage) == ("alice", Stage.awaiting_interview)
@@ -48,8 +47,7 @@ async def test_a_claim_keeps_the_decision_for_its_holder(harness: Harness) -> No
 async def test_an_admin_releases_any_claim_and_another_reviewer_decides(
         harness: Harness) -> None:
     h = await harness.start()
-    await register(h)
-    await exam(h)
+    await to_decision(h, DecisionStage.interview)
     await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
     released = await h.execute_update(ApplicantWorkflow.release_claim,
                                       ReleaseIn(actor=staff(Role.admin, "head")))
@@ -62,8 +60,7 @@ async def test_an_admin_releases_any_claim_and_another_reviewer_decides(
 
 async def test_a_claim_lapses_after_the_cycles_claim_period(harness: Harness) -> None:
     h = await harness.start()
-    await register(h)
-    await exam(h)
+    await to_decision(h, DecisionStage.interview)
     first = await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
     assert first.claim is not None
     await harness.env.sleep(timedelta(hours=1, minutes=1))  # past half the claim period
@@ -93,8 +90,7 @@ async def test_an_early_renewal_is_not_recorded_and_claims_are_bounded(
     bounded: a renewal within the first half of the claim changes nothing and records
     nothing, and a stage records at most MAX_CLAIMS claims."""
     h = await harness.start()
-    await register(h)
-    await exam(h)
+    await to_decision(h, DecisionStage.interview)
     await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
     before = await accepted_updates(h)
     for _ in range(5):

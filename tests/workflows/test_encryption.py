@@ -11,7 +11,6 @@ import binascii
 import json
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +24,8 @@ from daftar.domain.stages import DecisionStage
 from daftar.gateway.replay import replay, replayer
 from daftar.services.archive import MANIFEST, export_cycle, history_json
 from daftar.services.timeline import timeline
-from daftar.store.db import session_factory
-from daftar.worker import build_worker
 from tests.conftest import TEST_KEYRING
+from tests.stacks import running_worker
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import Handle, decide, exam, register
 from tests.workflows.test_archive import KEY, YEAR, cli_show, settled, visible
@@ -91,11 +89,9 @@ async def test_personal_data_is_ciphertext_without_the_key_and_readable_with_it(
         dev_server: WorkflowEnvironment, engine: Engine, tmp_path: Path) -> None:
     harness = Harness(env=dev_server, engine=engine, task_queue=f"enc-{uuid.uuid4().hex[:8]}")
     client = dev_server.client
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        async with build_worker(client, task_queue=harness.task_queue,
-                                sessions=session_factory(engine), executor=executor):
-            h = await rejected_at_security(harness)
-            await settled(h)
+    async with running_worker(client, engine, task_queue=harness.task_queue):
+        h = await rejected_at_security(harness)
+        await settled(h)
     history = await h.fetch_history()
     started = history.events[0].workflow_execution_started_event_attributes.input.payloads
     assert started[0].metadata["encoding"] == b"binary/encrypted"

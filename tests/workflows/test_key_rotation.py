@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -19,8 +18,7 @@ from daftar.core.seal import FORGED, SealInterceptor, SealKeys
 from daftar.domain.stages import DecisionStage, Stage
 from daftar.gateway.replay import replay, replayer
 from daftar.services.timeline import timeline
-from daftar.store.db import session_factory
-from daftar.worker import build_worker
+from tests.stacks import running_worker
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import decide, exam, register
 from tests.workflows.test_encryption import payloads
@@ -36,6 +34,19 @@ def client_with(service: ServiceClient, ring: dict[str, bytes],
                   interceptors=[SealInterceptor(SealKeys.from_keyring(ring, sealing))])
 
 
+async def registered(starter: Client, worker: Client, engine: Engine, prefix: str,
+                     ) -> tuple[str, str]:
+    """A path started through `starter` on a task queue of its own, and registered while a
+    worker of `worker`'s key ring runs it: the workflow id and the task queue, which workers
+    of other key rings take next."""
+    harness = Harness(env=WorkflowEnvironment.from_client(starter), engine=engine,
+                      task_queue=f"{prefix}-{uuid.uuid4().hex[:8]}")
+    async with running_worker(worker, engine, task_queue=harness.task_queue):
+        h = await harness.start()
+        assert (await register(h)).stage == Stage.awaiting_exam
+    return h.id, harness.task_queue
+
+
 def key_ids(history_json: str) -> list[str]:
     """The key id of every encrypted payload, in history order."""
     return [base64.b64decode(p["metadata"][KEY_ID]).decode()
@@ -47,23 +58,15 @@ async def test_a_path_begun_under_the_old_key_finishes_under_the_new(
     service = dev_server.client.service_client
     before = client_with(service, OLD)
     after = client_with(service, NEW)
-    queue = f"rotate-{uuid.uuid4().hex[:8]}"
-    harness = Harness(env=WorkflowEnvironment.from_client(before), engine=engine,
-                      task_queue=queue)
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        async with build_worker(before, task_queue=queue, sessions=session_factory(engine),
-                                executor=executor):
-            h = await harness.start()
-            assert (await register(h)).stage == Stage.awaiting_exam
-        # The key is rotated: worker and client restart with the new key first.
-        async with build_worker(after, task_queue=queue, sessions=session_factory(engine),
-                                executor=executor):
-            rotated = after.get_workflow_handle(h.id)
-            await exam(rotated)
-            state = await decide(rotated, DecisionStage.interview)
-            assert state.stage == Stage.awaiting_qualification
-            history = await rotated.fetch_history()
-            await rotated.terminate(reason="end of test")
+    workflow_id, queue = await registered(before, before, engine, "rotate")
+    # The key is rotated: worker and client restart with the new key first.
+    async with running_worker(after, engine, task_queue=queue):
+        rotated = after.get_workflow_handle(workflow_id)
+        await exam(rotated)
+        state = await decide(rotated, DecisionStage.interview)
+        assert state.stage == Stage.awaiting_qualification
+        history = await rotated.fetch_history()
+        await rotated.terminate(reason="end of test")
 
     ids = key_ids(history.to_json())
     assert ids[0] == "2026-11"  # the registration, sealed before the rotation
@@ -89,22 +92,14 @@ async def test_a_rolling_restart_accepts_both_keys_and_then_only_the_new(
     step1 = client_with(service, old_first, ("2026-11", "2027-01"))
     step2 = client_with(service, NEW, ("2027-01", "2026-11"))  # step 2: the new key first
     step3 = client_with(service, NEW)  # step 3: the old key only decrypts
-    queue = f"roll-{uuid.uuid4().hex[:8]}"
-    harness = Harness(env=WorkflowEnvironment.from_client(step2), engine=engine,
-                      task_queue=queue)
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        # A worker still at step 1 takes what an API already at step 2 sealed.
-        async with build_worker(step1, task_queue=queue, sessions=session_factory(engine),
-                                executor=executor):
-            h = await harness.start()
-            assert (await register(h)).stage == Stage.awaiting_exam
-        # A worker at step 3 refuses what an API left at step 1 still seals with the old key.
-        async with build_worker(step3, task_queue=queue, sessions=session_factory(engine),
-                                executor=executor):
-            stale = step1.get_workflow_handle(h.id)
-            with pytest.raises(WorkflowUpdateFailedError) as refused:
-                await exam(stale)
-            assert getattr(refused.value.cause, "type", None) == FORGED
-            current = step3.get_workflow_handle(h.id)
-            assert (await exam(current)).stage == Stage.awaiting_interview
-            await current.terminate(reason="end of test")
+    # A worker still at step 1 takes what an API already at step 2 sealed.
+    workflow_id, queue = await registered(step2, step1, engine, "roll")
+    # A worker at step 3 refuses what an API left at step 1 still seals with the old key.
+    async with running_worker(step3, engine, task_queue=queue):
+        stale = step1.get_workflow_handle(workflow_id)
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await exam(stale)
+        assert getattr(refused.value.cause, "type", None) == FORGED
+        current = step3.get_workflow_handle(workflow_id)
+        assert (await exam(current)).stage == Stage.awaiting_interview
+        await current.terminate(reason="end of test")

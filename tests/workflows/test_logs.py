@@ -1,6 +1,7 @@
 """The JSON log of one applicant's path, from the workflow, its activities and the API:
 every line about the applicant names it (workflow id, run id, application id, stage, actor)
-and no line holds their national id, names, mobile number or a security reason (DESIGN.md #10).
+and no line holds their national id, names, mobile number or a security reason (README: "Metrics
+and logs").
 
 On the time-skipping server: the worker runs in this process, so its lines land in the buffer.
 """
@@ -8,17 +9,21 @@ On the time-skipping server: the worker runs in this process, so its lines land 
 from __future__ import annotations
 
 import json
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import httpx
-from pydantic import SecretStr
+import pytest
+from sqlalchemy.engine import Engine
+from temporalio.testing import WorkflowEnvironment
 
 from daftar.app import create_app
-from daftar.core.settings import Settings
 from daftar.domain.stages import DecisionStage, Role, Stage
 from daftar.services.auth import issue_token
 from tests.logcapture import captured_logs
+from tests.stacks import api_settings, running_worker
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import decide, exam, register, state
 
@@ -35,10 +40,49 @@ def bearer(sub: str, role: Role) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def test_every_line_about_an_applicant_names_it_and_holds_no_personal_data(
-        harness: Harness) -> None:
-    settings = Settings(jwt_secret=SecretStr(SECRET), id_key=SecretStr("logs-test-id-key"),
-                        task_queue=harness.task_queue)
+@dataclass
+class PathLog:
+    """The JSON log of one applicant's path to a security rejection, and who it was about."""
+
+    text: str
+    app_id: str
+    national_id: str
+    workflow_id: str
+    run_id: str
+    final: Stage
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.text.splitlines()]
+
+    @property
+    def about(self) -> list[dict[str, Any]]:
+        """Every line that mentions the application (not the test's own HTTP client's, which
+        logs each URL it calls)."""
+        return [line for line in self.lines
+                if self.app_id in json.dumps(line) and line["logger"] != "httpx"]
+
+    @property
+    def unknown(self) -> list[dict[str, Any]]:
+        """The lines about the unknown application the admin asked for."""
+        return [line for line in self.lines if line.get("application_id") == UNKNOWN]
+
+
+@pytest.fixture(scope="module")
+async def path_log(env: WorkflowEnvironment, engine: Engine) -> PathLog:
+    """One applicant walked to a security rejection, by the workflow's updates and the API."""
+    queue = f"logs-{uuid.uuid4().hex[:8]}"
+    async with running_worker(env.client, engine, task_queue=queue):
+        harness = Harness(env=env, engine=engine, task_queue=queue)
+        try:
+            return await _walk(harness)
+        finally:
+            await harness.stop_all()
+
+
+async def _walk(harness: Harness) -> PathLog:
+    settings = api_settings(harness.task_queue, secret=SECRET, id_key="logs-test-id-key",
+                            codec_keys=None)
     app = create_app(settings, client=harness.env.client, engine=harness.engine)
     with captured_logs() as buffer:
         h = await harness.start(**PERSON)
@@ -66,25 +110,33 @@ async def test_every_line_about_an_applicant_names_it_and_holds_no_personal_data
                                      "reason": SECURITY_REASON})
             assert r.status_code == 200, r.text
             final = await h.result()
-    assert final.stage == Stage.rejected
-    text = buffer.getvalue()
-    lines: list[dict[str, Any]] = [json.loads(line) for line in text.splitlines()]
-    run_id = h.result_run_id
+    return PathLog(text=buffer.getvalue(), app_id=app_id, national_id=national_id,
+                   workflow_id=h.id, run_id=h.result_run_id or "", final=final.stage)
 
+
+def test_the_path_ends_rejected_at_security(path_log: PathLog) -> None:
+    assert path_log.final == Stage.rejected
+
+
+def test_no_line_holds_personal_data(path_log: PathLog) -> None:
     # No personal data anywhere, in any line.
-    for secret in (national_id, *PERSON.values(), SECURITY_REASON):
-        assert secret not in text, secret
+    for secret in (path_log.national_id, *PERSON.values(), SECURITY_REASON):
+        assert secret not in path_log.text, secret
 
+
+def test_every_line_about_the_applicant_names_it(path_log: PathLog) -> None:
     # Every line that mentions the application carries its ids, whatever wrote it.
-    # (Not the test's own HTTP client, which logs each URL it calls.)
-    about = [line for line in lines
-             if app_id in json.dumps(line) and line["logger"] != "httpx"]
+    about = path_log.about
     assert about
     for line in about:
-        assert (line.get("application_id"), line.get("workflow_id")) == (app_id, h.id), line
+        assert (line.get("application_id"), line.get("workflow_id")) == (
+            path_log.app_id, path_log.workflow_id), line
 
+
+def test_the_workflow_logs_each_stage_change_with_its_run_and_actor(path_log: PathLog) -> None:
     # The workflow's own lines: one per stage change, with the run, the stage and who moved it.
-    moves = [line for line in about if line["logger"] == "temporalio.workflow"]
+    app_id = path_log.app_id
+    moves = [line for line in path_log.about if line["logger"] == "temporalio.workflow"]
     assert [(m["stage"], m["actor"]) for m in moves] == [
         (Stage.awaiting_exam, app_id),  # the photo completed the registration
         (Stage.awaiting_interview, "exam_officer-1"),
@@ -93,19 +145,25 @@ async def test_every_line_about_an_applicant_names_it_and_holds_no_personal_data
         (Stage.rejected, "security-3"),
     ]
     for m in moves:
-        assert m["run_id"] == run_id and m["workflow_type"] == "ApplicantWorkflow", m
+        assert m["run_id"] == path_log.run_id and m["workflow_type"] == "ApplicantWorkflow", m
         assert m["event"] == f"stage {m['stage']}" and m["update_name"], m
 
+
+def test_the_read_model_activity_logs_each_write_with_its_run(path_log: PathLog) -> None:
     # The read-model activity: each write, with the workflow run it works for.
-    records = [line for line in about if line["logger"] == "daftar.records"]
+    records = [line for line in path_log.about if line["logger"] == "daftar.records"]
     assert records and records[-1]["stage"] == Stage.rejected
     for line in records:
-        assert line["run_id"] == run_id and line["actor"] == "system" and line["stage"], line
+        assert line["run_id"] == path_log.run_id and line["actor"] == "system" \
+            and line["stage"], line
         assert line["activity_type"] == "record_application", line
 
+
+def test_the_api_logs_each_request_with_its_route_caller_and_stage(path_log: PathLog) -> None:
     # The API: one line per request, the route template, the caller where it was verified,
     # and the stage (and, after an update, the run) that Temporal's reply named.
-    requests = [line for line in about if line["logger"] == "daftar.api.access"]
+    app_id, run_id = path_log.app_id, path_log.run_id
+    requests = [line for line in path_log.about if line["logger"] == "daftar.api.access"]
     assert [(r["method"], r["route"], r["status"], r.get("actor"), r.get("stage"),
              r.get("run_id")) for r in requests] == [
         ("POST", "/v1/applications/{app_id}/decisions", 200, "interviewer-7",
@@ -117,12 +175,18 @@ async def test_every_line_about_an_applicant_names_it_and_holds_no_personal_data
     ]
     assert all(r["request_id"] for r in requests)
     assert len({r["request_id"] for r in requests}) == len(requests)
-    unknown = [line for line in lines if line.get("application_id") == UNKNOWN]
-    assert [(u["status"], u["actor"], u["roles"]) for u in unknown] == [(404, "admin-1",
-                                                                          ["admin"])]
 
+
+def test_a_request_for_an_unknown_application_is_logged_with_its_caller(
+        path_log: PathLog) -> None:
+    assert [(u["status"], u["actor"], u["roles"]) for u in path_log.unknown] == [
+        (404, "admin-1", ["admin"])]
+
+
+def test_lines_about_no_applicant_carry_no_applicant_fields(path_log: PathLog) -> None:
     # Lines about no applicant carry no applicant fields left over from another request.
-    for line in lines:
+    about, unknown = path_log.about, path_log.unknown
+    for line in path_log.lines:
         if line not in about and line not in unknown:
             assert "application_id" not in line, line
 

@@ -9,26 +9,28 @@ from sqlmodel import Session, select
 from temporalio.client import WorkflowUpdateFailedError
 
 from daftar.contracts.applicant import (
-    DisqualifyIn,
     DocumentIn,
     DocumentKind,
     LicenceIn,
     WithdrawIn,
 )
-from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DecisionStage, Role, Stage
 from daftar.store.models import ApplicationRecord, DecisionRow
 from daftar.workflows.applicant import ApplicantWorkflow
-from tests.factories import ALL_CHECKS, VETERAN
+from tests.factories import VETERAN
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import (
     applicant,
     decide,
+    disqualify,
     exam,
+    fail,
+    licence,
     place,
     register,
     staff,
     state,
+    to_decision,
     to_launch,
 )
 
@@ -66,16 +68,8 @@ async def test_happy_path_reaches_licensed_and_records_every_decision(harness: H
 async def test_failure_at_a_reviewer_stage_rejects_with_its_rules(
         harness: Harness, stage: DecisionStage, rules: list[str]) -> None:
     h = await harness.start()
-    await register(h)
-    await exam(h)
-    for earlier in DecisionStage:
-        if earlier is stage:
-            break
-        await decide(h, earlier)
-    at = (await state(h)).stage
-    qualification = stage is DecisionStage.qualification
-    kw = {"checks": {**ALL_CHECKS, "GEN-6": False}} if qualification else {}
-    await decide(h, stage, Outcome.failed, **kw)
+    at = (await to_decision(h, stage)).stage
+    await fail(h, stage)
     final = await h.result()
     assert final.stage == Stage.rejected
     assert final.rejected_stage == at
@@ -111,13 +105,11 @@ async def test_disqualify_after_licence_revokes_it(harness: Harness) -> None:
     h = await harness.start()
     await to_launch(h)
     await place(h)
-    await h.execute_update(ApplicantWorkflow.issue_licence,
-                           LicenceIn(actor=staff(Role.licensing_officer)))
+    await licence(h)
     app_id = (await state(h)).application_id
     with pytest.raises(WorkflowUpdateFailedError):  # WD-1: no withdrawal after the licence
         await h.execute_update(ApplicantWorkflow.withdraw, WithdrawIn(actor=applicant(app_id)))
-    await h.execute_update(ApplicantWorkflow.disqualify,
-                           DisqualifyIn(actor=staff(Role.admin), reason="forged degree"))
+    await disqualify(h, "forged degree")
     final = await h.result()
     assert (final.stage, final.rejected_stage, final.rules) == (
         Stage.revoked, Stage.licensed, ["FRAUD-1"])
@@ -126,8 +118,7 @@ async def test_disqualify_after_licence_revokes_it(harness: Harness) -> None:
 async def test_disqualify_mid_path(harness: Harness) -> None:
     h = await harness.start()
     await register(h)
-    await h.execute_update(ApplicantWorkflow.disqualify,
-                           DisqualifyIn(actor=staff(Role.admin), reason="another's photo"))
+    await disqualify(h, "another's photo")
     final = await h.result()
     assert (final.stage, final.rejected_stage) == (Stage.disqualified, Stage.awaiting_exam)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -24,8 +24,8 @@ from daftar.domain.stages import Role, Stage
 from daftar.store.cohort import replace_exam_load
 from daftar.store.db import session_factory, transaction
 from daftar.store.models import ExamLoad, ExamScore
-from daftar.worker import build_worker
 from daftar.workflows.cycle import ExamCycleWorkflow
+from tests.stacks import running_worker
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import Handle, register, staff, state
 
@@ -33,11 +33,10 @@ CANDIDATES = 200
 PASS_MARK = Decimal("5000")
 
 
-def worker(harness: Harness, executor: ThreadPoolExecutor, concurrency: int) -> Worker:
+def worker(harness: Harness, concurrency: int) -> AbstractAsyncContextManager[Worker]:
     # Small pages, so the stop lands in the middle of the cohort.
-    return build_worker(harness.env.client, task_queue=harness.task_queue,
-                        sessions=session_factory(harness.engine), executor=executor,
-                        fan_out_page=20, fan_out_concurrency=concurrency)
+    return running_worker(harness.env.client, harness.engine, task_queue=harness.task_queue,
+                          fan_out_page=20, fan_out_concurrency=concurrency)
 
 
 def load_results(harness: Harness, year: int, handles: list[tuple[Handle, str]]) -> None:
@@ -80,9 +79,7 @@ async def test_publication_resumes_after_a_worker_stops(dev_server: WorkflowEnvi
             await register(h)
             handles.append((h, (await state(h)).application_id))
 
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        first = worker(harness, executor, concurrency=4)
-        run = asyncio.create_task(first.run())
+    async with worker(harness, concurrency=4) as first:
         await asyncio.gather(*(applicant() for _ in range(CANDIDATES)))
         handles.sort(key=lambda pair: pair[1])
         load_results(harness, year, handles)
@@ -96,23 +93,22 @@ async def test_publication_resumes_after_a_worker_stops(dev_server: WorkflowEnvi
                 break
             await asyncio.sleep(0.02)
         await first.shutdown()  # the worker goes away in the middle of the cohort
-        await run
-        stopped_at = progress(harness, year).sent
-        assert 0 < stopped_at < CANDIDATES
+    stopped_at = progress(harness, year).sent
+    assert 0 < stopped_at < CANDIDATES
 
-        async with worker(harness, executor, concurrency=40):  # a new worker takes over
-            for _ in range(1500):
-                if (await cycle.query(ExamCycleWorkflow.progress)).publication == "published":
-                    break
-                await asyncio.sleep(0.05)
-            final = progress(harness, year)
-            assert (final.state, final.sent, final.skipped) == ("published", CANDIDATES, 0)
-            for i, (h, _) in enumerate(handles):
-                s = await state(h)
-                assert s.exam_result is not None
-                assert [d.stage for d in s.decisions].count("exam") == 1
-                assert s.stage == (Stage.awaiting_interview if i % 2 else Stage.rejected)
-                assert await result_updates(h) == 1  # a resent page never reached the history
+    async with worker(harness, concurrency=40):  # a new worker takes over
+        for _ in range(1500):
+            if (await cycle.query(ExamCycleWorkflow.progress)).publication == "published":
+                break
+            await asyncio.sleep(0.05)
+        final = progress(harness, year)
+        assert (final.state, final.sent, final.skipped) == ("published", CANDIDATES, 0)
+        for i, (h, _) in enumerate(handles):
+            s = await state(h)
+            assert s.exam_result is not None
+            assert [d.stage for d in s.decisions].count("exam") == 1
+            assert s.stage == (Stage.awaiting_interview if i % 2 else Stage.rejected)
+            assert await result_updates(h) == 1  # a resent page never reached the history
     with Session(harness.engine) as session:
         outcomes = session.exec(select(ExamScore.outcome).where(ExamScore.cycle == year)).all()
     assert outcomes == ["sent"] * CANDIDATES

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from temporalio.worker import Replayer
 
-from daftar.contracts.applicant import DisqualifyIn, LicenceIn
 from daftar.core.codec import data_converter
 from daftar.domain.decisions import Outcome
-from daftar.domain.stages import DecisionStage, Role
+from daftar.domain.stages import DecisionStage
 from daftar.workflows.applicant import ApplicantWorkflow
 from tests.conftest import TEST_KEYRING
 from tests.workflows.conftest import Harness
-from tests.workflows.steps import decide, exam, place, register, staff, to_launch
+from tests.workflows.steps import decide, disqualify, exam, licence, place, register, to_launch
 
 
 async def test_histories_of_every_ending_replay_deterministically(harness: Harness) -> None:
     licensed = await harness.start()
     await to_launch(licensed)
     await place(licensed)
-    await licensed.execute_update(ApplicantWorkflow.issue_licence,
-                                  LicenceIn(actor=staff(Role.licensing_officer)))
-    await licensed.execute_update(ApplicantWorkflow.disqualify,
-                                  DisqualifyIn(actor=staff(Role.admin), reason="forged"))
+    await licence(licensed)
+    await disqualify(licensed, "forged")
     await licensed.result()
     rejected = await harness.start()
     await register(rejected)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from temporalio.client import WorkflowUpdateFailedError
 
 from daftar.contracts.applicant import (
-    DisqualifyIn,
     DocumentIn,
     DocumentKind,
     LicenceIn,
@@ -26,12 +24,14 @@ from tests.workflows.steps import (
     Handle,
     applicant,
     decide,
+    disqualify,
     exam,
     place,
     register,
     staff,
     state,
     to_launch,
+    until_escalated,
 )
 
 
@@ -53,8 +53,7 @@ async def test_full_path_to_revocation(harness: Harness) -> None:
     await h.execute_update(ApplicantWorkflow.submit_document, DocumentIn(
         actor=applicant(app_id), kind=DocumentKind.veteran_certificate, reference="VC-1"))
     await h.execute_update(ApplicantWorkflow.issue_licence, licence)
-    await h.execute_update(ApplicantWorkflow.disqualify,
-                           DisqualifyIn(actor=staff(Role.admin, "admin-7"), reason="forged"))
+    await disqualify(h, "forged", by=staff(Role.admin, "admin-7"))
     await h.result()
     got = await events(h)
     assert [e.kind for e in got] == [
@@ -117,10 +116,7 @@ async def test_escalations_are_on_the_timeline(harness: Harness) -> None:
     await register(h)
     await exam(h)
     await harness.env.sleep(timedelta(days=4))
-    for _ in range(100):
-        if (await state(h)).escalations:
-            break
-        await asyncio.sleep(0.05)
+    await until_escalated(h)
     got = await events(h)
     assert [(e.kind, e.stage) for e in got if e.kind == "escalated"] == [
         ("escalated", "awaiting_interview")]

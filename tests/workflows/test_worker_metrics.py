@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
@@ -18,9 +17,8 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.core.telemetry import worker_runtime
-from daftar.store.db import session_factory
-from daftar.worker import build_worker
 from tests.conftest import SEALED, free_port
+from tests.stacks import running_worker
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import exam, register
 
@@ -66,19 +64,17 @@ async def test_worker_exports_task_latencies_and_slots(dev_server: WorkflowEnvir
         namespace=dev_server.client.namespace,
         data_converter=dev_server.client.data_converter, interceptors=SEALED, runtime=runtime)
     harness = Harness(env=dev_server, engine=engine, task_queue=f"met-{uuid.uuid4().hex[:8]}")
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        async with build_worker(client, task_queue=harness.task_queue,
-                                sessions=session_factory(engine), executor=executor):
-            h = await harness.start()
-            await register(h)
-            await exam(h)
+    async with running_worker(client, engine, task_queue=harness.task_queue):
+        h = await harness.start()
+        await register(h)
+        await exam(h)
+        totals = await scrape(port)
+        for _ in range(50):  # bounded: the exporter may lag the last task by a moment
+            if all(totals.get(name + kind, 0) > 0 for name, kind in WANTED.items()):
+                break
+            await asyncio.sleep(0.1)
             totals = await scrape(port)
-            for _ in range(50):  # bounded: the exporter may lag the last task by a moment
-                if all(totals.get(name + kind, 0) > 0 for name, kind in WANTED.items()):
-                    break
-                await asyncio.sleep(0.1)
-                totals = await scrape(port)
-            await harness.stop_all()
+        await harness.stop_all()
     missing = {name + kind for name, kind in WANTED.items()
                if not totals.get(name + kind, 0) > 0}
     assert not missing, f"not exported (or zero): {sorted(missing)}; got {sorted(totals)}"
