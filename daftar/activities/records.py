@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import structlog
 from sqlmodel import Session
 from temporalio import activity
 
 from daftar.contracts.records import ApplicationSnapshot, EscalationIn
 from daftar.store.db import SessionFactory, transaction
-from daftar.store.models import ApplicationRecord, DecisionRow, EscalationRow
-from daftar.store.writes import insert_escalation, upsert_application
+from daftar.store.models import EscalationRow
+from daftar.store.writes import (
+    ApplicationValues,
+    DecisionValues,
+    insert_escalation,
+    upsert_application,
+)
 
 log = structlog.get_logger("daftar.records")
 
-_SNAPSHOT_ONLY = frozenset({"decisions", "recorded_decisions"})
+_SNAPSHOT_ONLY = {"decisions", "recorded_decisions"}
+_DECISION_COLUMNS = set(DecisionValues.__annotations__)
 
 
 def write_snapshot(session: Session, snapshot: ApplicationSnapshot) -> None:
     """Bring the read model's row of one application (and its decisions) up to `snapshot`."""
-    fields = {name: getattr(snapshot, name) for name in ApplicationSnapshot.model_fields
-              if name not in _SNAPSHOT_ONLY}
-    fields["stage"] = snapshot.stage.value
-    fields["rejected_stage"] = snapshot.rejected_stage.value if snapshot.rejected_stage else None
-    decisions = [
-        DecisionRow(application_id=snapshot.application_id, seq=d.seq, stage=d.stage,
-                    outcome=d.outcome, actor=d.actor, role=d.role, at=d.at, score=d.score,
-                    reason=d.reason, rules=d.rules)
-        for d in snapshot.decisions]
-    upsert_application(session, ApplicationRecord(**fields), decisions,
+    values = snapshot.model_dump(exclude=_SNAPSHOT_ONLY)
+    values["stage"] = snapshot.stage.value
+    values["rejected_stage"] = snapshot.rejected_stage.value if snapshot.rejected_stage else None
+    decisions = [d.model_dump(include=_DECISION_COLUMNS) for d in snapshot.decisions]
+    # The snapshot's fields are the table's columns (a test holds them equal).
+    upsert_application(session, cast(ApplicationValues, values),
+                       cast(list[DecisionValues], decisions),
                        recorded_decisions=snapshot.recorded_decisions)
 
 

@@ -7,13 +7,58 @@ discarded does not survive the one that follows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypedDict
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
 from daftar.store.models import ApplicationRecord, DecisionRow, EscalationRow, StageCount
+
+
+class ApplicationValues(TypedDict):
+    """One application's row, column by column (the `applications` table)."""
+
+    application_id: str
+    tracking_code: str
+    cycle: int
+    stage: str
+    province: str
+    city: str
+    quota: str
+    registered_at: datetime
+    updated_at: datetime
+    stage_entered_at: datetime
+    due_at: datetime | None
+    escalated: bool
+    rejected_stage: str | None
+    rules: list[str]
+    licence_number: str | None
+    office_province: str | None
+    office_city: str | None
+    exam_total: Decimal | None
+    interview_score: Decimal | None
+    claimed_by: str | None
+    claim_expires_at: datetime | None
+    version: int
+    history_length: int
+
+
+class DecisionValues(TypedDict):
+    """One decision row of an application, without its application id (`decisions`)."""
+
+    seq: int
+    stage: str
+    outcome: str
+    actor: str
+    role: str
+    at: datetime
+    score: Decimal | None
+    reason: str | None
+    rules: list[str]
+
 
 _APPS = ApplicationRecord.__table__  # type: ignore[attr-defined]
 _DECISIONS = DecisionRow.__table__  # type: ignore[attr-defined]
@@ -40,8 +85,8 @@ def _insert(session: Session, model: type[SQLModel]) -> Any:
     raise RuntimeError(f"unsupported database dialect {dialect}")
 
 
-def upsert_application(session: Session, row: ApplicationRecord, decisions: Sequence[DecisionRow],
-                       *, recorded_decisions: int = 0) -> None:
+def upsert_application(session: Session, row: ApplicationValues,
+                       decisions: Sequence[DecisionValues], *, recorded_decisions: int = 0) -> None:
     """Insert or update one application so the row shows what the history committed.
 
     The workflow writes from inside a workflow task (a local activity), and Temporal may
@@ -52,8 +97,7 @@ def upsert_application(session: Session, row: ApplicationRecord, decisions: Sequ
     attempt that followed the discarded one, or the same write retried). Decisions the
     workflow knows were written by a committed task (`recorded_decisions`) are left as they
     are; later ones are written over whatever a discarded attempt left, and rows beyond the
-    state's decisions are removed. `row` and `decisions` are unsaved instances of the tables:
-    this function writes them.
+    state's decisions are removed.
 
     The per-stage counters (stats) move in the same transaction, so they can neither drift
     from the rows nor count a retried write twice.
@@ -64,36 +108,36 @@ def upsert_application(session: Session, row: ApplicationRecord, decisions: Sequ
     written. A new row, or a write that lost a race, takes the full path.
     """
     conn = session.connection()
-    previous = conn.execute(_PREVIOUS, {"id": row.application_id}).first()
+    previous = conn.execute(_PREVIOUS, {"id": row["application_id"]}).first()
     if previous is None:
         _upsert_full(session, row, decisions, recorded_decisions)
         return
-    if row.history_length < previous.history_length:
+    if row["history_length"] < previous.history_length:
         return  # written from an earlier workflow task: the row is newer
     values = _values(row)
     del values["application_id"]
     moved = conn.execute(_MOVE.values(**values),
-                         {"id": row.application_id, "was": previous.version,
+                         {"id": row["application_id"], "was": previous.version,
                           "was_length": previous.history_length})
     if moved.rowcount != 1:  # another writer moved it between the read and the update
         _upsert_full(session, row, decisions, recorded_decisions)
         return
-    if previous.stage != row.stage:
-        _count(session, row.cycle, row.province, {previous.stage: -1, row.stage: 1})
-    _write_decisions(session, row.application_id, decisions, recorded_decisions,
+    if previous.stage != row["stage"]:
+        _count(session, row["cycle"], row["province"], {previous.stage: -1, row["stage"]: 1})
+    _write_decisions(session, row["application_id"], decisions, recorded_decisions,
                      n=previous.n, last=previous.last or 0)
 
 
-def _upsert_full(session: Session, row: ApplicationRecord, decisions: Sequence[DecisionRow],
-                 recorded_decisions: int) -> None:
+def _upsert_full(session: Session, row: ApplicationValues,
+                 decisions: Sequence[DecisionValues], recorded_decisions: int) -> None:
     values = _values(row)
     inserted = session.exec(
         _insert(session, ApplicationRecord).values(**values)
         .on_conflict_do_nothing(index_elements=["application_id"])
         .returning(_APPS.c.application_id)).first()
     if inserted is not None:
-        _count(session, row.cycle, row.province, {row.stage: 1})
-        _write_decisions(session, row.application_id, decisions, recorded_decisions, n=0, last=0)
+        _count(session, row["cycle"], row["province"], {row["stage"]: 1})
+        _write_decisions(session, row["application_id"], decisions, recorded_decisions, n=0, last=0)
         return
     previous = session.exec(  # type: ignore[call-overload]
         select(_APPS.c.stage, _APPS.c.history_length,
@@ -102,19 +146,19 @@ def _upsert_full(session: Session, row: ApplicationRecord, decisions: Sequence[D
                select(func.max(_DECISIONS.c.seq))
                .where(_DECISIONS.c.application_id == _APPS.c.application_id)
                .scalar_subquery().label("last"))
-        .where(_APPS.c.application_id == row.application_id).with_for_update(of=_APPS)).one()
-    if row.history_length < previous.history_length:
+        .where(_APPS.c.application_id == row["application_id"]).with_for_update(of=_APPS)).one()
+    if row["history_length"] < previous.history_length:
         return
     session.exec(update(_APPS)
-                 .where(_APPS.c.application_id == row.application_id)
+                 .where(_APPS.c.application_id == row["application_id"])
                  .values(**{k: v for k, v in values.items() if k != "application_id"}))
-    if previous.stage != row.stage:
-        _count(session, row.cycle, row.province, {previous.stage: -1, row.stage: 1})
-    _write_decisions(session, row.application_id, decisions, recorded_decisions,
+    if previous.stage != row["stage"]:
+        _count(session, row["cycle"], row["province"], {previous.stage: -1, row["stage"]: 1})
+    _write_decisions(session, row["application_id"], decisions, recorded_decisions,
                      n=previous.n, last=previous.last or 0)
 
 
-def _write_decisions(session: Session, application_id: str, rows: Sequence[DecisionRow],
+def _write_decisions(session: Session, application_id: str, rows: Sequence[DecisionValues],
                      recorded: int, *, n: int, last: int) -> None:
     """Make the decision rows after the `recorded` first the application's own.
 
@@ -127,10 +171,10 @@ def _write_decisions(session: Session, application_id: str, rows: Sequence[Decis
         session.exec(delete(_DECISIONS).where(_DECISIONS.c.application_id == application_id,
                                               _DECISIONS.c.seq > len(rows)))
     decisions = [
-        {"application_id": application_id, "seq": d.seq, "stage": d.stage,
-         "outcome": d.outcome, "actor": d.actor, "role": d.role, "at": d.at,
-         "score": d.score, "reason": d.reason, "rules": d.rules}
-        for d in rows if d.seq > after
+        {"application_id": application_id, "seq": d["seq"], "stage": d["stage"],
+         "outcome": d["outcome"], "actor": d["actor"], "role": d["role"], "at": d["at"],
+         "score": d["score"], "reason": d["reason"], "rules": d["rules"]}
+        for d in rows if d["seq"] > after
     ]
     if decisions:
         ins = _insert(session, DecisionRow).values(decisions)
@@ -140,11 +184,8 @@ def _write_decisions(session: Session, application_id: str, rows: Sequence[Decis
                                                "score", "reason", "rules")}))
 
 
-def _values(row: ApplicationRecord) -> dict[str, Any]:
-    return {c: getattr(row, c) for c in _COLUMNS}
-
-
-_COLUMNS = tuple(c.name for c in _APPS.columns)
+def _values(row: ApplicationValues) -> dict[str, Any]:
+    return dict(row)
 
 
 def _count(session: Session, cycle: int, province: str, deltas: dict[str, int]) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from daftar.core import errors
-from daftar.gateway.workflows import LIVE_POLL_AGE, Workers
+from daftar.gateway.workers import LIVE_POLL_AGE, Workers
 from daftar.services.health import database_answers
 
 router = APIRouter(tags=["health"])
