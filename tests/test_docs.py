@@ -58,3 +58,69 @@ def test_no_page_sends_the_reader_outside_the_repository(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
     for outside in ("../shared", "DOMAIN.md", "DESIGN.md", "API.md", "STYLE.md", "seeds/"):
         assert outside not in text, f"{page.name} mentions {outside}"
+
+
+# --- the API reference against the routes the app serves -------------------------------------
+
+_ENDPOINT = re.compile(r"`(GET|POST|PUT|PATCH|DELETE) ([^`\s]+)`")
+
+
+def _endpoints(markdown: str) -> set[tuple[str, str]]:
+    """(method, path) of every endpoint a reference table names.
+
+    `.../x/y` continues the path named before it in the same cell from its segment `x`; path
+    parameters are compared by position only.
+    """
+    found: set[tuple[str, str]] = set()
+    for line in markdown.splitlines():
+        if not line.startswith("| `"):
+            continue
+        cell = line.split("|")[1]
+        previous = ""
+        for method, path in _ENDPOINT.findall(cell):
+            if path.startswith(".../"):
+                at = previous.find("/" + path.split("/")[1])
+                path = (previous[:at] if at >= 0 else previous) + path[3:]
+            previous = path
+            found.add((method, re.sub(r"\{[^}]*\}", "{}", path)))
+    return found
+
+
+def _reference() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """The served and the planned endpoints of docs/api.md."""
+    text = (ROOT / "docs" / "api.md").read_text()
+    served, planned = "", ""
+    for section in re.split(r"\n(?=##+ )", text):
+        if section.startswith("## Endpoints"):
+            served += section
+        elif section.startswith("### ") and "(planned)" in section.splitlines()[0]:
+            planned += section
+    return _endpoints(served), _endpoints(planned)
+
+
+def _routes() -> set[tuple[str, str]]:
+    from daftar.app import create_app
+    from tests.stacks import api_settings
+
+    document = create_app(api_settings("unused")).openapi()
+    return {(method.upper(), re.sub(r"\{[^}]*\}", "{}", path))
+            for path, operations in document["paths"].items() for method in operations
+            if path.startswith("/v1/") or path in ("/healthz", "/readyz")}
+
+
+def test_the_api_reference_names_every_served_endpoint_and_only_those() -> None:
+    served, _ = _reference()
+    routes = _routes()
+    assert routes - served == set(), "served but not in docs/api.md's endpoint table"
+    assert served - routes == set(), "in docs/api.md's endpoint table but not served"
+
+
+def test_no_planned_endpoint_is_served_yet() -> None:
+    _, planned = _reference()
+    assert planned, "docs/api.md lists its planned endpoints"
+    assert planned & _routes() == set(), "served: move it to docs/api.md's endpoint table"
+
+
+def test_the_endpoint_reader_follows_continued_paths() -> None:
+    line = "| `GET /v1/cycles/{year}/x`, `GET .../x/scores` | who | what |"
+    assert _endpoints(line) == {("GET", "/v1/cycles/{}/x"), ("GET", "/v1/cycles/{}/x/scores")}
