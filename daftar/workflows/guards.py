@@ -27,11 +27,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from daftar.contracts.state import ApplicationState
     from daftar.domain import transitions
-    from daftar.domain.transitions import MAX_CLAIMS
     from daftar.workflows.refusals import raise_refusal
-
-# MAX_CLAIMS is the domain's; re-exported for the callers that know it from here.
-__all__ = ["MAX_CLAIMS", "Guards"]
 
 
 class Guards:

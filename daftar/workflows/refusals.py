@@ -6,7 +6,7 @@ the workflow task and hang the caller). A refused update never enters the histor
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -14,40 +14,23 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ValidationError
 
-    from daftar.domain.refusals import Refusal, RefusalKind
-    from daftar.domain.violations import Violation
+    from daftar.domain.refusals import Refusal
 
 M = TypeVar("M", bound=BaseModel)
 
-# The kinds, by their short names inside the workflows (daftar.domain.refusals says each).
-WRONG_STAGE = RefusalKind.wrong_stage
-DUPLICATE = RefusalKind.duplicate
-ALREADY_APPLIED = RefusalKind.already_applied
-NOT_READY = RefusalKind.not_ready
-CLAIMED = RefusalKind.claimed
-FORBIDDEN = RefusalKind.forbidden
-INVALID = RefusalKind.invalid
-
-
-def refuse(code: RefusalKind, message: str, violations: list[Violation]) -> NoReturn:
-    """Refuse a message, naming the rules; details carry the violations for the API."""
-    raise ApplicationError(
-        message,
-        {"rules": [v.model_dump() for v in violations]},
-        type=code.value,
-        non_retryable=True,
-    )
-
 
 def raise_refusal(refusal: Refusal | None) -> None:
-    """Raise `refusal` (a transition's answer) as the validator's error; None lets it pass."""
+    """Raise `refusal` (a transition's answer) as the validator's error; None lets it pass.
+
+    The error's type is the refusal's kind; its details carry the violations for the API.
+    """
     if refusal is not None:
-        refuse(refusal.kind, refusal.message, list(refusal.violations))
-
-
-def refuse_rule(code: RefusalKind, rule: str, message: str, field: str | None = None) -> NoReturn:
-    """Refuse under one rule id."""
-    refuse(code, message, [Violation(rule=rule, field=field, message=message)])
+        raise ApplicationError(
+            refusal.message,
+            {"rules": [v.model_dump() for v in refusal.violations]},
+            type=refusal.kind.value,
+            non_retryable=True,
+        )
 
 
 def start_input(model: type[M], raw: Any) -> M | None:

@@ -53,7 +53,7 @@ from tests.api.helpers import (
     token,
 )
 from tests.api.test_authz_matrix import ROWS, Caller
-from tests.conftest import read_model, start_dev_server
+from tests.conftest import local_dev_server, read_model
 from tests.stacks import api_settings, running_stack
 
 #: Cases per operation and caller, positive and negative mixed: more for the callers the
@@ -86,7 +86,7 @@ class Fuzz:
 @pytest.fixture(scope="module")
 async def fuzz(read_model_url: Callable[[str], str]) -> AsyncIterator[Fuzz]:
     """A stack of the fuzz's own, seeded with cycle YEAR and one application per stage."""
-    env = await start_dev_server()
+    env = await local_dev_server()
     try:
         with read_model(read_model_url("fuzz")) as engine:
             async with running_stack(env, engine, queue_prefix="daftar-fuzz") as stack:

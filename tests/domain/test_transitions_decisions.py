@@ -181,3 +181,14 @@ def test_another_reviewer_may_not_release_a_claim() -> None:
                 claim=held(by="rev-2", stage=Stage.awaiting_qualification))
     expect(release(state, QUALIFIER), K.forbidden, "QUAL-1")
     expect(release(state, staff(Role.interviewer, id="rev-3")), K.forbidden, "QUAL-1")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_a_reviewer_may_claim_and_a_reviewer_or_an_admin_release(role: Role) -> None:
+    reviewer = role in t.DECIDING_ROLES
+    claim, release = t.claim_role_refusal([role]), t.release_role_refusal([role])
+    assert (claim is None) == reviewer
+    assert (release is None) == (reviewer or role is Role.admin)
+    for refused in (claim, release):
+        if refused is not None:
+            assert (refused.kind, refused.rules) == (RefusalKind.forbidden, [])

@@ -33,7 +33,7 @@ from daftar.contracts.applicant import (
 from daftar.domain.stages import DecisionStage
 from daftar.services.archive import history_json
 from daftar.workflows.applicant import ApplicantWorkflow
-from tests.conftest import read_model, start_time_skipping
+from tests.conftest import read_model, time_skipping_server
 from tests.factories import VETERAN
 from tests.stacks import running_worker
 from tests.workflows import steps
@@ -100,7 +100,7 @@ async def escalated_reminded(h: Any, harness: Harness) -> None:
 
 
 async def main(only: set[str]) -> None:
-    env = await start_time_skipping()
+    env = await time_skipping_server()
     with read_model(f"sqlite:///{tempfile.mkdtemp()}/read.db") as engine:
         await record(env, engine, only)
     await env.shutdown()

@@ -23,7 +23,7 @@ from daftar.domain.identity import application_id, tracking_code
 from daftar.domain.registration import RegistrationRules
 from daftar.domain.stages import DEFAULT_SLA_DAYS
 from daftar.workflows.applicant import ApplicantWorkflow
-from tests.conftest import quiet_runtime, read_model, start_time_skipping
+from tests.conftest import quiet_runtime, read_model, time_skipping_server
 from tests.factories import registration
 from tests.stacks import running_worker
 
@@ -33,7 +33,7 @@ KEY = b"test-identity-key"
 
 @pytest.fixture(scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
-    environment = await start_time_skipping(quiet_runtime())
+    environment = await time_skipping_server(quiet_runtime())
     yield environment
     await environment.shutdown()
 

@@ -5,16 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from daftar.contracts.applicant import ClaimIn, ReleaseIn
+from daftar.domain.refusals import RefusalKind
 from daftar.domain.stages import DecisionStage, Role, Stage
+from daftar.domain.transitions import MAX_CLAIMS
 from daftar.workflows.applicant import ApplicantWorkflow
-from daftar.workflows.guards import MAX_CLAIMS
-from daftar.workflows.refusals import (
-    ALREADY_APPLIED,
-    CLAIMED,
-    FORBIDDEN,
-    NOT_READY,
-    WRONG_STAGE,
-)
 from tests.workflows.conftest import Harness
 from tests.workflows.steps import decide, decision, exam, register, staff, state, to_decision
 from tests.workflows.test_refusals import accepted_updates, refused, rules
@@ -33,11 +27,11 @@ async def test_a_claim_keeps_the_decision_for_its_holder(harness: Harness) -> No
     before = await accepted_updates(h)
     err = await refused(h, ApplicantWorkflow.decide,
                         decision(DecisionStage.interview, actor=BOB))
-    assert (err.type, rules(err)) == (CLAIMED, {"INT-1"})
+    assert (err.type, rules(err)) == (RefusalKind.claimed, {"INT-1"})
     err = await refused(h, ApplicantWorkflow.claim, ClaimIn(actor=BOB))
-    assert (err.type, rules(err)) == (CLAIMED, {"INT-1"})
+    assert (err.type, rules(err)) == (RefusalKind.claimed, {"INT-1"})
     err = await refused(h, ApplicantWorkflow.release_claim, ReleaseIn(actor=BOB))
-    assert (err.type, rules(err)) == (FORBIDDEN, {"INT-1"})
+    assert (err.type, rules(err)) == (RefusalKind.forbidden, {"INT-1"})
     assert await accepted_updates(h) == before  # refusals never enter the history
     moved = await decide(h, DecisionStage.interview, actor=ALICE)
     assert moved.stage == Stage.awaiting_qualification
@@ -53,7 +47,7 @@ async def test_an_admin_releases_any_claim_and_another_reviewer_decides(
                                       ReleaseIn(actor=staff(Role.admin, "head")))
     assert released.claim is None
     err = await refused(h, ApplicantWorkflow.release_claim, ReleaseIn(actor=ALICE))
-    assert err.type == ALREADY_APPLIED  # nothing to release: no history either
+    assert err.type == RefusalKind.already_applied  # nothing to release: no history either
     assert (await decide(h, DecisionStage.interview, actor=BOB)).stage == (
         Stage.awaiting_qualification)
 
@@ -77,11 +71,11 @@ async def test_only_the_waiting_stages_reviewer_claims_it(harness: Harness) -> N
     h = await harness.start()
     await register(h)
     err = await refused(h, ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
-    assert (err.type, rules(err)) == (WRONG_STAGE, {"INT-1"})  # still at the exam
+    assert (err.type, rules(err)) == (RefusalKind.wrong_stage, {"INT-1"})  # still at the exam
     await exam(h)
     err = await refused(h, ApplicantWorkflow.claim,
                         ClaimIn(actor=staff(Role.qualification_officer)))
-    assert (err.type, rules(err)) == (FORBIDDEN, {"INT-1"})
+    assert (err.type, rules(err)) == (RefusalKind.forbidden, {"INT-1"})
 
 
 async def test_an_early_renewal_is_not_recorded_and_claims_are_bounded(
@@ -95,14 +89,14 @@ async def test_an_early_renewal_is_not_recorded_and_claims_are_bounded(
     before = await accepted_updates(h)
     for _ in range(5):
         err = await refused(h, ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
-        assert (err.type, rules(err)) == (ALREADY_APPLIED, {"INT-1"})
+        assert (err.type, rules(err)) == (RefusalKind.already_applied, {"INT-1"})
     assert await accepted_updates(h) == before
     for _ in range(MAX_CLAIMS - 1):
         await harness.env.sleep(timedelta(hours=1, minutes=1))
         await h.execute_update(ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
     await harness.env.sleep(timedelta(hours=1, minutes=1))
     err = await refused(h, ApplicantWorkflow.claim, ClaimIn(actor=ALICE))
-    assert (err.type, rules(err)) == (NOT_READY, {"INT-1"})
+    assert (err.type, rules(err)) == (RefusalKind.not_ready, {"INT-1"})
     assert await accepted_updates(h) == before + MAX_CLAIMS - 1
     events = len((await h.fetch_history()).events)
     # The stage still decides, and the next stage starts counting afresh.

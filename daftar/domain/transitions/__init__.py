@@ -25,7 +25,15 @@ from daftar.domain.transitions.registration import (
     registration_complete,
     window_closed_outcome,
 )
-from daftar.domain.transitions.reviews import claim, decision, decision_role_refusal, release
+from daftar.domain.transitions.reviews import (
+    DECIDING_ROLES,
+    claim,
+    claim_role_refusal,
+    decision,
+    decision_role_refusal,
+    release,
+    release_role_refusal,
+)
 from daftar.domain.transitions.views import (
     MAX_CLAIMS,
     OCCUPATION_ENDED,
@@ -47,12 +55,13 @@ from daftar.domain.transitions.views import (
 )
 
 __all__ = [
-    "MAX_CLAIMS", "OCCUPATION_ENDED", "VETERAN_CERTIFICATE", "ApplicationLike", "ClaimHeld",
-    "CycleTermsLike", "DecisionMessage", "DecisionRecord", "DisqualifyMessage",
-    "DocumentHeld", "DocumentMessage", "ExamResultHeld", "ExamResultMessage", "OfficeHeld",
-    "OfficeMessage", "PaymentHeld", "PaymentMessage", "claim", "decision",
-    "decision_role_refusal", "disqualify", "document", "exam_result", "launch_round",
-    "licence", "office", "payment", "photo", "publish", "registration_complete", "release",
+    "DECIDING_ROLES", "MAX_CLAIMS", "OCCUPATION_ENDED", "VETERAN_CERTIFICATE",
+    "ApplicationLike", "ClaimHeld", "CycleTermsLike", "DecisionMessage", "DecisionRecord",
+    "DisqualifyMessage", "DocumentHeld", "DocumentMessage", "ExamResultHeld",
+    "ExamResultMessage", "OfficeHeld", "OfficeMessage", "PaymentHeld", "PaymentMessage",
+    "claim", "claim_role_refusal", "decision", "decision_role_refusal", "disqualify",
+    "document", "exam_result", "launch_round", "licence", "office", "payment", "photo",
+    "publish", "registration_complete", "release", "release_role_refusal",
     "window_closed_outcome", "withdraw",
 ]
 

@@ -22,6 +22,33 @@ from daftar.domain.transitions.views import (
     DecisionMessage,
 )
 
+#: The roles whose decisions can be claimed (INT-1, QUAL-1, SEC-1).
+DECIDING_ROLES = tuple(role for _, role, _, _ in DECISION_FLOW.values())
+
+
+def claim_role_refusal(actor_roles: Collection[Role]) -> Refusal | None:
+    """Whether a sender with `actor_roles` may claim a waiting decision at all.
+
+    Answered without the application's state, so the API can say 403 before reaching the
+    workflow: only a reviewer of some stage claims; `claim` then holds the stage's own role.
+    """
+    if any(role in actor_roles for role in DECIDING_ROLES):
+        return None
+    return Refusal(kind=RefusalKind.forbidden,
+                   message="Only a reviewer of the waiting stage may claim it: "
+                           + ", ".join(r.value for r in DECIDING_ROLES) + ".")
+
+
+def release_role_refusal(actor_roles: Collection[Role]) -> Refusal | None:
+    """Whether a sender with `actor_roles` may release a claim at all (a reviewer or an admin).
+
+    Answered without the state; `release` then holds the claimant or an admin.
+    """
+    if any(role in actor_roles for role in (*DECIDING_ROLES, Role.admin)):
+        return None
+    return Refusal(kind=RefusalKind.forbidden,
+                   message="Only the claimant or an admin may release a claim.")
+
 
 def decision_role_refusal(actor_roles: Collection[Role], stage: DecisionStage) -> Refusal | None:
     """INT-1, QUAL-1, SEC-1: whether a sender with `actor_roles` may decide `stage` at all.
