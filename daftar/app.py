@@ -20,7 +20,9 @@ from daftar.api.routes import (
     audit,
     codec,
     cohort,
+    corrections,
     cycles,
+    exam_sessions,
     health,
     listing,
 )
@@ -73,7 +75,8 @@ def create_app(settings: Settings, *, client: Client | None = None,
     access.install(app, pages=error_page)
     metrics.install(app)
     codec.install(app, settings)
-    for module in (health, cycles, applications, listing, cohort, audit, access_log):
+    for module in (health, cycles, applications, listing, cohort, exam_sessions,
+                   corrections, audit, access_log):
         app.include_router(module.router)
     console.install(app)
     return app

@@ -9,7 +9,10 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from daftar.activities.amendments import AmendmentActivities
 from daftar.activities.cohort import CohortActivities
+from daftar.activities.corrections import ClosingActivities
+from daftar.activities.exam_sessions import ExamActivities
 from daftar.activities.records import RecordActivities
 from daftar.core.codec import worker_converter
 from daftar.core.seal import SealInterceptor
@@ -37,6 +40,12 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
     records = RecordActivities(sessions)
     cohort = CohortActivities(client, sessions, concurrency=fan_out_concurrency,
                               page_size=fan_out_page)
+    amendments = AmendmentActivities(client, sessions, concurrency=fan_out_concurrency,
+                                     page_size=fan_out_page)
+    exam = ExamActivities(client, sessions, concurrency=fan_out_concurrency,
+                          page_size=fan_out_page)
+    closing = ClosingActivities(client, sessions, concurrency=fan_out_concurrency,
+                                page_size=fan_out_page)
     # The worker reads what anyone may have sent to Temporal: its codec marks a payload it
     # cannot open instead of failing the workflow task. It keeps the client's interceptors,
     # so the seal check (daftar.core.seal) runs in every workflow.
@@ -52,7 +61,9 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
         workflows=WORKFLOWS,
         workflow_runner=RUNNER,
         activities=[records.record_application, records.record_escalation,
-                    cohort.publish_results, cohort.allocate_round, cohort.send_offices],
+                    cohort.publish_results, cohort.allocate_round, cohort.send_offices,
+                    amendments.store_amendment, amendments.propagate_amendment,
+                    exam.send_seats, exam.mark_absent, closing.close_records],
         activity_executor=executor,
         max_concurrent_activities=16,
         graceful_shutdown_timeout=graceful_shutdown_timeout,

@@ -49,18 +49,23 @@ class CohortActivities:
 
     @activity.defn
     async def publish_results(self, job: PublishJob) -> FanOutResult:
-        """EXAM-2: send each loaded result to its candidate's workflow, once."""
+        """EXAM-2: send each loaded result to its candidate's workflow, once.
+
+        The workflow judges the exact total against the exact pass mark, never the values
+        rounded by their Numeric columns.
+        """
         load = await self._db(lambda s: store.set_publication_state(
             s, job.cycle, PublicationState.publishing))
         actor = Actor(id=job.actor.id, roles=[Role.exam_officer])
-        pass_mark = load.pass_mark
+        pass_mark = store.exact_pass_mark(load)
 
         async def send(score: Any) -> str:
+            total = store.exact_total(score)
             return await self._update(
                 score.application_id, Applicant.record_exam_result,
-                ExamResultIn(actor=actor, total_score=score.total, pass_mark=pass_mark,
+                ExamResultIn(actor=actor, total_score=total, pass_mark=pass_mark,
                              subjects=dict(score.standard)),
-                lambda s: s.exam_result is not None and s.exam_result.total_score == score.total)
+                lambda s: s.exam_result is not None and s.exam_result.total_score == total)
 
         await self._fan_out(
             lambda after: self._db(lambda s: store.unsent_scores(

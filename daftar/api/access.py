@@ -47,6 +47,7 @@ READS: dict[tuple[str, str], str] = {
     ("GET", "/v1/applications/{app_id}"): "record",
     ("GET", "/v1/applications/{app_id}/photo"): "photo",
     ("GET", "/v1/applications/{app_id}/admission-card"): "admission_card",
+    ("GET", "/console/applications/{app_id}/admission-card"): "console:admission_card",
     ("GET", "/v1/applications/{app_id}/documents"): "documents",
     ("GET", "/v1/applications/{app_id}/documents/{kind}/content"): "document",
     ("GET", "/v1/applications/{app_id}/history"): "history",

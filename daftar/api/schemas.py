@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from daftar.contracts.applicant import DocumentKind
+from daftar.domain.stages import DecisionStage
 from daftar.services.schemas import ApplicationView, Strict, Text
 
 #: A cycle's Jalali year in a path or a filter. Bounded so that no number a client sends
@@ -80,3 +81,28 @@ class LaunchRoundBody(Strict):
     """A launch round's options (docs/api.md `POST /v1/cycles/{year}/launch-rounds`)."""
 
     relocate: bool = True
+
+
+class ReopenBody(Strict):
+    """COR-1: the stage of the latest reviewer decision to reopen, and why."""
+
+    stage: DecisionStage
+    reason: Text = Field(min_length=1, max_length=4000)
+
+
+class ReinstateBody(Strict):
+    """COR-2: why the rejection or disqualification is found wrong."""
+
+    reason: Text = Field(min_length=1, max_length=4000)
+
+
+class AssignBody(Strict):
+    """COR-3: the reviewer (their sign-in name) the waiting decision is assigned to."""
+
+    reviewer: Text = Field(min_length=1, max_length=100, pattern=r"^\S+$")
+
+
+class PublishBody(Strict):
+    """EXAM-6: how many candidates without a result the exam officer confirms as absent."""
+
+    confirm_absent: int | None = Field(default=None, ge=0, le=1_000_000)

@@ -64,14 +64,20 @@ class SimulationReport:
     placed: int = 0
     waiting: int = 0
     licences: int = 0
+    amendments: int = 0  # CYC-1: the registration window extended
+    absent: int = 0  # EXAM-6: marked absent in the results, ended as absent
+    reopened: str | None = None  # COR-1: the application whose security decision reopened
     phases: dict[str, float] = field(default_factory=dict)  # phase → seconds
 
     def lines(self) -> list[str]:
         """The report as the command prints it, one line per part of the cycle."""
         return [f"cycle {self.year}: {self.applicants} applicants in "
                 f"{sum(self.phases.values()):.1f} s",
-                f"exam: {self.exam_candidates} candidates, pass mark {self.pass_mark:.2f}, "
-                f"{self.exam_passed} passed; {self.cleared} cleared every review",
+                f"amendments: {self.amendments} (registration extended)",
+                f"exam: {self.exam_candidates} candidates, {self.absent} absent, pass mark "
+                f"{self.pass_mark:.2f}, {self.exam_passed} passed; {self.cleared} cleared every "
+                f"review" + (", one security decision reopened and decided again"
+                             if self.reopened else ""),
                 f"launch round: {self.placed} placed, {self.waiting} waiting; "
                 f"licences issued: {self.licences}",
                 "final stages: " + ", ".join(f"{s} {n}" for s, n in sorted(self.counts.items())),
@@ -253,11 +259,16 @@ class _Sim:
             return {"correct": correct,
                     "wrong": round((questions - correct) * self.rng.uniform(0.2, 0.7))}
 
-        rows = [{"tracking_code": p.tracking_code, "subjects": {
-            s["code"]: counts(p, s["questions"]) for s in subjects}} for p in people]
+        # EXAM-6: one candidate in fifty did not sit the exam.
+        rows = [{"tracking_code": p.tracking_code, "absent": True} if i % 50 == 7 else
+                {"tracking_code": p.tracking_code, "subjects": {
+                    s["code"]: counts(p, s["questions"]) for s in subjects}}
+                for i, p in enumerate(people)]
         officer, path = self.staff(Role.exam_officer), f"/v1/cycles/{self.year}/exam-results"
         load = await self.call("POST", path, headers=officer, json={"rows": rows})
-        await self.call("POST", f"{path}/publish", headers=officer, expect=(202,))
+        self.report.absent = load["absent"]
+        await self.call("POST", f"{path}/publish", headers=officer,
+                        json={"confirm_absent": load["absent"]}, expect=(202,))
 
         async def published() -> tuple[int, int, bool]:
             now = await self.call("GET", path, headers=officer)
@@ -270,7 +281,8 @@ class _Sim:
     async def review(self, app_id: str) -> None:
         """INT-1, QUAL-1 (the applicant's checklist), SEC-1: mostly passes, a few refusals."""
         p, path = self.by_id[app_id], f"/v1/applications/{app_id}/decisions"
-        checks = dict.fromkeys(qualification_checklist(male=p.form["gender"] == "male"), True)
+        checks = dict.fromkeys(qualification_checklist(
+            male=p.form["gender"] == "male", veteran=p.form["quota"]["kind"] == "veteran"), True)
         if not p.fates["qualification"]:
             checks[sorted(checks)[int(p.ability * 1000) % len(checks)]] = False
         score = 60 + int(p.ability * 40) if p.fates["interview"] else 30
@@ -286,6 +298,28 @@ class _Sim:
             if not passes:
                 return
         self.report.cleared += 1
+
+    async def extend(self) -> None:
+        """CYC-1: the admin extends the registration window by five days."""
+        path = f"/v1/cycles/{self.year}"
+        cycle = await self.call("GET", path, headers=self.staff(Role.admin))
+        end = jalali.to_gregorian(jalali.parse_jalali(cycle["config"]["registration_end"]))
+        amended = await self.call("PATCH", path, headers=self.staff(Role.admin), json={
+            "registration_end": str(jalali.from_gregorian(end + timedelta(days=5)))})
+        self.report.amendments = amended["amendments"]
+
+    async def reopen_one(self) -> None:
+        """COR-1: the admin reopens one cleared candidate's security decision; it passes again."""
+        cleared = await self.ids_at("awaiting_launch")
+        if not cleared:
+            return
+        app_id = cleared[0]
+        path = f"/v1/applications/{app_id}"
+        await self.call("POST", f"{path}/reopen", headers=self.staff(Role.admin),
+                        json={"stage": "security", "reason": "Simulated: decided in error."})
+        await self.call("POST", f"{path}/decisions", headers=self.staff(Role.security_officer),
+                        json={"stage": "security", "outcome": "pass"})
+        self.report.reopened = app_id
 
     async def launch(self) -> int:
         """LAUNCH-1: one round; returns how many offices it sent."""
@@ -351,14 +385,18 @@ async def simulate(base_url: str, *, year: int, applicants: int, tokens: Tokens,
         cycle = await sim.call("POST", "/v1/cycles", headers=sim.staff(Role.admin),
                                json=_cycle_body(year, applicants, today), expect=(201,))
         await sim.each("register", people, sim.register)
+        await sim.extend()
         await sim.settled({"awaiting_exam": applicants})
         lap("registration")
         await sim.exam(people, cycle["config"]["subjects"])
-        await sim.settled({"awaiting_exam": 0, "awaiting_interview": sim.report.exam_passed})
+        await sim.settled({"awaiting_exam": 0, "awaiting_interview": sim.report.exam_passed,
+                           "absent": sim.report.absent})
         lap("exam")
         await sim.each("review", await sim.ids_at("awaiting_interview"), sim.review)
         await sim.settled({"awaiting_interview": 0, "awaiting_qualification": 0,
                            "awaiting_security": 0, "awaiting_launch": sim.report.cleared})
+        await sim.reopen_one()
+        await sim.settled({"awaiting_security": 0, "awaiting_launch": sim.report.cleared})
         lap("review")
         sent = await sim.launch()
         await sim.settled({"awaiting_licence": sent,

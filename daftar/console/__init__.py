@@ -12,7 +12,17 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from daftar.console.routes import access_log, application, audit, dashboard, gate, inbox, signin
+from daftar.console.routes import (
+    access_log,
+    application,
+    audit,
+    corrections,
+    cycles,
+    dashboard,
+    gate,
+    inbox,
+    signin,
+)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -22,6 +32,7 @@ def install(app: FastAPI) -> None:
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
     # The routers carry the `/console` prefix themselves, so each route's template (in logs
     # and metrics) is the full path, e.g. `/console/applications/{app_id}`.
-    for module in (signin, inbox, application, dashboard, audit, access_log, gate):
+    for module in (signin, inbox, application, corrections, dashboard, cycles, audit,
+                   access_log, gate):
         app.include_router(module.routes)
     app.include_router(signin.fallback)  # last: it takes any other path

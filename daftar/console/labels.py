@@ -18,6 +18,7 @@ STAGES: dict[str, str] = {
     Stage.disqualified: "حذف شده (تخلف)",
     Stage.revoked: "پروانه ابطال شده",
     Stage.incomplete: "ثبت‌نام ناقص",
+    Stage.absent: "غایب در آزمون",
 }
 
 DECISION_STAGES: dict[str, str] = {
@@ -33,6 +34,12 @@ DECISION_STAGES: dict[str, str] = {
     "registration": "ثبت‌نام",
     "withdrawal": "انصراف",
     "disqualification": "حذف",
+    "amendment": "اصلاح شرایط دوره",
+    "seat": "حوزه و صندلی آزمون",
+    # corrections (COR-1, COR-2, COR-3)
+    "reopening": "بازگشایی تصمیم",
+    "reinstatement": "اعادهٔ پرونده",
+    "assignment": "واگذاری تصمیم",
 }
 
 ROLES: dict[str, str] = {
@@ -56,6 +63,10 @@ OUTCOMES: dict[str, str] = {
     "withdrawn": "انصراف",
     "disqualified": "حذف",
     "revoked": "ابطال",
+    # corrections: a reinstatement proposed or confirmed (COR-2), a decision assigned (COR-3)
+    "proposed": "پیشنهاد شد",
+    "confirmed": "تأیید شد",
+    "assigned": "واگذار شد",
 }
 
 QUOTAS: dict[str, str] = {"free": "آزاد", "veteran": "ایثارگری"}
@@ -78,6 +89,7 @@ REFUSALS: dict[str, str] = {
     "not_found": "پرونده یا موردی با این مشخصات پیدا نشد.",
     "closed": "این پرونده بسته شده است.",
     "claimed": "این پرونده را همکار دیگری برداشته است.",
+    "conflict": "این تغییر با آنچه پیش‌تر رخ داده سازگار نیست.",
     "unavailable": "سامانه موقتاً در دسترس نیست؛ کمی بعد دوباره تلاش کنید.",
     "unauthenticated": "برای ادامه وارد شوید.",
     "token_expired": "توکن شما منقضی شده است؛ توکن تازه بگیرید و دوباره وارد شوید.",
@@ -101,6 +113,15 @@ EVENTS: dict[str, str] = {
     "disqualified": "حذف (تخلف)",
     "revoked": "ابطال پروانه",
     "escalated": "ارجاع به مافوق (گذشت مهلت)",
+    "amended": "اصلاح شرایط دوره",
+    "seat": "تعیین حوزه و صندلی آزمون",
+    "absent": "غیبت در آزمون",
+    "reopened": "بازگشایی تصمیم (اصلاح)",
+    "reinstatement": "اعادهٔ پرونده (اصلاح با تأیید دو مدیر)",
+    "assigned": "واگذاری تصمیم به بررسی‌کننده",
+    "record_closed": "بسته شدن پرونده با پایان دوره",
+    "claimed": "برداشتن پرونده",
+    "released": "رها کردن پرونده",
     "closed": "پایان پرونده",
 }
 
@@ -139,4 +160,95 @@ VALUES: dict[str, str] = {
     "freed_prisoner": "آزاده", "combatant": "رزمنده",
     "disabled_veteran_family": "خانوادهٔ جانباز", "combatant_child": "فرزند رزمنده",
     "IR": "ایران",
+}
+
+#: A cycle's phase (daftar.services.cycles.cycle_view).
+PHASES: dict[str, str] = {
+    "before_registration": "ثبت‌نام آغاز نشده",
+    "registration": "در حال ثبت‌نام",
+    "exam": "آزمون",
+    "results": "اعلام نتایج",
+    "launch": "راه‌اندازی دفاتر",
+}
+
+#: A cycle's settings, as its page and its amendments (CYC-1) name them.
+SETTINGS: dict[str, str] = {
+    "registration_start": "آغاز مهلت ثبت‌نام",
+    "registration_end": "پایان مهلت ثبت‌نام",
+    "registration_closes": "بسته شدن ثبت‌نام",
+    "reference_day": "روز مبنای محاسبهٔ سن",
+    "sla_days": "مهلت رسیدگی",
+    "claim_hours": "مدت برداشتن پرونده",
+    "cities": "شهرها",
+    "province": "استان",
+    "city": "شهر",
+    "capacity": "ظرفیت",
+    "priority": "اولویت",
+    "neighbours": "شهرهای مجاور",
+    "city_added": "شهر افزوده",
+}
+
+#: The reviewing stages a cycle's `sla_days` names, in the order of the path.
+SLA_STAGES: dict[str, str] = {
+    "interview": "مصاحبهٔ علمی",
+    "qualification": "بررسی صلاحیت",
+    "security": "نظر حفاظت اطلاعات",
+    "licence": "صدور پروانه",
+}
+
+#: The headline of a refused amendment (CYC-1) by refusal code, where it differs from REFUSALS.
+AMENDMENT_REFUSALS: dict[str, str] = {
+    "invalid": "این اصلاح با قواعد دوره سازگار نیست.",
+    "invalid_request": "فرم اصلاح کامل یا درست نیست.",
+}
+
+#: What a refused amendment must change, by `code:rule:field` or `rule:field` (the field's
+#: first part; empty for the whole amendment).
+AMENDMENT_NOTES: dict[str, str] = {
+    "invalid:CYC-1:": "این اصلاح هیچ تنظیمی را تغییر نمی‌دهد؛ دست‌کم یک خانه را با مقداری "
+                      "تازه پر کنید.",
+    "conflict:CYC-1:": "دوره در این فاصله اصلاح شده است؛ صفحه را تازه کنید و اصلاح را دوباره "
+                       "بفرستید.",
+    "forbidden:CYC-1:": "تنها مدیر سامانه دوره را اصلاح می‌کند.",
+    "CYC-1:registration_end": "مهلت ثبت‌نام تنها تا وقتی باز است تغییر می‌کند و پایان تازهٔ آن "
+                              "نمی‌تواند در گذشته باشد؛ مهلت بسته‌شده بسته می‌ماند.",
+    "conflict:CYC-1:cities": "ظرفیت شهر نمی‌تواند از صندلی‌هایی که دورهای راه‌اندازی داده‌اند "
+                             "کمتر شود.",
+    "invalid:CYC-1:cities": "شهری که در دوره نیست تنها با ظرفیت و اولویتش افزوده می‌شود.",
+    "REG-1:registration_end": "پایان مهلت ثبت‌نام تاریخ شمسی درستی به شکل سال/ماه/روز است و پیش "
+                              "از آغاز مهلت نیست.",
+    "REG-1:exam_date": "پایان مهلت ثبت‌نام باید پیش از روز آزمون باشد.",
+    "LAUNCH-1:cities": "هر شهر یک بار در دوره می‌آید و استان و نام دارد؛ ظرفیت و اولویتش عددی "
+                       "از ۰ تا ۱۰۰٬۰۰۰ است و شهرهای مجاورش از شهرهای همین دوره در استان‌های "
+                       "دیگرند.",
+    "REQUEST:sla_days": "مهلت رسیدگی هر مرحله عددی از ۱ تا ۳۶۵۰ روز است.",
+    "REQUEST:claim_hours": "مدت برداشتن پرونده عددی از ۱ تا ۷۲ ساعت است.",
+    "REQUEST:registration_end": "پایان مهلت ثبت‌نام را به شکل سال/ماه/روز بنویسید.",
+}
+
+#: The headline of a refused correction (COR-1, COR-2, COR-3), by `code:rule` of its first
+#: rule, where REFUSALS' headline for the code is not apt.
+CORRECTION_REFUSALS: dict[str, str] = {
+    "forbidden:COR-2": "اعادهٔ پرونده را مدیر دیگری باید تأیید کند.",
+    "wrong_stage:COR-1": "این تصمیم دیگر بازگشایی نمی‌شود.",
+    "wrong_stage:COR-2": "این پرونده اعاده نمی‌شود.",
+    "wrong_stage:COR-3": "این پرونده منتظر تصمیم بررسی‌کننده‌ای نیست.",
+    "invalid_request": "فرم اصلاح کامل یا درست نیست.",
+}
+
+#: What a refused correction asks, by `code:rule` or `rule:field` (the field's first part).
+CORRECTION_NOTES: dict[str, str] = {
+    "forbidden:COR-1": "تنها مدیر سامانه تصمیمی را بازگشایی می‌کند.",
+    "forbidden:COR-2": "پیشنهاددهندهٔ اعاده نمی‌تواند پیشنهاد خود را تأیید کند.",
+    "forbidden:COR-3": "تنها مدیر سامانه تصمیمی را به بررسی‌کننده واگذار می‌کند.",
+    "wrong_stage:COR-1": "تنها آخرین تصمیم بررسی‌کننده (مصاحبه، بررسی صلاحیت یا نظر حفاظت) "
+                         "بازگشایی می‌شود، آن هم تا وقتی مرحلهٔ بعد اقدامی نکرده است.",
+    "wrong_stage:COR-2": "تنها پرونده‌ای که رد یا حذف شده یا پروانه‌اش ابطال شده است اعاده "
+                         "می‌شود.",
+    "wrong_stage:COR-3": "واگذاری تنها برای تصمیمی است که منتظر مصاحبه، بررسی صلاحیت یا نظر "
+                         "حفاظت است.",
+    "COR-1:reason": "دلیل بازگشایی را بنویسید.",
+    "COR-2:reason": "دلیل پیشنهاد یا تأیید اعاده را بنویسید.",
+    "COR-3:reviewer": "نام کاربری بررسی‌کننده (همان که با آن وارد می‌شود) را بدون فاصله "
+                      "بنویسید.",
 }

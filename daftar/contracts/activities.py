@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from daftar.contracts.cycle import FanOutResult, PublishJob, RoundJob, RoundSummary
+from daftar.contracts.cycle import (
+    AmendJob,
+    CloseJob,
+    FanOutResult,
+    PublishJob,
+    RoundJob,
+    RoundSummary,
+    SeatJob,
+)
 from daftar.contracts.records import ApplicationSnapshot, EscalationIn
 
 
@@ -45,3 +53,33 @@ def allocate_round(job: RoundJob) -> RoundSummary:
 async def send_offices(job: RoundJob) -> FanOutResult:
     """LAUNCH-1: give each candidate placed in the round their office."""
     raise _interface("send_offices")
+
+
+@activity.defn(name="store_amendment")
+def store_amendment(job: AmendJob) -> bool:
+    """CYC-1: write an amendment's configuration and cities to the read model, once."""
+    raise _interface("store_amendment")
+
+
+@activity.defn(name="propagate_amendment")
+async def propagate_amendment(job: AmendJob) -> FanOutResult:
+    """CYC-1: send the amended terms to every open application they concern."""
+    raise _interface("propagate_amendment")
+
+
+@activity.defn(name="send_seats")
+async def send_seats(job: SeatJob) -> FanOutResult:
+    """EXAM-5: give each candidate their venue and seat of the exam session, once."""
+    raise _interface("send_seats")
+
+
+@activity.defn(name="close_records")
+async def close_records(job: CloseJob) -> FanOutResult:
+    """End every record of the cycle that waited for corrections, and mark the cycle closed."""
+    raise _interface("close_records")
+
+
+@activity.defn(name="mark_absent")
+async def mark_absent(job: PublishJob) -> FanOutResult:
+    """EXAM-6: end each candidate still waiting for the exam with no result as absent."""
+    raise _interface("mark_absent")

@@ -18,9 +18,10 @@ from daftar.domain.registration import RegistrationForm
 from daftar.domain.stages import DecisionStage
 
 __all__ = [
-    "Actor", "ApplicantInput", "ClaimIn", "CycleTerms", "DecisionIn", "DisqualifyIn",
-    "DocumentIn", "DocumentKind", "ExamResultIn", "LicenceIn", "OfficeIn", "PaymentIn",
-    "PhotoIn", "ReleaseIn", "WithdrawIn",
+    "AbsenceIn", "Actor", "ApplicantInput", "AssignIn", "ClaimIn", "CloseIn", "CycleTerms",
+    "DecisionIn", "DisqualifyIn", "DocumentIn", "DocumentKind", "ExamResultIn", "LicenceIn",
+    "OfficeIn", "PaymentIn", "PhotoIn", "ReinstateIn", "ReleaseIn", "ReopenIn", "SeatIn",
+    "TermsIn", "WithdrawIn",
 ]
 
 
@@ -33,6 +34,8 @@ class CycleTerms(BaseModel):
     sla_days: dict[str, int]
     #: How long a reviewer's claim on a waiting decision holds (default 2 hours).
     claim_hours: int = 2
+    #: How many of the cycle's amendments (CYC-1) these terms already include.
+    amendments: int = 0
 
 
 class ApplicantInput(BaseModel):
@@ -139,3 +142,72 @@ class DisqualifyIn(BaseModel):
 
     actor: Actor
     reason: str
+
+
+class TermsIn(BaseModel):
+    """A cycle amendment reaching one open application (CYC-1): its terms after it, whole.
+
+    `number` is the amendment's number in its cycle; an application whose terms already
+    include it ignores it, so a repeated fan-out changes nothing, and since the terms are
+    whole, two amendments may arrive in either order.
+    """
+
+    actor: Actor
+    number: int
+    registration_closes_at: datetime
+    sla_days: dict[str, int]
+    claim_hours: int
+
+
+class SeatIn(BaseModel):
+    """The candidate's venue and seat at the exam (EXAM-5), from the exam session `version`.
+
+    A later version (the session set again before the card date) replaces the seat; the same
+    version again changes nothing.
+    """
+
+    actor: Actor
+    version: int
+    venue_id: str
+    venue_name: str
+    address: str
+    province: str
+    city: str
+    seat: int
+    exam_date: str
+    start_time: str
+    card_date: str
+
+
+class ReopenIn(BaseModel):
+    """An admin reopens the latest reviewer decision, with a reason (COR-1)."""
+
+    actor: Actor
+    stage: DecisionStage
+    reason: str
+
+
+class ReinstateIn(BaseModel):
+    """One admin proposes, a second confirms, undoing a wrong rejection or removal (COR-2)."""
+
+    actor: Actor
+    reason: str
+
+
+class AssignIn(BaseModel):
+    """An admin assigns the waiting decision to a named reviewer (COR-3)."""
+
+    actor: Actor
+    reviewer: str
+
+
+class CloseIn(BaseModel):
+    """The cycle's close ends an ended application's record (no correction reaches it after)."""
+
+    actor: Actor
+
+
+class AbsenceIn(BaseModel):
+    """The published results have none for the candidate: they did not sit the exam (EXAM-6)."""
+
+    actor: Actor

@@ -37,6 +37,7 @@ class ApplicationSnapshot(BaseModel):
     interview_score: Decimal | None
     claimed_by: str | None = None
     claim_expires_at: datetime | None = None
+    claim_assigned_by: str | None = None
     version: int
     #: The history length of the workflow task that made this snapshot: it orders the writes.
     history_length: int = 0
@@ -82,6 +83,7 @@ def application_snapshot(state: ApplicationState, updated_at: datetime, *,
         interview_score=interview,
         claimed_by=state.claim.actor if state.claim else None,
         claim_expires_at=state.claim.expires_at if state.claim else None,
+        claim_assigned_by=state.claim.assigned_by if state.claim else None,
         version=state.version, history_length=history_length,
         recorded_decisions=recorded_decisions,
         # SEC-1: confidential reasons stay in the history only.

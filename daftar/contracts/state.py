@@ -26,9 +26,19 @@ class EntryKind(StrEnum):
     withdrawal = "withdrawal"
     #: An admin disqualified the applicant or revoked the licence (FRAUD-1).
     disqualification = "disqualification"
+    #: An amendment of the cycle changed the application's terms (CYC-1).
+    amendment = "amendment"
+    #: The candidate was given a venue and a seat at the exam (EXAM-5).
+    seat = "seat"
+    #: A correction: a decision reopened (COR-1), a reinstatement proposed or confirmed
+    #: (COR-2), a waiting decision assigned (COR-3). Its outcome names what was done.
+    correction = "correction"
 
 
 _DECISION_STAGES = {s.value for s in DecisionStage}
+#: The history's entries of corrections: reopening (COR-1), reinstatement (COR-2), assignment
+#: (COR-3).
+CORRECTIONS = frozenset({"reopening", "reinstatement", "assignment"})
 
 
 def entry_kind(stage: str) -> EntryKind:
@@ -41,6 +51,12 @@ def entry_kind(stage: str) -> EntryKind:
         return EntryKind.withdrawal
     if stage == "disqualification":
         return EntryKind.disqualification
+    if stage == "amendment":
+        return EntryKind.amendment
+    if stage == "seat":
+        return EntryKind.seat
+    if stage in CORRECTIONS:
+        return EntryKind.correction
     return EntryKind.step
 
 
@@ -88,6 +104,22 @@ class Photo(BaseModel):
     at: datetime
 
 
+class ExamSeat(BaseModel):
+    """The candidate's venue and seat at the exam, as the admission card prints it (EXAM-5)."""
+
+    version: int
+    venue_id: str
+    venue_name: str
+    address: str
+    province: str
+    city: str
+    seat: int
+    exam_date: str
+    start_time: str
+    card_date: str
+    at: datetime
+
+
 class ExamResult(BaseModel):
     """The candidate's exam result and whether it reaches the pass mark (EXAM-2)."""
 
@@ -123,6 +155,16 @@ class Claim(BaseModel):
     stage: Stage
     at: datetime
     expires_at: datetime
+    #: The admin who assigned it to this reviewer (COR-3); None when the reviewer claimed it.
+    assigned_by: str | None = None
+
+
+class Reinstatement(BaseModel):
+    """A reinstatement proposed by one admin, waiting for a second to confirm it (COR-2)."""
+
+    actor: str
+    reason: str
+    at: datetime
 
 
 class Escalation(BaseModel):
@@ -153,6 +195,10 @@ class ApplicationState(BaseModel):
     payment: Payment | None = None
     photo: Photo | None = None
     exam_result: ExamResult | None = None
+    #: The venue and seat at the exam (EXAM-5), once the exam officer has set the session.
+    seat: ExamSeat | None = None
+    #: A reinstatement proposed and waiting for a second admin (COR-2).
+    reinstatement: Reinstatement | None = None
     decisions: list[HistoryEntry] = Field(default_factory=list)
     office: Office | None = None
     documents: list[HandedDocument] = Field(default_factory=list)

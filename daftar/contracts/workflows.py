@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from daftar.contracts.applicant import (
+    AbsenceIn,
     ApplicantInput,
+    AssignIn,
     ClaimIn,
+    CloseIn,
     DecisionIn,
     DisqualifyIn,
     DocumentIn,
@@ -22,15 +25,24 @@ from daftar.contracts.applicant import (
     OfficeIn,
     PaymentIn,
     PhotoIn,
+    ReinstateIn,
     ReleaseIn,
+    ReopenIn,
+    SeatIn,
+    TermsIn,
     WithdrawIn,
 )
 from daftar.contracts.cycle import (
+    AmendIn,
+    Amendment,
+    CloseCycleIn,
+    CycleAmendments,
     CycleProgress,
     CycleWorkflowIn,
     PublishIn,
     RoundIn,
     RoundSummary,
+    SeatsIn,
 )
 from daftar.contracts.state import ApplicationState
 
@@ -71,6 +83,7 @@ class Applicant:
     confirm_payment = Update("confirm_payment", PaymentIn, ApplicationState)
     submit_photo = Update("submit_photo", PhotoIn, ApplicationState)
     record_exam_result = Update("record_exam_result", ExamResultIn, ApplicationState)
+    record_absence = Update("record_absence", AbsenceIn, ApplicationState)
     decide = Update("decide", DecisionIn, ApplicationState)
     claim = Update("claim", ClaimIn, ApplicationState)
     release_claim = Update("release_claim", ReleaseIn, ApplicationState)
@@ -79,6 +92,12 @@ class Applicant:
     issue_licence = Update("issue_licence", LicenceIn, ApplicationState)
     withdraw = Update("withdraw", WithdrawIn, ApplicationState)
     disqualify = Update("disqualify", DisqualifyIn, ApplicationState)
+    amend_terms = Update("amend_terms", TermsIn, ApplicationState)
+    assign_seat = Update("assign_seat", SeatIn, ApplicationState)
+    reopen = Update("reopen", ReopenIn, ApplicationState)
+    reinstate = Update("reinstate", ReinstateIn, ApplicationState)
+    assign = Update("assign", AssignIn, ApplicationState)
+    close = Update("close", CloseIn, ApplicationState)
 
 
 class Cycle:
@@ -88,3 +107,7 @@ class Cycle:
     progress = Query("progress", CycleProgress)
     publish_results = Update("publish_results", PublishIn, CycleProgress)
     launch_round = Update("launch_round", RoundIn, RoundSummary)
+    amend = Update("amend", AmendIn, Amendment)
+    amendments = Query("amendments", CycleAmendments)
+    assign_seats = Update("assign_seats", SeatsIn, CycleProgress)
+    close = Update("close", CloseCycleIn, CycleProgress)

@@ -36,6 +36,7 @@ REFUSAL_STATUS: dict[str, int] = {
     RefusalKind.already_applied: 409,
     RefusalKind.not_ready: 409,
     RefusalKind.claimed: 409,
+    RefusalKind.conflict: 409,
     RefusalKind.forbidden: 403,
     RefusalKind.invalid: 422,
 }

@@ -18,19 +18,25 @@ Algorithm of :func:`allocate`:
    seat is released but still counts against the reserved share, so the next round's
    ``taken_reserved`` stays right). Whoever is left joins the overflow. A candidate whose city
    is not among ``cities`` is overflow from the start.
-4. Relocation (LAUNCH-1), only when ``relocate``: the overflow in global rank order, one at a
-   time, takes the first city with a seat left, looking (a) at the other cities of the chosen
-   province in city order (relocation ``"province"``), then (b) at the neighbours listed by the
-   chosen city (cities of other provinces; unknown ones ignored) in city order
-   (``"neighbour"``). In a city, a free-quota candidate takes an open seat before a reserved
-   one; a veteran takes a reserved seat before an open one (our choice: it keeps open seats for
-   everyone and uses the share for the veterans it is meant for). A reserved seat taken in
-   relocation has ``reserved=True`` whoever takes it.
+4. Relocation (LAUNCH-1), only when ``relocate``: the overflow moves to another city, the
+   same VET-2 order holding in the city it is moved to as in a chosen city (open seats by rank
+   from everyone moved, then reserved seats to the moved veterans, then what is left of them
+   to the moved free-quota candidates). Each candidate looks (a) at the other cities of the
+   chosen province in city order (relocation ``"province"``), then (b) at the neighbours
+   listed by the chosen city (cities of other provinces; unknown ones ignored) in city order
+   (``"neighbour"``). Two passes over the overflow in global rank order:
+   (i) a veteran takes the first of those cities with any seat left, its open seat if it has
+   one (as a high-ranking veteran does in a chosen city), else a reserved one; a free-quota
+   candidate takes the first of those cities with an open seat left;
+   (ii) the free-quota candidates still without a seat take the first city with a reserved
+   seat left (``reserved=True``: released, still counted against the share). So a moved free
+   candidate never takes a reserved seat a moved veteran of lower rank could still have had.
 5. Everyone still without a seat is ``waiting``, in rank order, for the next round.
    ``placements`` are in rank order too.
 
-Each province keeps its cities in city order with a cursor past the full ones (seats only ever
-decrease), so relocation costs amortised O(1) per candidate plus its neighbour list.
+Each province keeps its cities in city order with a cursor per kind of search past the cities
+that have nothing left of that kind (seats only ever decrease), so relocation costs amortised
+O(1) per candidate plus its neighbour list.
 """
 
 from __future__ import annotations
@@ -102,6 +108,10 @@ def _city_order(s: CitySeats) -> tuple[int, str, str]:
     return (s.priority, s.province, s.city)
 
 
+#: What a relocation pass looks for: an open seat, a reserved seat, or either.
+_Want = Literal["open", "reserved", "any"]
+
+
 class _Seats:
     """Seats still free in one city during a round (VET-2 split)."""
 
@@ -116,13 +126,25 @@ class _Seats:
     def full(self) -> bool:
         return self.open == 0 and self.reserved == 0
 
-    def take(self, veteran: bool) -> bool:
-        """Take one seat for a relocated candidate; returns whether it was a reserved one."""
-        if self.reserved and (veteran or not self.open):
-            self.reserved -= 1
-            return True
-        self.open -= 1
-        return False
+    def has(self, want: _Want) -> bool:
+        """Whether a seat of the kind a relocation pass looks for is left here."""
+        if want == "open":
+            return self.open > 0
+        if want == "reserved":
+            return self.reserved > 0
+        return not self.full()
+
+    def take(self, want: _Want) -> bool:
+        """Take one seat of the kind `want` (``any``: open first); whether it was reserved.
+
+        VET-2: the passes of `allocate` decide who may look for a reserved seat (a veteran at
+        once, a free-quota candidate only in the last pass).
+        """
+        if want != "reserved" and self.open:
+            self.open -= 1
+            return False
+        self.reserved -= 1
+        return True
 
 
 def allocate(
@@ -165,16 +187,26 @@ def allocate(
         overflow.extend(left)
     overflow.sort(key=lambda c: position[c.key])
 
-    waiting: list[str] = []
-    cursor: dict[str, int] = defaultdict(int)
+    if not relocate:
+        placed.sort(key=lambda p: position[p.key])
+        return Allocation(placements=placed, waiting=[c.key for c in overflow])
+    # VET-2 in the cities moved to: veterans look for any seat and free-quota candidates for
+    # open ones first; then the free-quota candidates left take the reserved seats left.
+    cursors: dict[tuple[str, _Want], int] = defaultdict(int)
+    later: list[LaunchCandidate] = []
     for c in overflow:
-        p = _relocate(c, seats, by_province, cursor) if relocate else None
-        if p is None:
-            waiting.append(c.key)
-        else:
+        p = _relocate(c, "any" if c.veteran else "open", seats, by_province, cursors)
+        if p is not None:
             placed.append(p)
+        elif not c.veteran:
+            later.append(c)
+    for c in later:
+        p = _relocate(c, "reserved", seats, by_province, cursors)
+        if p is not None:
+            placed.append(p)
+    given = {p.key for p in placed}
     placed.sort(key=lambda p: position[p.key])
-    return Allocation(placements=placed, waiting=waiting)
+    return Allocation(placements=placed, waiting=[c.key for c in overflow if c.key not in given])
 
 
 def _first_pass(
@@ -199,27 +231,32 @@ def _first_pass(
 
 def _relocate(
     c: LaunchCandidate,
+    want: _Want,
     seats: dict[CityId, _Seats],
     by_province: dict[str, list[_Seats]],
-    cursor: dict[str, int],
+    cursors: dict[tuple[str, _Want], int],
 ) -> Placement | None:
-    """LAUNCH-1 relocation: first free city of the same province, then of the neighbours."""
+    """LAUNCH-1 relocation: a seat of the kind `want` (VET-2, see `allocate`'s passes).
+
+    In the first city of the same province that has one, else in the first listed neighbour
+    that has one; None when none has.
+    """
     own = by_province.get(c.province, [])
-    i = cursor[c.province]
-    while i < len(own) and own[i].full():
+    i = cursors[c.province, want]
+    while i < len(own) and not own[i].has(want):
         i += 1
-    cursor[c.province] = i
+    cursors[c.province, want] = i
     # The chosen city is full (its overflow is why we are here), so it is never own[i].
     target: _Seats | None = own[i] if i < len(own) else None
     relocation: Literal["province", "neighbour"] = "province"
     if target is None:
         home = seats.get((c.province, c.city))
         near = [seats[n] for n in (home.seats.neighbours if home else []) if n in seats]
-        free = [s for s in near if s.seats.province != c.province and not s.full()]
+        free = [s for s in near if s.seats.province != c.province and s.has(want)]
         if free:
             target, relocation = min(free, key=lambda s: _city_order(s.seats)), "neighbour"
     if target is None:
         return None
-    reserved = target.take(c.veteran)
+    reserved = target.take(want)
     return Placement(key=c.key, province=target.seats.province, city=target.seats.city,
                      reserved=reserved, relocation=relocation)

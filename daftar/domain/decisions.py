@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 from enum import StrEnum
 
@@ -24,10 +25,33 @@ QUALIFICATION_CHECKLIST: tuple[str, ...] = (
 )
 
 
-def qualification_checklist(*, male: bool) -> tuple[str, ...]:
-    """QUAL-1 checklist for one applicant: military service (GEN-3) concerns men only."""
-    return QUALIFICATION_CHECKLIST if male else tuple(
-        r for r in QUALIFICATION_CHECKLIST if r != "GEN-3")
+#: QUAL-1: what the qualification officer is told next to a checklist item, by the
+#: registration flag that asks for it (Persian: the console shows it).
+CHECKLIST_NOTES: dict[str, str] = {
+    # GEN-2: the degree's field was declared `other` (a related field): whether it is related
+    # is judged on the degree's documents.
+    "GEN-2": "رشتهٔ تحصیلی «سایر» (other) اعلام شده است: مرتبط بودن رشته را با مدارک "
+             "تحصیلی بسنجید.",
+}
+
+
+def qualification_checklist(*, male: bool, veteran: bool) -> tuple[str, ...]:
+    """QUAL-1 checklist for one applicant, in the order of `QUALIFICATION_CHECKLIST`.
+
+    Military service (GEN-3) concerns men only; veteran-quota applicants are exempt from
+    AGE-1, so their checklist has no AGE-1 item.
+    """
+    left_out = {rule for rule, out in (("GEN-3", not male), ("AGE-1", veteran)) if out}
+    return tuple(r for r in QUALIFICATION_CHECKLIST if r not in left_out)
+
+
+def checklist_notes(flags: Collection[str]) -> dict[str, str]:
+    """QUAL-1: the note each checklist item carries for one applicant, by rule id.
+
+    A ``GEN-2`` flag (a degree in a related field, ``other``) asks the qualification officer
+    to judge the field on the documents.
+    """
+    return {rule: note for rule, note in CHECKLIST_NOTES.items() if rule in flags}
 
 
 def decision_violations(
@@ -38,12 +62,15 @@ def decision_violations(
     reason: str | None,
     checks: dict[str, bool] | None,
     male: bool,
+    veteran: bool,
 ) -> list[Violation]:
     """Every way a decision is malformed, naming the stage's rule.
 
-    INT-1: the interview carries a score from 0 to 100. QUAL-1: the checklist is complete,
-    a pass has every item verified and a failure at least one failed. SEC-1: no score.
-    A failure always states its reason, so the applicant and an auditor can see why.
+    INT-1: the interview carries a score from 0 to 100. QUAL-1: the applicant's checklist
+    (`qualification_checklist`: no GEN-3 for women, no AGE-1 for veterans) is complete and
+    has no other item, a pass has every item verified and a failure at least one failed.
+    SEC-1: no score. A failure always states its reason, so the applicant and an auditor can
+    see why.
     """
     out: list[Violation] = []
     if outcome is Outcome.failed and not (reason and reason.strip()):
@@ -60,7 +87,7 @@ def decision_violations(
         out.append(Violation(rule=_rule(stage), field="score",
                              message=f"A {stage.value} decision carries no score."))
     if stage is DecisionStage.qualification:
-        out.extend(_checklist_violations(outcome, checks or {}, male=male))
+        out.extend(_checklist_violations(outcome, checks or {}, male=male, veteran=veteran))
     elif checks:
         out.append(Violation(rule=_rule(stage), field="checks",
                              message=f"A {stage.value} decision carries no checklist."))
@@ -81,9 +108,9 @@ def _rule(stage: DecisionStage) -> str:
 
 
 def _checklist_violations(
-    outcome: Outcome, checks: dict[str, bool], *, male: bool
+    outcome: Outcome, checks: dict[str, bool], *, male: bool, veteran: bool
 ) -> list[Violation]:
-    expected = qualification_checklist(male=male)
+    expected = qualification_checklist(male=male, veteran=veteran)
     out: list[Violation] = []
     missing = [r for r in expected if r not in checks]
     unknown = sorted(set(checks) - set(expected))
@@ -91,9 +118,11 @@ def _checklist_violations(
         out.append(Violation(rule="QUAL-1", field="checks",
                              message=f"Checklist items not marked: {', '.join(missing)}."))
     if unknown:
+        why = " (a veteran-quota applicant is exempt from AGE-1)" if (
+            veteran and "AGE-1" in unknown) else ""
         out.append(Violation(rule="QUAL-1", field="checks",
                              message=f"Not items of this applicant's checklist: "
-                                     f"{', '.join(unknown)}."))
+                                     f"{', '.join(unknown)}{why}."))
     failed = [r for r in expected if checks.get(r) is False]
     if outcome is Outcome.passed and failed:
         out.append(Violation(rule="QUAL-1", field="checks",

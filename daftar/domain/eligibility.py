@@ -1,8 +1,9 @@
 """Registration-time eligibility: every rule checkable from the declared form at once.
 
 Rules: REG-5, AGE-1, AGE-2, GEN-1, GEN-2, GEN-3, GEN-5, EXP-1, REG-6, REG-7, REG-2
-(mobile, and no control characters in any field); flags ART11-1 and VET-2. Documents are
-verified later (QUAL-1). `normalise_form` gives the form the spelling it is stored in.
+(mobile, and no control characters in any field); flags GEN-2 (a related field of study),
+ART11-1 and VET-2. Documents are verified later (QUAL-1). `normalise_form` gives the form the
+spelling it is stored in.
 """
 
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from daftar.domain.digits import is_ascii_digits, normalize_digits
-from daftar.domain.jalali import JalaliDate, parse_jalali
+from daftar.domain.jalali import JalaliDate, days_in_month, parse_jalali
 from daftar.domain.national_code import national_code_violations, normalize_national_code
 from daftar.domain.registration import (
     DegreeField,
@@ -30,9 +31,6 @@ from daftar.domain.violations import Violation
 
 MIN_AGE, MAX_AGE = 24, 50
 UNIVERSITY_LEVELS = frozenset({DegreeLevel.BACHELOR, DegreeLevel.MASTER, DegreeLevel.DOCTORATE})
-ACCEPTED_FIELDS = frozenset(
-    {DegreeField.LAW, DegreeField.ISLAMIC_JURISPRUDENCE, DegreeField.JUDICIAL_SCIENCES}
-)
 MIN_EXPERIENCE_YEARS: dict[DegreeLevel, Decimal] = {
     DegreeLevel.BACHELOR: Decimal(3),
     DegreeLevel.SEMINARY_2: Decimal(3),
@@ -48,8 +46,10 @@ ORGANISATION_CODE_LENGTH = 12
 class RegistrationCheck(BaseModel):
     """Outcome of ``check_registration``: all violations, and flags that gate later steps.
 
-    ``flags`` holds rule ids that do not refuse: ``ART11-1`` (occupation proof before the
-    licence) and ``VET-2`` (veteran certificate before the licence).
+    ``flags`` holds rule ids that do not refuse: ``GEN-2`` (a university degree in a related
+    field, ``other``: judged by the qualification officer on the documents, QUAL-1),
+    ``ART11-1`` (occupation proof before the licence) and ``VET-2`` (veteran certificate
+    before the licence).
     """
 
     violations: list[Violation]
@@ -76,6 +76,24 @@ def age_within_bounds(
     earliest = (ref.year - maximum, ref.month, ref.day)
     latest = (ref.year - minimum, ref.month, ref.day)
     return earliest <= tuple(birth) <= latest
+
+
+def age_bounds(
+    ref: JalaliDate, *, minimum: int = MIN_AGE, maximum: int = MAX_AGE
+) -> tuple[JalaliDate, JalaliDate]:
+    """AGE-1's birth-date range on ``ref``: the earliest and the latest real birth day allowed.
+
+    The bounds are the tuples (ref.y−max, m, d) and (ref.y−min, m, d). When ``ref`` is a
+    30 Esfand and the bound's year has none, the earliest real day is 1 Farvardin of the next
+    year and the latest is 29 Esfand: the tuple comparison of `age_within_bounds` says the same.
+    """
+    earliest = JalaliDate(ref.year - maximum, ref.month, ref.day)
+    if earliest.day > days_in_month(earliest.year, earliest.month):
+        earliest = JalaliDate(earliest.year + 1, 1, 1)
+    latest = JalaliDate(ref.year - minimum, ref.month, ref.day)
+    if latest.day > days_in_month(latest.year, latest.month):
+        latest = JalaliDate(latest.year, latest.month, days_in_month(latest.year, latest.month))
+    return earliest, latest
 
 
 def normalize_mobile(raw: str) -> str:
@@ -112,11 +130,14 @@ def _age(form: RegistrationForm, ref: JalaliDate, veteran: bool, out: list[Viola
         out.append(Violation(rule="AGE-1", field="birth_date", message=(
             f"Birth date {birth} is after the last registration day {ref}; correct it.")))
     elif not veteran and not age_within_bounds(birth, ref):
+        # Stated as the birth-date range: "at most 50 full years" read literally would
+        # wrongly admit someone 50 years and some days old.
+        earliest, latest = age_bounds(ref)
         out.append(Violation(rule="AGE-1", field="birth_date", message=(
-            f"On {ref}, the last day of registration, you must be between {MIN_AGE} and "
-            f"{MAX_AGE} full years old (born from {ref.year - MAX_AGE}/{ref.month:02d}/"
-            f"{ref.day:02d} to {ref.year - MIN_AGE}/{ref.month:02d}/{ref.day:02d}); "
-            f"born {birth}, you are {age_on(birth, ref)}.")))
+            f"Applicants must be born on or after {earliest} and on or before {latest} "
+            f"({ref}, the last day of registration, {MAX_AGE} and {MIN_AGE} years back; "
+            f"veteran-quota applicants are exempt). Your birth date {birth} is outside this "
+            "range.")))
 
 
 def _dates_by_deadline(form: RegistrationForm, ref: JalaliDate, out: list[Violation]) -> None:
@@ -132,18 +153,26 @@ def _dates_by_deadline(form: RegistrationForm, ref: JalaliDate, out: list[Violat
                 "finished by that day counts.")))
 
 
+def related_field(form: RegistrationForm) -> bool:
+    """GEN-2: a university degree declared in a related field (``other``).
+
+    Whether the field is related cannot be judged from a form: it is accepted at
+    registration, flagged ``GEN-2`` and judged by the qualification officer on the degree's
+    documents (QUAL-1). Seminary levels qualify whatever the subject.
+    """
+    return (form.degree.level in UNIVERSITY_LEVELS
+            and form.degree.field is DegreeField.OTHER)
+
+
 def _degree(form: RegistrationForm, out: list[Violation]) -> None:
     degree = form.degree
     if degree.level not in UNIVERSITY_LEVELS:
         return  # seminary levels 2-4 qualify whatever the subject (GEN-2)
     if degree.field is None:
         out.append(Violation(rule="GEN-2", field="degree.field", message=(
-            "Give the field of your university degree: law, islamic_jurisprudence or "
-            "judicial_sciences.")))
-    elif degree.field not in ACCEPTED_FIELDS:
-        out.append(Violation(rule="GEN-2", field="degree.field", message=(
-            "A university degree qualifies only in law, fiqh and foundations of Islamic law, "
-            "or judicial sciences; other fields are not accepted.")))
+            "Give the field of your university degree: law, islamic_jurisprudence, "
+            "judicial_sciences, or other for a related field (judged on your documents).")))
+    # Every named field passes; `other` passes flagged GEN-2 (see `related_field`).
 
 
 def _quota(form: RegistrationForm, out: list[Violation]) -> None:
@@ -233,8 +262,8 @@ def check_registration(form: RegistrationForm, rules: RegistrationRules) -> Regi
     """Check a form against every registration-time rule and return all violations at once.
 
     REG-5, AGE-1 (veterans exempt), AGE-2, GEN-1, GEN-2, GEN-3, GEN-5, EXP-1, REG-6, REG-7
-    and REG-2 (mobile); flags ART11-1 and VET-2. The reference day is
-    ``rules.registration_end``.
+    and REG-2 (mobile); flags GEN-2 (a related field, `related_field`), ART11-1 and VET-2.
+    The reference day is ``rules.registration_end``.
     """
     out: list[Violation] = list(national_code_violations(form.national_id))
     ref = rules.registration_end
@@ -267,7 +296,8 @@ def check_registration(form: RegistrationForm, rules: RegistrationRules) -> Regi
     if not is_valid_mobile(form.mobile):
         out.append(Violation(rule="REG-2", field="mobile", message=(
             "Enter an Iranian mobile number: 09 followed by 9 digits, e.g. 09121234567.")))
-    flags = [flag for flag, on in (("ART11-1", form.occupation is not Occupation.NONE),
+    flags = [flag for flag, on in (("GEN-2", related_field(form)),
+                                   ("ART11-1", form.occupation is not Occupation.NONE),
                                    ("VET-2", veteran)) if on]
     return RegistrationCheck(violations=out, flags=flags,
                              national_id=normalize_national_code(form.national_id), veteran=veteran)

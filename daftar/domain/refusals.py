@@ -26,6 +26,9 @@ class RefusalKind(StrEnum):
     not_ready = "not_ready"
     #: 409: another reviewer holds the waiting decision (its claim has not expired).
     claimed = "claimed"
+    #: 409: the change conflicts with what already happened (CYC-1: a closed window, seats
+    #: already given, an instant already past, a view of the cycle gone stale).
+    conflict = "conflict"
     #: 403: the sender's role may not send this.
     forbidden = "forbidden"
     #: 422: malformed or rule-breaking content.

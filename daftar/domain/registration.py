@@ -44,7 +44,11 @@ class DegreeLevel(StrEnum):
 
 
 class DegreeField(StrEnum):
-    """Field of a university degree (GEN-2 refuses ``other``)."""
+    """Field of a university degree (GEN-2).
+
+    ``other`` is a related field: accepted at registration, flagged ``GEN-2`` and judged by
+    the qualification officer on the documents (QUAL-1).
+    """
 
     LAW = "law"
     ISLAMIC_JURISPRUDENCE = "islamic_jurisprudence"

@@ -18,7 +18,8 @@ RULE_TEXTS: dict[str, str] = {
     "REG-6": "سهمیه در ثبت‌نام انتخاب می‌شود و بعداً تغییر نمی‌کند.",
     "REG-7": "متقاضی شهر محل تأسیس دفتر را انتخاب می‌کند.",
     "GEN-1": "تابعیت جمهوری اسلامی ایران.",
-    "GEN-2": "کارشناسی یا بالاتر در حقوق، فقه و مبانی حقوق اسلامی، علوم قضایی یا سطح دو حوزه.",
+    "GEN-2": "کارشناسی یا بالاتر در حقوق، فقه و مبانی حقوق اسلامی، علوم قضایی یا رشتهٔ مرتبط، "
+             "یا سطح دو حوزه.",
     "GEN-3": "کارت پایان خدمت یا معافیت دائم برای داوطلبان مرد.",
     "GEN-4": "عدم محکومیت به انفصال دائم از خدمات دولتی و عمومی.",
     "GEN-5": "مدرک مهارت کار با رایانه از مراجع معتبر.",
@@ -27,7 +28,8 @@ RULE_TEXTS: dict[str, str] = {
     "GEN-8": "پایبندی به قانون اساسی جمهوری اسلامی ایران.",
     "GEN-9": "تدین به دین مبین اسلام و التزام عملی به احکام آن.",
     "GEN-10": "عدم وابستگی به احزاب و گروه‌های مخالف نظام یا هواداری آنها.",
-    "AGE-1": "سن در آخرین روز ثبت‌نام: حداقل ۲۴ و حداکثر ۵۰ سال تمام شمسی (ایثارگران معاف).",
+    "AGE-1": "زادروز از همان روز و ماهِ آخرین روز ثبت‌نام در ۵۰ سال پیش تا همان روز و ماه در "
+             "۲۴ سال پیش، هر دو شامل (ایثارگران معاف).",
     "AGE-2": "تاریخ فراغت از تحصیل و پایان خدمت تا آخرین روز ثبت‌نام.",
     "EXP-1": "سابقهٔ کار مرتبط: کارشناسی ۳ سال، کارشناسی ارشد ۲ سال، دکتری ۱ سال.",
     "ART11-1": "شاغلان مادهٔ ۱۱ آیین‌نامه تنها با مدرک پایان اشتغال پروانه می‌گیرند.",
@@ -44,6 +46,14 @@ RULE_TEXTS: dict[str, str] = {
     "LIC-1": "صدور پروانه پس از احراز همهٔ شرایط.",
     "FRAUD-1": "اثبات خلاف واقع بودن اظهارات یا مدارک: حذف از داوطلبان یا ابطال پروانه.",
     "WD-1": "انصراف متقاضی پیش از صدور پروانه؛ هزینه بازگردانده نمی‌شود.",
+    "EXAM-5": "کارت ورود به جلسه از تاریخ اعلام‌شده؛ آزمون در یک روز در تهران و مراکز استان‌ها، "
+              "هر داوطلب در مرکز استان خود.",
+    "EXAM-6": "داوطلبی که هنگام اعلام نتایج نتیجه‌ای ندارد در آزمون غایب بوده است.",
+    "CYC-1": "اصلاح دورهٔ جاری: تمدید یا کوتاه کردن مهلت ثبت‌نام تا پیش از پایان آن، تغییر "
+             "مهلت‌ها و ظرفیت‌ها؛ روز مبنای سن تغییر نمی‌کند.",
+    "COR-1": "بازگشایی آخرین تصمیم بررسی با ذکر دلیل، تا پیش از اقدام مرحلهٔ بعد.",
+    "COR-2": "اعادهٔ پروندهٔ ردشده یا حذف‌شده فقط با پیشنهاد یک مدیر و تأیید مدیری دیگر.",
+    "COR-3": "واگذاری تصمیم منتظر به بررسی‌کنندهٔ معین توسط مدیر.",
     "REQUEST": "درخواست نادرست است.",
 }
 
@@ -77,8 +87,10 @@ RULE_SUMMARIES: dict[str, str] = {
     "GEN-9": "Practising Islam (judged by the security stage).",
     "GEN-10": "No affiliation with, nor support of, parties or groups opposed to the Islamic "
               "Republic (judged by the security stage).",
-    "AGE-1": "Age on the last day of registration: at least 24 and at most 50 full Jalali "
-             "years, compared as (year, month, day); veteran-quota applicants are exempt.",
+    "AGE-1": "Born between the last day of registration 50 years earlier and the same day "
+             "24 years earlier, both included (for a last day of 1401/09/06: born 1351/09/06 "
+             "to 1377/09/06), compared as Jalali (year, month, day); veteran-quota applicants "
+             "are exempt.",
     "AGE-2": "Graduation and the end of military service count as of the last day of "
              "registration: a degree finished after it does not qualify.",
     "EXP-1": "Related work experience of at least 3 years (bachelor, seminary level 2), "
@@ -94,11 +106,13 @@ RULE_SUMMARIES: dict[str, str] = {
     "EXAM-4": "Scoring: per subject (3C − W) / (3N) × 100, standardized over the cycle's "
               "candidates as T = 5000 + S·z (S a cycle setting, default 2000), then weighted "
               "by coefficient within a group and by group weight (general 40%, specialised "
-              "60%) into the total.",
+              "60%) into the total. A subject left blank by a candidate who sat the exam "
+              "counts as 0 correct, 0 wrong. Computed exactly; rounded only to display.",
     "INT-1": "The scientific interview of those who passed the exam: pass or fail, with a "
              "score that breaks ties in LAUNCH-1.",
     "QUAL-1": "Qualification: each general and specific condition is marked verified or "
-              "failed on the documents; any failure rejects with its rule ids.",
+              "failed on the documents; any failure rejects with its rule ids. A woman's "
+              "checklist has no GEN-3 item, a veteran's no AGE-1 item (exempt).",
     "SEC-1": "Security clearance by the Judiciary's intelligence protection unit: cleared or "
              "refused; the reason is read only by security officers and auditors.",
     "LAUNCH-1": "Offices are launched by rank (total score, interview score, registration "
@@ -108,13 +122,29 @@ RULE_SUMMARIES: dict[str, str] = {
     "VET-1": "The veteran quota's categories: martyrs' families, disabled veterans, freed "
              "prisoners, combatants, disabled veterans' families and combatants' children.",
     "VET-2": "A share of each city's seats (default 30%) is reserved for veterans who meet "
-             "every condition; they hand in the original veteran certificate before the "
-             "licence.",
+             "every condition: open seats go by rank to everyone, then the reserved seats to "
+             "the remaining veterans, then what is left of them to free-quota candidates; in a "
+             "city candidates are moved to (LAUNCH-1) its reserved seats go to moved veterans "
+             "before moved free-quota candidates. Veterans hand in the original veteran "
+             "certificate before the licence.",
     "LIC-1": "The licence is issued when every condition is met (ART11-1 proof and the VET-2 "
              "certificate where they apply).",
     "FRAUD-1": "A statement or document proven false, at any stage and after the licence, "
                "removes the applicant and revokes an issued licence.",
     "WD-1": "An applicant may withdraw before the licence; the fee stays paid (REG-2).",
+    "EXAM-5": "Admission cards from the cycle's card date; the exam is held on one day in "
+              "Tehran and every province centre, each candidate in their province's centre, "
+              "one seat each.",
+    "EXAM-6": "A candidate with no result when the results are published did not sit the "
+              "exam: their path ends as absent; the top 1% of EXAM-2 is of those present.",
+    "CYC-1": "An admin may amend a running cycle (the window while it is open, SLA days, claim "
+             "hours, cities), never below seats given nor into the past; AGE-1 and AGE-2 keep "
+             "the reference day first announced.",
+    "COR-1": "An admin may reopen the latest reviewer decision, with a reason, while the next "
+             "stage has not acted.",
+    "COR-2": "A disqualification or rejection found wrong is undone only by two different "
+             "admins; the case returns to the stage it was at.",
+    "COR-3": "An admin may assign a waiting decision to a named reviewer.",
     "REQUEST": "The request itself is wrong (malformed, too large, not allowed): not a rule of "
                "the domain.",
 }

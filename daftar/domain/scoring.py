@@ -71,8 +71,16 @@ class AnswerCounts(BaseModel, frozen=True):
     wrong: int
 
 
+#: EXAM-4: a subject left blank by a candidate who sat the exam.
+BLANK = AnswerCounts(correct=0, wrong=0)
+
+
 class CandidateAnswers(BaseModel):
-    """One result row (EXAM-4): ``key`` is the application id; only the subjects sat."""
+    """One result row (EXAM-4): ``key`` is the application id.
+
+    A row is a candidate who sat the exam; a subject it does not name was left blank and
+    counts as 0 correct, 0 wrong (`with_blanks`).
+    """
 
     key: str
     subjects: dict[str, AnswerCounts]
@@ -116,8 +124,9 @@ def _row_violations(
 ) -> list[Violation]:
     out: list[Violation] = []
     if not subjects:
-        out.append(Violation(rule="EXAM-4", field=field,
-                             message="The result row has no subject at all."))
+        out.append(Violation(rule="EXAM-4", field=field, message=(
+            "The result row has no subject at all; for a candidate who sat the exam and left "
+            "every subject blank, give one subject with 0 correct and 0 wrong.")))
     for code, counts in subjects.items():
         where = f"{field}.{code}"
         spec = specs.get(code)
@@ -136,6 +145,19 @@ def _row_violations(
                                  message=f"Subject {code}: {c} correct + {w} wrong = {c + w} "
                                          f"exceeds its {spec.questions} questions."))
     return out
+
+
+def with_blanks(
+    config: ScoringConfig, subjects: dict[str, AnswerCounts]
+) -> dict[str, AnswerCounts]:
+    """EXAM-4: a row's counts for every subject of the cycle, in the cycle's order.
+
+    A subject the row does not name was left blank by a candidate who sat the exam: 0 correct,
+    0 wrong (percent 0), and the candidate counts as present for it. Subjects the cycle does
+    not have are kept, for `answer_violations` to name.
+    """
+    filled = {s.code: subjects.get(s.code, BLANK) for s in config.subjects}
+    return filled | {code: counts for code, counts in subjects.items() if code not in filled}
 
 
 def percent(correct: int, wrong: int, questions: int) -> Decimal:
@@ -180,17 +202,22 @@ def passes(total: Decimal, pass_mark: Decimal) -> bool:
 def score_cohort(config: ScoringConfig, candidates: list[CandidateAnswers]) -> CohortScores:
     """Score a cycle's result rows (EXAM-4) and apply the floating pass mark (EXAM-2).
 
-    Per subject, z = (percent − mean) / sd over the candidates present for it (population
-    sd; sd 0 gives z 0) and T = 5000 + S·z. Since percent = 100·(3C − W)/(3N) with N fixed
-    per subject, z equals (n·r − Σr) / √(n·Σr² − (Σr)²) with r = 3C − W: exact integer
-    sums in one pass, one square root per subject. A group's score is the coefficient-weighted
-    mean of its subjects' T the candidate has; the total is the weighted mean of the groups
-    the candidate has, weights renormalised. Raises ValueError on an invalid row
+    Every row is a candidate who sat the exam: a subject it does not name was left blank and
+    counts as 0 correct, 0 wrong (`with_blanks`), so each candidate is present for every
+    subject. Per subject, z = (percent − mean) / sd over the candidates present for it
+    (population sd; sd 0 gives z 0) and T = 5000 + S·z. Since percent = 100·(3C − W)/(3N)
+    with N fixed per subject, z equals (n·r − Σr) / √(n·Σr² − (Σr)²) with r = 3C − W: exact
+    integer sums in one pass, one square root per subject. A group's score is the
+    coefficient-weighted mean of its subjects' T; the total is the weighted mean of the
+    cycle's groups, weights renormalised over them. Raises ValueError on an invalid row
     (see `answer_violations`) or a repeated key.
     """
     specs = {s.code: s for s in config.subjects}
     seen: set[str] = set()
     stats = {code: [0, 0, 0] for code in specs}  # n, Σr, Σr²
+    candidates = [CandidateAnswers.model_construct(key=c.key,
+                                                   subjects=with_blanks(config, c.subjects))
+                  if c.subjects else c for c in candidates]
     for cand in candidates:
         problems = _row_violations(specs, cand.subjects, "subjects")
         if problems:

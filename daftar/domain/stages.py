@@ -9,7 +9,7 @@ from enum import StrEnum
 
 
 class Stage(StrEnum):
-    """Where one application stands; the last five are terminal."""
+    """Where one application stands; the last six are terminal."""
 
     awaiting_payment = "awaiting_payment"
     awaiting_exam = "awaiting_exam"
@@ -24,10 +24,13 @@ class Stage(StrEnum):
     disqualified = "disqualified"
     revoked = "revoked"
     incomplete = "incomplete"
+    #: EXAM-6: no result when the results were published: the candidate did not sit the exam.
+    absent = "absent"
 
 
 TERMINAL_STAGES = frozenset(
-    {Stage.rejected, Stage.withdrawn, Stage.disqualified, Stage.revoked, Stage.incomplete}
+    {Stage.rejected, Stage.withdrawn, Stage.disqualified, Stage.revoked, Stage.incomplete,
+     Stage.absent}
 )
 
 

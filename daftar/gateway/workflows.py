@@ -373,10 +373,17 @@ class Cycles(_Sender):
 
         503 `worker_unavailable` unless a worker runs to answer it.
         """
+        return await self.query(year, Cycle.progress)
+
+    async def query(self, year: int, query: Query[R]) -> R:
+        """One of the cycle's queries, starting its workflow if need be.
+
+        503 `worker_unavailable` unless a worker runs to answer it.
+        """
         await self._workers.require_for_reading()
         handle = await self._handle(year)
         try:
-            return await self._query(handle, Cycle.progress)
+            return await self._query(handle, query)
         except RPCError as err:
             raise from_rpc(err) from err
 

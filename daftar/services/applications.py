@@ -26,6 +26,7 @@ from daftar.gateway.workflows import Applicants
 from daftar.services.auth import Principal, actor
 from daftar.services.schemas import ApplicationView
 from daftar.services.views import application_view
+from daftar.store.cohort import exact_pass_mark
 from daftar.store.db import SessionFactory
 from daftar.store.reads import exam_load
 
@@ -49,10 +50,10 @@ async def read(applicants: Applicants, principal: Principal, app_id: str) -> App
 
 
 def pass_mark(sessions: SessionFactory, cycle: int) -> Decimal | None:
-    """EXAM-2's pass mark, as the cycle's current load of exam results set it."""
+    """EXAM-2's exact pass mark, as the cycle's current load of exam results set it."""
     with sessions() as s:
         load = exam_load(s, cycle)
-        return None if load is None else load.pass_mark
+        return None if load is None else exact_pass_mark(load)
 
 
 async def record_exam_result(applicants: Applicants, sessions: SessionFactory,

@@ -21,24 +21,36 @@ from daftar.services.schemas_cohort import ExamLoadView, PlacementView, RoundVie
 from daftar.store import cohort as store
 from daftar.store import reads
 from daftar.store.db import SessionFactory
+from daftar.store.exam_sessions import count_waiting_without_result
 from daftar.store.models import ExamLoad
 
 
 async def publish(cycles: Cycles, sessions: SessionFactory, principal: Principal,
-                  year: int) -> ExamLoadView:
-    """Send every candidate their result (the cycle's workflow fans out); 409 before a load."""
-    def current() -> ExamLoad | None:
+                  year: int, confirm_absent: int | None = None) -> ExamLoadView:
+    """Send every candidate their result (the cycle's workflow fans out); 409 before a load.
+
+    The candidates waiting for the exam with no result are then ended as absent (EXAM-6),
+    once the exam officer confirms how many they are (`confirm_absent`): 409 naming the
+    number otherwise.
+    """
+    def current() -> tuple[ExamLoad | None, int]:
         with sessions() as session:
             load_cycle(session, year)
-            return reads.exam_load(session, year)
+            return reads.exam_load(session, year), count_waiting_without_result(session, year)
 
-    load = await asyncio.to_thread(current)
+    load, absent = await asyncio.to_thread(current)
     if load is None:
         raise ServiceError(409, "not_loaded", "Load the exam results before publishing them.",
                            [Violation(rule="EXAM-2", message="No results are loaded.")])
+    if (confirm_absent or 0) != absent:
+        raise ServiceError(409, "absentees", (
+            f"{absent} candidate(s) waiting for the exam have no result: publication ends "
+            f"them as absent. Confirm with confirm_absent: {absent}."), [Violation(
+                rule="EXAM-6", field="confirm_absent",
+                message=f"{absent} without a result; {confirm_absent or 0} confirmed.")])
     await cycles.update(year, Cycle.publish_results, PublishIn(actor=actor(principal)))
     load.state = "publishing"
-    return ExamLoadView.of(load)
+    return ExamLoadView.of(load, absent=absent)
 
 
 def compute_round(session: Session, year: int, *, relocate: bool) -> RoundView:

@@ -12,13 +12,15 @@ from daftar.core.errors import ServiceError, violations_error
 from daftar.core.settings import Settings
 from daftar.domain.cycles import cycle_violations, registration_window
 from daftar.domain.jalali import parse_jalali
-from daftar.services.schemas_cycle import CycleConfig, CycleCreate, CycleView
+from daftar.services.schemas_cycle import CycleConfig, CycleCreate, CycleList, CycleView
 from daftar.services.views import instant
-from daftar.store import queries
+from daftar.store import queries, reads
 from daftar.store.cycles import CycleExists, cycle_years, insert_cycle
+from daftar.store.exam_sessions import exam_session
 from daftar.store.models import CityRecord
 
-__all__ = ["KnownCycle", "create_cycle", "cycle_view", "cycle_years", "load_cycle"]
+__all__ = ["KnownCycle", "create_cycle", "cycle_view", "cycle_years", "list_cycles",
+           "load_cycle"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ def stored_config(body: CycleCreate, settings: Settings) -> dict[str, Any]:
     config["sla_days"] = {**settings.sla_days, **body.sla_days}
     config["registration_start"] = str(parse_jalali(body.registration_start))
     config["registration_end"] = str(parse_jalali(body.registration_end))
+    # AGE-1/AGE-2 count on the end first announced, whatever later amendments do (CYC-1).
+    config["reference_day"] = config["registration_end"]
     if body.exam_date:
         config["exam_date"] = str(parse_jalali(body.exam_date))
     return config
@@ -91,12 +95,41 @@ def create_cycle(session: Session, settings: Settings, body: CycleCreate) -> Cyc
 
 
 def cycle_view(session: Session, year: int) -> CycleView:
-    """The cycle, its phase and its applications counted per stage (404 if unknown)."""
+    """The cycle, its phase and its applications counted per stage (404 if unknown).
+
+    The phase: `before_registration`, `registration`, `exam` (the window has closed and no
+    result is published), `results` (publishing or published), `launch` (a launch round ran),
+    `closed` (an admin closed the cycle).
+    """
     cycle = load_cycle(session, year)
     opens, closes = cycle.window()
     now = datetime.now(UTC)
-    phase = ("before_registration" if now < opens
-             else "registration" if now < closes else "after_registration")
-    return CycleView(year=year, phase=phase, config=cycle.stored,
+    if "closed_at" in cycle.stored:
+        phase = "closed"
+    elif now < opens:
+        phase = "before_registration"
+    elif now < closes:
+        phase = "registration"
+    elif reads.launch_rounds(session, year):
+        phase = "launch"
+    elif (load := reads.exam_load(session, year)) is not None \
+            and load.state in ("publishing", "published"):
+        phase = "results"
+    else:
+        phase = "exam"
+    config = dict(cycle.stored)
+    if (exam := exam_session(session, year)) is not None:
+        config["exam_date"] = exam.exam_date  # the exam session's day replaces it (EXAM-5)
+    return CycleView(year=year, phase=phase, config=config,
                      registration_opens=instant(opens), registration_closes=instant(closes),
-                     counts=queries.stage_counts(session, year))
+                     counts=queries.stage_counts(session, year),
+                     amendments=cycle.config.amendments,
+                     reference_day=cycle.config.age_reference_day)
+
+
+def list_cycles(session: Session, *, page: int, size: int) -> CycleList:
+    """Every cycle with its phase and counts, the latest first, a page at a time."""
+    years = cycle_years(session)
+    chosen = years[(page - 1) * size:page * size]
+    return CycleList(items=[cycle_view(session, y) for y in chosen], total=len(years),
+                     page=page, size=size)

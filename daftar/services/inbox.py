@@ -61,9 +61,10 @@ def batch_rows(session: Session, result: BatchResult) -> list[Row]:
 
 async def checklists(applicants: Applicants, ids: list[str],
                      checked: set[str]) -> dict[str, dict[str, bool] | None]:
-    """Each applicant's QUAL-1 checklist (GEN-3 for men only), marked as `checked` says.
+    """Each applicant's QUAL-1 checklist, marked as `checked` says.
 
-    An applicant whose state cannot be read gets the longest list (the workflow judges it).
+    GEN-3 is for men only and AGE-1 not for veterans (exempt). An applicant whose state cannot
+    be read gets the longest list (the workflow judges it).
     """
     limit = asyncio.Semaphore(STATE_CONCURRENCY)
 
@@ -72,8 +73,10 @@ async def checklists(applicants: Applicants, ids: list[str],
             try:
                 state = await applicants.state(app_id)
             except ServiceError:
-                return {r: r in checked for r in qualification_checklist(male=True)}
-        items = qualification_checklist(male=state.form.gender == Gender.MALE)
+                return {r: r in checked
+                        for r in qualification_checklist(male=True, veteran=False)}
+        items = qualification_checklist(male=state.form.gender == Gender.MALE,
+                                        veteran=state.veteran)
         return {r: r in checked for r in items}
 
     marked = await asyncio.gather(*(one(i) for i in ids))

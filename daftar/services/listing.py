@@ -5,6 +5,7 @@ The API's pages and the console's rows.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -53,8 +54,7 @@ def inbox_page(session: Session, principal: Principal, flt: ApplicationFilter, *
     stages = inbox_stages(principal)
     if not stages:
         raise ServiceError(403, "forbidden", "No reviewer role in the token.")
-    flt = ApplicationFilter(cycle=flt.cycle, stages=stages, province=flt.province,
-                            city=flt.city, quota=flt.quota, tracking_code=flt.tracking_code)
+    flt = dataclasses.replace(flt, stages=stages)
     rows, total = list_applications(session, flt, page=page, size=size, oldest_first=True)
     return Page(items=[item(r) for r in rows], total=total, page=page, size=size)
 

@@ -44,10 +44,12 @@ def checked_form(cycle: KnownCycle, form: RegistrationForm,
     """
     config = cycle.config
     cities = config.places
-    # Validated from the stored text: the model reads its stored days as Jalali dates.
+    # Validated from the stored text: the model reads its stored days as Jalali dates. Its
+    # end is AGE-1/AGE-2's reference day: the one first announced, whatever amendments moved
+    # the window's end to since (CYC-1); the window itself is checked on its current end.
     rules = RegistrationRules.model_validate({
         "registration_start": config.registration_start,
-        "registration_end": config.registration_end, "cities": cities})
+        "registration_end": config.age_reference_day, "cities": cities})
     violations = text_violations(form)
     form = normalise_form(form)
     check = check_registration(form, rules)
@@ -79,7 +81,7 @@ async def register(applicants: Applicants, settings: Settings, cycle: KnownCycle
         application_id=app_id, tracking_code=code,
         cycle=CycleTerms(year=cycle.year, fee_rials=config.fee_rials,
                          claim_hours=config.claim_hours, registration_closes_at=closes,
-                         sla_days=config.sla_days),
+                         sla_days=config.sla_days, amendments=config.amendments),
         form=form, national_id=national_id, flags=flags, veteran=veteran))
     token = issue_token(settings.signing_secret, sub=app_id, roles=[Role.applicant],
                         ttl=APPLICANT_TOKEN_TTL)

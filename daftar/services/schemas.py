@@ -118,6 +118,9 @@ class ApplicationView(BaseModel):
     payment: dict[str, Any] | None = None
     photo: dict[str, Any] | None = None
     exam_result: dict[str, Any] | None = None
+    #: The venue and seat at the exam (EXAM-5): `venue_name`, `address`, `province`, `city`,
+    #: `seat`, `exam_date`, `start_time`, `card_date`.
+    seat: dict[str, Any] | None = None
     decisions: list[DecisionView]
     office: dict[str, Any] | None = None
     documents: list[dict[str, Any]]

@@ -28,10 +28,12 @@ class Counts(_Strict):
 
 
 class ResultRow(_Strict):
-    """One candidate's answer counts per subject, by tracking code."""
+    """One candidate's answer counts per subject, by tracking code; or `absent` (EXAM-6)."""
 
     tracking_code: str = Field(min_length=1, max_length=32)
-    subjects: dict[str, Counts]
+    subjects: dict[str, Counts] = Field(default_factory=dict)
+    #: The candidate did not sit the exam (EXAM-6): no subjects, no score.
+    absent: bool = False
 
 
 class ExamResultsBody(_Strict):
@@ -58,13 +60,16 @@ class ExamLoadView(BaseModel):
     sent: int
     skipped: int
     published_at: datetime | None
+    #: EXAM-6: candidates with no result, whom publication ends (or ended) as absent; the
+    #: exam officer confirms this number when publishing.
+    absent: int = 0
 
     @classmethod
-    def of(cls, load: ExamLoad) -> ExamLoadView:
-        """The view of a stored load."""
+    def of(cls, load: ExamLoad, *, absent: int = 0) -> ExamLoadView:
+        """The view of a stored load, with the candidates it has no result for (EXAM-6)."""
         rate = (Decimal(load.passed) / Decimal(load.candidates)).quantize(Decimal("0.0001")) \
             if load.candidates else Decimal(0)
-        return cls(**load.model_dump(), pass_rate=rate)
+        return cls(**load.model_dump(), pass_rate=rate, absent=absent)
 
 
 class ScoreItem(BaseModel):

@@ -86,6 +86,48 @@ class CycleCreate(Strict):
         return checked_sla_days(value)
 
 
+class CityAmend(CityRef):
+    """A city's new capacity, priority or neighbours; or a new city, with all three."""
+
+    capacity: int | None = Field(default=None, ge=0, le=100_000)
+    priority: int | None = Field(default=None, ge=0, le=100_000)
+    neighbours: list[CityRef] | None = None
+
+
+class CycleAmend(Strict):
+    """An amendment of a running cycle (docs/api.md `PATCH /v1/cycles/{year}`, CYC-1).
+
+    Each field left out is unchanged; `sla_days` names only the stages it changes.
+    """
+
+    registration_end: str | None = None
+    sla_days: dict[str, Annotated[int, Field(ge=1, le=MAX_SLA_DAYS)]] | None = None
+    claim_hours: int | None = Field(default=None, ge=1, le=72)
+    cities: list[CityAmend] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("sla_days")
+    @classmethod
+    def _sla_keys(cls, value: dict[str, int] | None) -> dict[str, int] | None:
+        return None if value is None else checked_sla_days(value)
+
+
+class AmendmentView(BaseModel):
+    """One recorded amendment (CYC-1): its number, author, time, and the settings it changed."""
+
+    number: int
+    actor: str
+    at: Instant
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+class AmendmentList(BaseModel):
+    """A cycle's amendments, the oldest first."""
+
+    items: list[AmendmentView]
+    total: int
+
+
 class CycleView(BaseModel):
     """A cycle as stored, its phase and its applications per stage."""
 
@@ -95,6 +137,19 @@ class CycleView(BaseModel):
     registration_opens: Instant
     registration_closes: Instant
     counts: dict[str, int]
+    #: How many amendments the cycle's stored configuration includes (CYC-1).
+    amendments: int = 0
+    #: AGE-1 and AGE-2's reference day: the registration end first announced.
+    reference_day: str
+
+
+class CycleList(BaseModel):
+    """Every cycle, the latest first, as `GET /v1/cycles` pages them."""
+
+    items: list[CycleView]
+    total: int
+    page: int
+    size: int
 
 
 class _Stored(BaseModel):
@@ -153,6 +208,16 @@ class CycleConfig(_Stored):
     #: Days per reviewing stage (`interview`, `qualification`, `security`, `licence`).
     sla_days: dict[str, int]
     claim_hours: int = DEFAULT_CLAIM_HOURS
+    #: AGE-1 and AGE-2's reference day, the registration end first announced (CYC-1); a
+    #: configuration stored before amendments existed has none: its end was never moved.
+    reference_day: str | None = None
+    #: How many amendments this configuration includes.
+    amendments: int = 0
+
+    @property
+    def age_reference_day(self) -> str:
+        """The day AGE-1 and AGE-2 count on: the registration end first announced."""
+        return self.reference_day or self.registration_end
 
     @property
     def places(self) -> list[tuple[str, str]]:

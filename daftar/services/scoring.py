@@ -1,6 +1,8 @@
 """Exam results (EXAM-2, EXAM-4): read, scored over the whole cohort, stored with the pass mark.
 
-Read as JSON rows or CSV; nothing is half-loaded.
+Read as JSON rows or CSV; nothing is half-loaded. A row is a candidate who sat the exam: a
+subject it leaves out was left blank and counts as 0 correct, 0 wrong. Pass/fail is decided on
+the exact totals and pass mark, which are stored as text beside their rounded columns.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from daftar.domain.scoring import (
     SubjectSpec,
     answer_violations,
     score_cohort,
+    with_blanks,
 )
 from daftar.domain.violations import Violation
 from daftar.gateway.workflows import Cycles
@@ -32,6 +35,7 @@ from daftar.services.schemas_cohort import ExamLoadView, ExamResultsBody, ScoreI
 from daftar.store import cohort as store
 from daftar.store import reads
 from daftar.store.db import SessionFactory
+from daftar.store.exam_sessions import count_absent
 from daftar.store.models import ExamLoad
 
 #: Row errors reported at most: enough to correct a file, bounded for the response.
@@ -59,7 +63,9 @@ def parse_results(media_type: str, raw: bytes, taraz_scale: str | None) -> ExamR
 
 
 def parse_csv(text: str, scale: str | None) -> ExamResultsBody:
-    """`tracking_code,<code>_correct,<code>_wrong,...`: a pair left empty means absent.
+    """`tracking_code,<code>_correct,<code>_wrong,...`: a pair left empty is a blank subject.
+
+    A blank subject counts as 0 correct, 0 wrong (EXAM-4), as a subject a JSON row leaves out.
 
     A row with more values than the header has columns is refused: which column an extra value
     belongs to cannot be known, and dropping it could drop a candidate's answers.
@@ -76,12 +82,13 @@ def parse_csv(text: str, scale: str | None) -> ExamResultsBody:
             continue
         subjects: dict[str, dict[str, str]] = {}
         for column, value in record.items():
-            if column is None or column == "tracking_code" or value in (None, ""):
+            if column is None or column in ("tracking_code", "absent") or value in (None, ""):
                 continue
             code, _, part = column.rpartition("_")
             subjects.setdefault(code, {})[part] = value
+        absent = (record.get("absent") or "").strip().lower() in ("1", "true", "yes")
         rows.append({"tracking_code": (record.get("tracking_code") or "").strip(),
-                     "subjects": subjects})
+                     "subjects": subjects, "absent": absent})
     if extra:
         raise violations_error(f"{len(extra)} row(s) of the CSV do not fit its header; "
                                "nothing was loaded.", extra[:MAX_ROW_ERRORS])
@@ -105,7 +112,9 @@ async def load_results(cycles: Cycles, sessions: SessionFactory, principal: Prin
                        year: int, body: ExamResultsBody) -> ExamLoadView:
     """Score the cohort's answers and store them with the pass mark.
 
-    A new load before publication replaces the earlier one.
+    Each row is a candidate who sat the exam: a subject it leaves out was left blank and
+    counts as 0 correct, 0 wrong (EXAM-4). A new load before publication replaces the earlier
+    one.
 
     Raises:
         ServiceError: 404 for an unknown cycle (before its workflow is started), 409 once the
@@ -136,7 +145,11 @@ def score_and_store(session: Session, year: int, body: ExamResultsBody,
                     principal: Principal) -> ExamLoadView:
     """Check every row, score the cohort (EXAM-4) and replace the cycle's load.
 
-    All in the caller's transaction.
+    Each row is a candidate who sat the exam: a subject it does not name was left blank and
+    counts as 0 correct, 0 wrong (stored so); a row naming no subject at all is a row error.
+    Pass/fail (EXAM-2) is decided on the exact totals and pass mark, and both are stored
+    exactly (as text) beside the rounded Numeric columns, for publication to send and launch
+    rounds to rank on (LAUNCH-1). All in the caller's transaction.
     """
     config = scoring_config(load_cycle(session, year), body.taraz_scale)
     waiting = store.waiting_for_exam(session, year)
@@ -153,19 +166,26 @@ def score_and_store(session: Session, year: int, body: ExamResultsBody,
             errors.append(Violation(rule="EXAM-4", field=where, message=(
                 f"{row.tracking_code} is not a candidate awaiting the exam in cycle {year}.")))
         seen.add(row.tracking_code)
+        if row.absent:  # EXAM-6: did not sit; publication ends them as absent
+            if row.subjects:
+                errors.append(Violation(rule="EXAM-6", field=where, message=(
+                    f"{row.tracking_code} is marked absent and has answers: one or the other.")))
+            continue
         counts = {k: AnswerCounts(correct=v.correct, wrong=v.wrong)
                   for k, v in row.subjects.items()}
         errors.extend(v.model_copy(update={"field": f"{where}.{v.field or 'subjects'}",
                                            "message": f"{row.tracking_code}: {v.message}"})
                       for v in answer_violations(config, counts))
         if app_id is not None:
-            candidates.append(CandidateAnswers(key=app_id, subjects=counts))
+            blanks = with_blanks(config, counts) if counts else counts
+            candidates.append(CandidateAnswers(key=app_id, subjects=blanks))
     if errors:
         raise violations_error(f"{len(errors)} problem(s) in the rows; nothing was loaded.",
                                errors[:MAX_ROW_ERRORS])
     result = score_cohort(config, candidates)
     codes = {app_id: code for code, app_id in waiting.items()}
     load = ExamLoad(cycle=year, scale=config.scale, pass_mark=result.pass_mark,
+                    pass_mark_exact=str(result.pass_mark),
                     top_count=result.top_count, top_mean=result.top_mean,
                     candidates=len(candidates), passed=result.passed,
                     loaded_by=principal.sub, loaded_at=datetime.now(UTC))
@@ -173,9 +193,10 @@ def score_and_store(session: Session, year: int, body: ExamResultsBody,
         {"cycle": year, "application_id": s.key, "tracking_code": codes[s.key],
          "counts": {k: v.model_dump() for k, v in c.subjects.items()},
          "standard": {k: str(v) for k, v in s.standard.items()}, "total": s.total,
-         "passed": s.passed}
+         "total_exact": str(s.total), "passed": s.passed}
         for s, c in zip(result.scores, candidates, strict=True)])
-    return ExamLoadView.of(load)
+    session.flush()
+    return ExamLoadView.of(load, absent=count_absent(session, year))
 
 
 def exam_results(session: Session, year: int) -> ExamLoadView:
@@ -184,7 +205,7 @@ def exam_results(session: Session, year: int) -> ExamLoadView:
     load = reads.exam_load(session, year)
     if load is None:
         raise ServiceError(404, "not_found", f"No exam results are loaded for cycle {year}.")
-    return ExamLoadView.of(load)
+    return ExamLoadView.of(load, absent=count_absent(session, year))
 
 
 def exam_scores(session: Session, year: int, *, page: int, size: int) -> ScorePage:

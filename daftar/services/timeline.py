@@ -21,8 +21,11 @@ from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 
 from daftar.contracts.applicant import (
+    AbsenceIn,
     ApplicantInput,
+    AssignIn,
     ClaimIn,
+    CloseIn,
     DecisionIn,
     DisqualifyIn,
     DocumentIn,
@@ -31,7 +34,11 @@ from daftar.contracts.applicant import (
     OfficeIn,
     PaymentIn,
     PhotoIn,
+    ReinstateIn,
     ReleaseIn,
+    ReopenIn,
+    SeatIn,
+    TermsIn,
     WithdrawIn,
 )
 from daftar.contracts.records import EscalationIn
@@ -43,6 +50,7 @@ UPDATES: dict[str, tuple[type[BaseModel], str]] = {
     "confirm_payment": (PaymentIn, "paid"),
     "submit_photo": (PhotoIn, "photo"),
     "record_exam_result": (ExamResultIn, "exam_result"),
+    "record_absence": (AbsenceIn, "absent"),
     "decide": (DecisionIn, "decision"),
     "claim": (ClaimIn, "claimed"),
     "release_claim": (ReleaseIn, "released"),
@@ -51,6 +59,12 @@ UPDATES: dict[str, tuple[type[BaseModel], str]] = {
     "issue_licence": (LicenceIn, "licence"),
     "withdraw": (WithdrawIn, "withdrawn"),
     "disqualify": (DisqualifyIn, "disqualified"),
+    "amend_terms": (TermsIn, "amended"),
+    "assign_seat": (SeatIn, "seat"),
+    "reopen": (ReopenIn, "reopened"),
+    "reinstate": (ReinstateIn, "reinstatement"),
+    "assign": (AssignIn, "assigned"),
+    "close": (CloseIn, "record_closed"),
 }
 
 
@@ -102,6 +116,10 @@ async def timeline(history: WorkflowHistory, converter: DataConverter) -> list[T
                 entry.details["stage_after"] = state.stage.value
                 if entry.kind == "disqualified" and state.stage.value == "revoked":
                     entry.kind = "revoked"  # FRAUD-1 after the licence
+                if entry.kind == "reinstatement":
+                    # COR-2: the first admin's proposal, or the second's confirmation.
+                    entry.outcome = ("proposed" if state.reinstatement is not None
+                                     else "confirmed")
                 if entry.kind == "claimed" and state.claim is not None:
                     entry.stage = state.claim.stage.value
                     entry.details["expires_at"] = state.claim.expires_at.isoformat()
@@ -163,6 +181,24 @@ async def _accepted(out: list[TimelineEvent], event: HistoryEvent, at: datetime,
         entry.reason, entry.rules = msg.reason, ["WD-1"]
     elif isinstance(msg, DisqualifyIn):
         entry.reason, entry.rules = msg.reason, ["FRAUD-1"]
+    elif isinstance(msg, AbsenceIn):
+        entry.stage, entry.outcome, entry.rules = "exam", "absent", ["EXAM-6"]
+    elif isinstance(msg, ReopenIn):
+        entry.stage, entry.reason, entry.rules = msg.stage.value, msg.reason, ["COR-1"]
+    elif isinstance(msg, ReinstateIn):
+        entry.reason, entry.rules = msg.reason, ["COR-2"]
+    elif isinstance(msg, AssignIn):
+        entry.details, entry.rules = {"reviewer": msg.reviewer}, ["COR-3"]
+    elif isinstance(msg, SeatIn):
+        entry.rules = ["EXAM-5"]
+        entry.details = {"venue_id": msg.venue_id, "venue": msg.venue_name,
+                         "city": msg.city, "seat": msg.seat, "exam_date": msg.exam_date,
+                         "start_time": msg.start_time, "version": msg.version}
+    elif isinstance(msg, TermsIn):
+        entry.rules = ["CYC-1"]
+        entry.details = {"amendment": msg.number,
+                         "registration_closes_at": msg.registration_closes_at.isoformat(),
+                         "sla_days": msg.sla_days, "claim_hours": msg.claim_hours}
     return entry
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import and_, delete, func, insert, update
 from sqlmodel import Session, col, select
 
 from daftar.domain.allocation import Allocation, CitySeats, LaunchCandidate, allocate
@@ -31,6 +31,16 @@ def waiting_for_exam(session: Session, cycle: int) -> dict[str, str]:
     stmt = select(ApplicationRecord.tracking_code, ApplicationRecord.application_id).where(
         ApplicationRecord.cycle == cycle, ApplicationRecord.stage == Stage.awaiting_exam.value)
     return {code: app_id for code, app_id in session.exec(stmt)}
+
+
+def exact_total(score: ExamScore) -> Decimal:
+    """EXAM-4: a loaded result's exact total (its rounded column for loads before 0007)."""
+    return Decimal(score.total_exact) if score.total_exact is not None else score.total
+
+
+def exact_pass_mark(load: ExamLoad) -> Decimal:
+    """EXAM-2: a load's exact pass mark (its rounded column for loads before 0007)."""
+    return Decimal(load.pass_mark_exact) if load.pass_mark_exact is not None else load.pass_mark
 
 
 def replace_exam_load(session: Session, load: ExamLoad,
@@ -138,15 +148,24 @@ def compute_round(session: Session, cycle: int, *, relocate: bool) -> tuple[
         for c in session.exec(select(CityRecord).where(CityRecord.cycle == cycle))
     ]
     placed = select(PlacementRecord.application_id).where(PlacementRecord.cycle == cycle)
+    # LAUNCH-1 ranks on the exact total: the one the cycle's publication sent the candidate's
+    # workflow (its result row marked sent), else (a result recorded one candidate at a time)
+    # the read model's total.
+    published = and_(col(ExamScore.cycle) == col(ApplicationRecord.cycle),
+                     col(ExamScore.application_id) == col(ApplicationRecord.application_id),
+                     col(ExamScore.outcome) == SENT)
     candidates = [
         LaunchCandidate(key=a.application_id, province=a.province, city=a.city,
-                        veteran=a.quota != "free", total=a.exam_total or Decimal(0),
+                        veteran=a.quota != "free",
+                        total=Decimal(exact) if exact is not None else a.exam_total or Decimal(0),
                         interview=a.interview_score or Decimal(0),
                         registered_at=a.registered_at)
-        for a in session.exec(select(ApplicationRecord).where(
-            ApplicationRecord.cycle == cycle,
-            ApplicationRecord.stage == Stage.awaiting_launch.value,
-            col(ApplicationRecord.application_id).not_in(placed)))
+        for a, exact in session.exec(
+            select(ApplicationRecord, ExamScore.total_exact)
+            .outerjoin(ExamScore, published)
+            .where(ApplicationRecord.cycle == cycle,
+                   ApplicationRecord.stage == Stage.awaiting_launch.value,
+                   col(ApplicationRecord.application_id).not_in(placed)))
     ]
     share = Decimal(str(record.config.get("veteran_share", "0.30")))
     return allocate(candidates, cities, veteran_share=share, relocate=relocate), candidates

@@ -6,7 +6,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, Numeric, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -94,6 +103,8 @@ class ApplicationRecord(SQLModel, table=True):
     interview_score: Decimal | None = Field(default=None, sa_column=Column(Numeric(7, 2)))
     claimed_by: str | None = None  # the reviewer holding the waiting decision
     claim_expires_at: datetime | None = Field(default=None, sa_column=_utc_nullable())
+    #: The admin who assigned the waiting decision to `claimed_by` (COR-3), if one did.
+    claim_assigned_by: str | None = None
     version: int = 0
     #: The history length of the workflow task that wrote this row: a write from an earlier
     #: task (or from an attempt Temporal discarded) never overwrites one from a later task.
@@ -158,7 +169,10 @@ class ExamLoad(SQLModel, table=True):
     __tablename__ = "exam_loads"
     cycle: int = Field(primary_key=True)
     scale: Decimal = Field(sa_column=Column(Numeric(12, 4), nullable=False))
+    #: Rounded to 6 decimals, for display; EXAM-2 judges against `pass_mark_exact`.
     pass_mark: Decimal = Field(sa_column=Column(Numeric(16, 6), nullable=False))
+    #: The exact pass mark (`str` of the Decimal); None for loads stored before revision 0007.
+    pass_mark_exact: str | None = Field(default=None, sa_column=Column(String(64)))
     top_count: int
     top_mean: Decimal = Field(sa_column=Column(Numeric(16, 6), nullable=False))
     candidates: int
@@ -180,8 +194,11 @@ class ExamScore(SQLModel, table=True):
     tracking_code: str = Field(max_length=32)
     counts: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     standard: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
+    #: Rounded to 6 decimals, for display and sorting; EXAM-2 and LAUNCH-1 use `total_exact`.
     total: Decimal = Field(sa_column=Column(Numeric(16, 6), nullable=False))
-    passed: bool
+    #: The exact total (`str` of the Decimal); None for loads stored before revision 0007.
+    total_exact: str | None = Field(default=None, sa_column=Column(String(64)))
+    passed: bool  # EXAM-2, decided at load time on the exact values
     outcome: str | None = None  # after publication: sent, or why it was not applied
 
 
@@ -227,3 +244,49 @@ class SavedFilter(SQLModel, table=True):
     params: dict[str, str] = Field(sa_column=Column(JSON, nullable=False))
     created_by: str
     created_at: datetime = Field(sa_column=_utc())
+
+
+class ExamSessionRecord(SQLModel, table=True):
+    """A cycle's exam session (EXAM-5): the day, the start time and when cards open."""
+
+    __tablename__ = "exam_sessions"
+    cycle: int = Field(primary_key=True)
+    exam_date: str = Field(max_length=10)  # Jalali YYYY/MM/DD
+    start_time: str = Field(max_length=5)  # HH:MM, Tehran
+    card_date: str = Field(max_length=10)  # Jalali YYYY/MM/DD
+    #: Bumped by every setting that assigns seats anew; each candidate's history holds the
+    #: version of the seat it was given.
+    version: int = 1
+    set_by: str
+    set_at: datetime = Field(sa_column=_utc())
+    #: How far the seats' fan-out to the candidates' workflows has got.
+    sent: int = 0
+    skipped: int = 0
+
+
+class VenueRecord(SQLModel, table=True):
+    """A venue of a cycle's exam in a province centre, with its seats (EXAM-5)."""
+
+    __tablename__ = "exam_venues"
+    cycle: int = Field(primary_key=True)
+    venue_id: str = Field(primary_key=True, max_length=16)
+    province_code: str = Field(max_length=2)
+    province: str  # Persian name
+    city: str  # Persian name of the centre
+    name: str
+    address: str
+    seats: int
+
+
+class SeatRecord(SQLModel, table=True):
+    """A candidate's seat at the exam (EXAM-5), and whether their workflow has it."""
+
+    __tablename__ = "exam_seats"
+    __table_args__ = (Index("ix_exam_seats_venue", "cycle", "venue_id", "seat"),)
+    cycle: int = Field(primary_key=True)
+    application_id: str = Field(primary_key=True, max_length=32)
+    tracking_code: str = Field(max_length=32)
+    venue_id: str = Field(max_length=16)
+    seat: int
+    version: int
+    outcome: str | None = None

@@ -24,6 +24,8 @@ class ApplicationFilter:
     city: str | None = None
     quota: str | None = None
     tracking_code: str | None = None
+    #: Only the decisions an admin assigned to this reviewer (COR-3).
+    assigned_to: str | None = None
 
 
 def get_cycle(session: Session, year: int) -> CycleRecord | None:
@@ -62,6 +64,9 @@ def list_applications(session: Session, flt: ApplicationFilter, *, page: int, si
         conditions.append(ApplicationRecord.quota == flt.quota)
     if flt.tracking_code:
         conditions.append(ApplicationRecord.tracking_code == flt.tracking_code)
+    if flt.assigned_to:
+        conditions.append(ApplicationRecord.claimed_by == flt.assigned_to)
+        conditions.append(col(ApplicationRecord.claim_assigned_by).is_not(None))
     total = session.exec(
         select(func.count()).select_from(ApplicationRecord).where(*conditions)).one()
     # Each order is an index's (models.py), read forwards or backwards.

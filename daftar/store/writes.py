@@ -42,6 +42,7 @@ class ApplicationValues(TypedDict):
     interview_score: Decimal | None
     claimed_by: str | None
     claim_expires_at: datetime | None
+    claim_assigned_by: str | None
     version: int
     history_length: int
 

@@ -18,8 +18,12 @@ from temporalio.common import RawValue, RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from daftar.contracts import activities, search
     from daftar.contracts.applicant import (
+        AbsenceIn,
         ApplicantInput,
+        AssignIn,
         ClaimIn,
+        CloseIn,
+        CycleTerms,
         DecisionIn,
         DisqualifyIn,
         DocumentIn,
@@ -28,7 +32,11 @@ with workflow.unsafe.imports_passed_through():
         OfficeIn,
         PaymentIn,
         PhotoIn,
+        ReinstateIn,
         ReleaseIn,
+        ReopenIn,
+        SeatIn,
+        TermsIn,
         WithdrawIn,
     )
     from daftar.contracts.records import ApplicationSnapshot, EscalationIn, application_snapshot
@@ -37,11 +45,13 @@ with workflow.unsafe.imports_passed_through():
         Claim,
         Escalation,
         ExamResult,
+        ExamSeat,
         HandedDocument,
         HistoryEntry,
         Office,
         Payment,
         Photo,
+        Reinstatement,
     )
     from daftar.domain import transitions
     from daftar.domain.actors import Actor
@@ -55,6 +65,7 @@ with workflow.unsafe.imports_passed_through():
         Role,
         Stage,
     )
+    from daftar.domain.transitions.corrections import REINSTATABLE
     from daftar.workflows.guards import Guards
     from daftar.workflows.refusals import start_input, unreadable
 
@@ -64,6 +75,9 @@ _RECORD_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1),
 _RECORD_TIMEOUT = timedelta(seconds=30)
 #: workflow.patched id: an overdue stage is escalated again every SLA period (not just once).
 OVERDUE_REMINDERS = "overdue-reminders"
+#: workflow.patched id: a rejected, disqualified or revoked application waits for a correction
+#: (COR-1, COR-2) until its cycle is closed, instead of ending at once.
+WAITS_FOR_CORRECTIONS = "waits-for-corrections"
 
 
 @workflow.defn
@@ -97,6 +111,7 @@ class ApplicantWorkflow:
         )
         self._terms = inp.cycle
         self._guards = Guards(self._state, inp.cycle)
+        self._closed = False
         # The number of decisions the read model holds from a committed write: those were
         # written by a workflow task that Temporal kept, the rest may need rewriting.
         self._recorded = 0
@@ -115,7 +130,15 @@ class ApplicantWorkflow:
                 await self._sync()
                 continue
             if self._state.stage in TERMINAL_STAGES:
-                break
+                # A rejection, disqualification or revocation may be corrected (COR-1,
+                # COR-2): the record waits for it until the cycle closes. Applications that
+                # ended before this change ended at once, as their histories say.
+                if (self._closed or self._state.stage not in REINSTATABLE
+                        or not workflow.patched(WAITS_FOR_CORRECTIONS)):
+                    break
+                await workflow.wait_condition(
+                    lambda: self._closed or self._synced != self._state.version)
+                continue
             timeout = self._until_deadline()
             if timeout is not None and timeout <= timedelta(0):
                 await self._deadline_passed()
@@ -172,7 +195,56 @@ class ApplicantWorkflow:
     def _check_photo(self, msg: PhotoIn) -> None:
         self._guards.photo(msg)
 
-    # --- exam (EXAM-2) ------------------------------------------------------------------
+    # --- cycle amendments (CYC-1) ---------------------------------------------------------
+
+    @workflow.update
+    def amend_terms(self, msg: TermsIn) -> ApplicationState:
+        """CYC-1: the cycle's amendment reaches this open application.
+
+        A moved registration end moves an unpaid application's REG-2 deadline; new SLA days
+        move the current stage's deadline (counted from when the stage was entered); new claim
+        hours hold for claims made from now on. AGE-1 and AGE-2 were judged at registration
+        on the reference day first announced, and are not touched.
+        """
+        s, before = self._state, self._terms
+        self._terms = before.model_copy(update={
+            "amendments": msg.number, "registration_closes_at": msg.registration_closes_at,
+            "sla_days": msg.sla_days, "claim_hours": msg.claim_hours})
+        self._guards.terms = self._terms
+        if s.stage == Stage.awaiting_payment:
+            s.due_at = msg.registration_closes_at
+        elif (key := SLA_KEYS.get(s.stage)) is not None and key in msg.sla_days:
+            s.due_at = s.stage_entered_at + timedelta(days=msg.sla_days[key])
+        self._record(HistoryEntry(seq=0, stage="amendment", outcome="done", actor=msg.actor.id,
+                                  role=Role.admin, at=workflow.now(), rules=["CYC-1"],
+                                  reason=_amended(msg, before)))
+        self._bump()
+        return self._state
+
+    @amend_terms.validator
+    def _check_terms(self, msg: TermsIn) -> None:
+        self._guards.amendment(msg)
+
+    # --- exam (EXAM-5, EXAM-2) -----------------------------------------------------------
+
+    @workflow.update
+    def assign_seat(self, msg: SeatIn) -> ApplicationState:
+        """EXAM-5: the candidate's venue and seat; a later session version replaces it."""
+        now = workflow.now()
+        self._state.seat = ExamSeat(**msg.model_dump(exclude={"actor"}), at=now)
+        self._record(HistoryEntry(
+            seq=0, stage="seat", outcome="done", actor=msg.actor.id, role=Role.exam_officer,
+            at=now, rules=["EXAM-5"],
+            reason=f"{msg.venue_name} ({msg.city}), seat {msg.seat}, "
+                   f"{msg.exam_date} {msg.start_time}"))
+        self._bump()
+        return self._state
+
+    @assign_seat.validator
+    def _check_seat(self, msg: SeatIn) -> None:
+        self._guards.seat(msg)
+
+    # --- exam result ------------------------------------------------------------------
 
     @workflow.update
     def record_exam_result(self, msg: ExamResultIn) -> ApplicationState:
@@ -194,6 +266,20 @@ class ApplicantWorkflow:
     @record_exam_result.validator
     def _check_exam_result(self, msg: ExamResultIn) -> None:
         self._guards.exam_result(msg)
+
+    @workflow.update
+    def record_absence(self, msg: AbsenceIn) -> ApplicationState:
+        """EXAM-6: no result when the results were published: the candidate did not sit."""
+        self._record(HistoryEntry(
+            seq=0, stage="exam", outcome="absent", actor=msg.actor.id, role=Role.exam_officer,
+            at=workflow.now(), rules=["EXAM-6"]))
+        self._state.rules = ["EXAM-6"]
+        self._move(Stage.absent)
+        return self._state
+
+    @record_absence.validator
+    def _check_absence(self, msg: AbsenceIn) -> None:
+        self._guards.absence(msg)
 
     # --- reviewer decisions (INT-1, QUAL-1, SEC-1) ----------------------------------------
 
@@ -319,6 +405,84 @@ class ApplicantWorkflow:
     def _check_disqualify(self, msg: DisqualifyIn) -> None:
         self._guards.disqualify(msg)
 
+    # --- corrections (COR-1, COR-2, COR-3) ----------------------------------------------
+
+    @workflow.update
+    def reopen(self, msg: ReopenIn) -> ApplicationState:
+        """COR-1: the latest reviewer decision goes back to its stage's inbox, fresh SLA.
+
+        The history keeps the decision and the reopening; the next decision there is new.
+        """
+        s = self._state
+        self._record(HistoryEntry(seq=0, stage="reopening", outcome=msg.stage.value,
+                                  actor=msg.actor.id, role=Role.admin, at=workflow.now(),
+                                  reason=msg.reason, rules=["COR-1"]))
+        s.rules, s.rejected_stage = [], None
+        self._move(DECISION_FLOW[msg.stage][0])
+        return self._state
+
+    @reopen.validator
+    def _check_reopen(self, msg: ReopenIn) -> None:
+        self._guards.reopen(msg)
+
+    @workflow.update
+    def reinstate(self, msg: ReinstateIn) -> ApplicationState:
+        """COR-2: one admin proposes; a second, different admin confirms.
+
+        Only the confirmation changes the case: it returns to the stage it was at, its
+        decision there pending again (a licence revoked by a disqualification is restored).
+        """
+        s, now = self._state, workflow.now()
+        if s.reinstatement is None:
+            s.reinstatement = Reinstatement(actor=msg.actor.id, reason=msg.reason, at=now)
+            self._record(HistoryEntry(seq=0, stage="reinstatement", outcome="proposed",
+                                      actor=msg.actor.id, role=Role.admin, at=now,
+                                      reason=msg.reason, rules=["COR-2"]))
+            self._bump()
+            return s
+        self._record(HistoryEntry(seq=0, stage="reinstatement", outcome="confirmed",
+                                  actor=msg.actor.id, role=Role.admin, at=now,
+                                  reason=msg.reason, rules=["COR-2"]))
+        back = s.rejected_stage
+        assert back is not None
+        s.reinstatement, s.rules, s.rejected_stage = None, [], None
+        if back == Stage.awaiting_exam:
+            s.exam_result = None  # the result it was rejected on is to be given again
+        self._move(back)
+        return s
+
+    @reinstate.validator
+    def _check_reinstate(self, msg: ReinstateIn) -> None:
+        self._guards.reinstate(msg)
+
+    @workflow.update
+    def assign(self, msg: AssignIn) -> ApplicationState:
+        """COR-3: the waiting decision is claimed on the named reviewer's behalf."""
+        s, now = self._state, workflow.now()
+        role, _ = DECISION_AT[s.stage]
+        s.claim = Claim(actor=msg.reviewer, role=role, stage=s.stage, at=now,
+                        expires_at=now + timedelta(hours=self._terms.claim_hours),
+                        assigned_by=msg.actor.id)
+        self._record(HistoryEntry(seq=0, stage="assignment", outcome="assigned",
+                                  actor=msg.actor.id, role=Role.admin, at=now,
+                                  reason=f"assigned to {msg.reviewer}", rules=["COR-3"]))
+        self._bump()
+        return s
+
+    @assign.validator
+    def _check_assign(self, msg: AssignIn) -> None:
+        self._guards.assign(msg)
+
+    @workflow.update
+    def close(self, msg: CloseIn) -> ApplicationState:
+        """The cycle is closed: an ended application's record ends; no correction after."""
+        self._closed = True
+        return self._state
+
+    @close.validator
+    def _check_close(self, msg: CloseIn) -> None:
+        self._guards.close(msg)
+
     # --- state changes -----------------------------------------------------------------
 
     def _bump(self) -> None:
@@ -420,3 +584,15 @@ class ApplicantWorkflow:
             self._state, workflow.now(),
             history_length=workflow.info().get_current_history_length(),
             recorded_decisions=self._recorded)
+
+
+def _amended(msg: TermsIn, before: CycleTerms) -> str:
+    """What an amendment changed in the application's terms, for its history."""
+    parts = [f"amendment {msg.number}"]
+    if msg.registration_closes_at != before.registration_closes_at:
+        parts.append(f"registration closes at {msg.registration_closes_at.isoformat()}")
+    if msg.sla_days != before.sla_days:
+        parts.append("SLA days " + ", ".join(f"{k} {v}" for k, v in sorted(msg.sla_days.items())))
+    if msg.claim_hours != before.claim_hours:
+        parts.append(f"claims hold {msg.claim_hours} h")
+    return "; ".join(parts)

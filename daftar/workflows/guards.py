@@ -12,7 +12,10 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from daftar.contracts.applicant import (
+        AbsenceIn,
+        AssignIn,
         ClaimIn,
+        CloseIn,
         CycleTerms,
         DecisionIn,
         DisqualifyIn,
@@ -22,11 +25,16 @@ with workflow.unsafe.imports_passed_through():
         OfficeIn,
         PaymentIn,
         PhotoIn,
+        ReinstateIn,
         ReleaseIn,
+        ReopenIn,
+        SeatIn,
+        TermsIn,
         WithdrawIn,
     )
     from daftar.contracts.state import ApplicationState
     from daftar.domain import transitions
+    from daftar.domain.transitions import corrections
     from daftar.workflows.refusals import raise_refusal
 
 
@@ -38,15 +46,24 @@ class Guards:
 
     def __init__(self, state: ApplicationState, terms: CycleTerms) -> None:
         self._s = state
-        self._terms = terms
+        self.terms = terms
+
+    def seat(self, msg: SeatIn) -> None:
+        """EXAM-5: refuses what `transitions.seat` refuses."""
+        held = self._s.seat.version if self._s.seat is not None else None
+        raise_refusal(transitions.seat(self._s, msg.actor, msg.version, held))
+
+    def amendment(self, msg: TermsIn) -> None:
+        """CYC-1: refuses what `transitions.terms` refuses."""
+        raise_refusal(transitions.terms(self._s, msg.actor, msg.number, self.terms.amendments))
 
     def payment(self, msg: PaymentIn) -> None:
         """REG-2 (and the REG-1 window): refuses what `transitions.payment` refuses."""
-        raise_refusal(transitions.payment(self._s, msg.actor, msg, workflow.now(), self._terms))
+        raise_refusal(transitions.payment(self._s, msg.actor, msg, workflow.now(), self.terms))
 
     def photo(self, msg: PhotoIn) -> None:
         """REG-4 (and the REG-1 window): refuses what `transitions.photo` refuses."""
-        raise_refusal(transitions.photo(self._s, msg.actor, msg, workflow.now(), self._terms))
+        raise_refusal(transitions.photo(self._s, msg.actor, msg, workflow.now(), self.terms))
 
     def exam_result(self, msg: ExamResultIn) -> None:
         """EXAM-2: refuses what `transitions.exam_result` refuses."""
@@ -83,3 +100,23 @@ class Guards:
     def disqualify(self, msg: DisqualifyIn) -> None:
         """FRAUD-1: refuses what `transitions.disqualify` refuses."""
         raise_refusal(transitions.disqualify(self._s, msg.actor, msg, workflow.now()))
+
+    def reopen(self, msg: ReopenIn) -> None:
+        """COR-1: refuses what `corrections.reopen` refuses."""
+        raise_refusal(corrections.reopen(self._s, msg.actor, msg.stage))
+
+    def reinstate(self, msg: ReinstateIn) -> None:
+        """COR-2: refuses what `corrections.reinstate` refuses."""
+        raise_refusal(corrections.reinstate(self._s, msg.actor))
+
+    def assign(self, msg: AssignIn) -> None:
+        """COR-3: refuses what `corrections.assign` refuses."""
+        raise_refusal(corrections.assign(self._s, msg.actor))
+
+    def close(self, msg: CloseIn) -> None:
+        """Refuses what `corrections.close` refuses."""
+        raise_refusal(corrections.close(self._s, msg.actor))
+
+    def absence(self, msg: AbsenceIn) -> None:
+        """EXAM-6: refuses what `transitions.absence` refuses."""
+        raise_refusal(transitions.absence(self._s, msg.actor))

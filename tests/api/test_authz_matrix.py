@@ -118,6 +118,8 @@ class Row:
     content_type: str | None = None
     params: dict[str, str] = field(default_factory=dict)
     variant: str = ""
+    #: The cycle in the path, when not the session's (an unknown one: 404 past the gate).
+    year: int = YEAR
 
     @property
     def id(self) -> str:
@@ -125,7 +127,7 @@ class Row:
 
     def url(self, world: World) -> str:
         return (self.path.replace("{app_id}", world.owner.id)
-                .replace("{year}", str(YEAR)).replace("{number}", "1"))
+                .replace("{year}", str(self.year)).replace("{number}", "1"))
 
 
 def cycle_body(_: World) -> dict[str, Any]:
@@ -196,9 +198,10 @@ ROWS: list[Row] = [
         only(Caller.exam_officer, Caller.admin, Caller.auditor), codes(200)),
     Row("GET", "/v1/cycles/{year}/exam-results/scores",
         only(Caller.exam_officer, Caller.admin, Caller.auditor), codes(200)),
-    # That load has no rows: publishing it sends nothing.
+    # That load has no rows: publishing it sends nothing, or is refused (409 EXAM-6) while
+    # candidates of the session's cycle wait for the exam without a result.
     Row("POST", "/v1/cycles/{year}/exam-results/publish", only(Caller.exam_officer),
-        codes(202)),
+        codes(202, 409)),
     # A dry run only computes: the session's cycle is not allocated.
     Row("POST", "/v1/cycles/{year}/launch-rounds", only(Caller.licensing_officer), codes(200),
         json=lambda _: {"relocate": True}, params={"dry_run": "true"}),
@@ -213,6 +216,29 @@ ROWS: list[Row] = [
     Row("POST", "/v1/audit/replay", only(Caller.auditor), codes(200),
         json=lambda w: {"application_id": w.owner.id}),
     Row("GET", "/v1/access-log", only(Caller.auditor), codes(200)),
+    Row("GET", "/v1/cycles", STAFF, codes(200)),
+    # An amendment that changes nothing: refused (422 CYC-1), the cycle stays as it is.
+    Row("PATCH", "/v1/cycles/{year}", only(Caller.admin), codes(422), json=lambda _: {}),
+    Row("GET", "/v1/cycles/{year}/amendments", STAFF, codes(200)),
+    # The session's cycle is still open for registration: seats wait for its close (409).
+    Row("PUT", "/v1/cycles/{year}/exam-sessions", only(Caller.exam_officer), codes(409),
+        json=lambda _: {"exam_date": f"{YEAR}/06/01", "start_time": "09:00",
+                        "card_date": f"{YEAR}/05/28", "venues": [
+                            {"province": "Tehran", "city": "Tehran", "name": "Hall",
+                             "address": "Street 1", "seats": 10}]}),
+    Row("GET", "/v1/cycles/{year}/exam-sessions", STAFF, codes(404)),
+    # No seat yet: no card (409).
+    Row("GET", "/v1/applications/{app_id}/admission-card", STAFF | {Caller.applicant},
+        codes(409)),
+    # Nothing decided, nothing ended, nothing waits: each correction is 409.
+    Row("POST", "/v1/applications/{app_id}/reopen", only(Caller.admin), codes(409),
+        json=lambda _: {"stage": "interview", "reason": "matrix"}),
+    Row("POST", "/v1/applications/{app_id}/reinstate", only(Caller.admin), codes(409),
+        json=lambda _: {"reason": "matrix"}),
+    Row("POST", "/v1/applications/{app_id}/assign", only(Caller.admin), codes(409),
+        json=lambda _: {"reviewer": "matrix"}),
+    # A cycle that does not exist (404): closing the session's would end its use.
+    Row("POST", "/v1/cycles/{year}/close", only(Caller.admin), codes(404), year=1499),
     # Last: these two close the owner's application (whichever comes first; then 409).
     Row("POST", "/v1/applications/{app_id}/withdraw", only(Caller.applicant), codes(200, 409),
         json=lambda _: {"reason": "matrix"}),

@@ -65,11 +65,15 @@ async def test_a_whole_cycle_of_300_applicants(stack: Stack, api: httpx.AsyncCli
     stats = r.json()
     counts = {stage: sum(by.values()) for stage, by in stats["counts"].items()}
     assert stats["total"] == sum(counts.values()) == APPLICANTS
-    assert set(counts) <= {"licensed", "rejected", "awaiting_launch"}, counts
+    assert set(counts) <= {"licensed", "rejected", "awaiting_launch", "absent"}, counts
     assert counts == report.counts
     assert counts.get("licensed", 0) == report.licences > 0
     assert counts.get("awaiting_launch", 0) == report.waiting
-    assert counts["rejected"] == APPLICANTS - report.cleared
+    assert counts["absent"] == report.absent == APPLICANTS // 50  # EXAM-6: one in fifty
+    assert counts["rejected"] == APPLICANTS - report.cleared - report.absent
+    # CYC-1: the window was extended once, and the extension is on record.
+    r = await api.get(f"/v1/cycles/{YEAR}/amendments", headers=auth(Role.auditor))
+    assert [a["number"] for a in r.json()["items"]] == [1] == [report.amendments]
 
     # The read model's lists and the workflows agree with the counters.
     items = await all_items(api)
@@ -83,19 +87,27 @@ async def test_a_whole_cycle_of_300_applicants(stack: Stack, api: httpx.AsyncCli
     assert r.status_code == 200, r.text
     load = r.json()
     assert load["state"] == "published"
-    assert load["candidates"] == load["sent"] == APPLICANTS and load["skipped"] == 0
+    present = APPLICANTS - report.absent
+    assert load["candidates"] == load["sent"] == present and load["skipped"] == 0
+    assert load["absent"] == report.absent
     exams = [[d for d in a["decisions"] if d["stage"] == "exam"] for a in apps]
     assert all(len(e) == 1 for e in exams)
     assert sum(e[0]["outcome"] == "pass" for e in exams) == load["passed"] == report.exam_passed
+    assert sum(e[0]["outcome"] == "absent" for e in exams) == report.absent
     assert all(a["exam_result"]["passed"] == (e[0]["outcome"] == "pass")
-               for a, e in zip(apps, exams, strict=True))
+               for a, e in zip(apps, exams, strict=True) if a["stage"] != "absent")
 
     # Every licence went through each stage exactly once and has its own number.
     licensed = [a for a in apps if a["stage"] == "licensed"]
     for a in licensed:
         stages = Counter(d["stage"] for d in a["decisions"])
-        assert {s: stages[s] for s in PATH} == dict.fromkeys(PATH, 1), a["decisions"]
-        assert all(d["outcome"] in ("pass", "done") for d in a["decisions"])
+        once = {s: stages[s] for s in PATH}
+        if a["application_id"] == report.reopened:  # COR-1: security decided, reopened, again
+            assert once == {**dict.fromkeys(PATH, 1), "security": 2}, a["decisions"]
+            assert stages["reopening"] == 1
+        else:
+            assert once == dict.fromkeys(PATH, 1), a["decisions"]
+        assert all(d["outcome"] in ("pass", "done", "security") for d in a["decisions"])
         assert a["licence_number"] and a["office"] is not None
     numbers = [a["licence_number"] for a in licensed]
     assert len(set(numbers)) == len(numbers)

@@ -327,3 +327,39 @@ async def test_qualification_checklist(browsing: Browsing, http: httpx.AsyncClie
     await form.get_by_role("button", name="ثبت تصمیم").click()
     await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_security")
     await context.close()
+
+
+async def test_a_veterans_checklist_has_no_age_item_and_a_related_field_a_note(
+        browsing: Browsing, http: httpx.AsyncClient, console_cycle: int) -> None:
+    # QUAL-1: a veteran is exempt from AGE-1; GEN-2: a degree in a related field (`other`)
+    # is flagged at registration and its checklist item says what to judge.
+    app = await register(http, quota={"kind": "veteran", "category": "martyr_family"},
+                         birth_date="1340/01/01",
+                         degree={"level": "master", "field": "other",
+                                 "graduation_date": "1395/04/01"})
+    await to_interview(http, app)
+    r = await http.post(f"/v1/applications/{app.id}/decisions", json={
+        "stage": "interview", "outcome": "pass", "score": 80},
+        headers=auth(Role.interviewer, sub=INTERVIEWER))
+    assert r.status_code == 200, r.text
+    context = await browsing.context()
+    page = await context.new_page()
+    await sign_in(page, token(Role.qualification_officer, sub="qual-desk"))
+    await page.goto(f"/console/applications/{app.id}")
+    form = page.locator("#decide-qualification")
+    boxes = form.get_by_role("checkbox")
+    await expect(boxes).to_have_count(10)  # a man's 11 items but AGE-1
+    values = await boxes.evaluate_all("bs => bs.map(b => b.value)")
+    assert "AGE-1" not in values and "GEN-3" in values and "GEN-2" in values
+    note = form.locator("#note-GEN-2")
+    await expect(note).to_contain_text("other")
+    await expect(form.locator("input[type=checkbox][value='GEN-2']")).to_have_attribute(
+        "aria-describedby", "note-GEN-2")
+    await expect(form.locator("[id^='note-']")).to_have_count(1)
+    await accessible(page)
+    for i in range(10):
+        await boxes.nth(i).check()
+    await form.get_by_label("قبول", exact=True).check()
+    await form.get_by_role("button", name="ثبت تصمیم").click()
+    await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_security")
+    await context.close()

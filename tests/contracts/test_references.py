@@ -8,7 +8,10 @@ import typing
 import pytest
 from temporalio import activity, workflow
 
+from daftar.activities.amendments import AmendmentActivities
 from daftar.activities.cohort import CohortActivities
+from daftar.activities.corrections import ClosingActivities
+from daftar.activities.exam_sessions import ExamActivities
 from daftar.activities.records import RecordActivities
 from daftar.contracts import activities as interfaces
 from daftar.contracts.workflows import Applicant, Cycle, Query, Update
@@ -41,7 +44,8 @@ def test_every_update_and_query_reference_matches_the_workflow(refs: type, cls: 
 def test_every_activity_interface_has_its_implementation() -> None:
     implemented = {
         activity._Definition.must_from_callable(fn).name: fn
-        for cls in (RecordActivities, CohortActivities)
+        for cls in (RecordActivities, CohortActivities, AmendmentActivities, ExamActivities,
+                    ClosingActivities)
         for _, fn in inspect.getmembers(cls, inspect.isfunction)
         if activity._Definition.from_callable(fn) is not None}
     named = {

@@ -133,13 +133,58 @@ def test_unknown_city_is_overflow_from_the_start() -> None:
                     relocate=False).waiting == ["g", "b"]
 
 
-def test_relocated_veteran_prefers_reserved_seat() -> None:
-    # A capacity 1 (open 1) → x. B capacity 4: reserved 1, open 3. v (veteran) takes B's
-    # reserved seat, f (free) an open one.
-    cs = [cand("x", 900), cand("v", 800, vet=True), cand("f", 700)]
+def test_relocated_veteran_who_ranks_high_takes_an_open_seat() -> None:
+    # As in a chosen city (VET-2): open seats by rank from everyone moved, then the reserved
+    # seat. A capacity 1 (open 1) → x. B capacity 4: reserved 1, open 3. Moved, by rank: v
+    # (veteran), f, v2 (veteran) take B's open seats; f2 gets the reserved seat no moved
+    # veteran is left for (released: reserved=True); f3 waits.
+    cs = [cand("x", 900), cand("v", 800, vet=True), cand("f", 700), cand("v2", 650, vet=True),
+          cand("f2", 600), cand("f3", 550)]
     out = allocate(cs, [city("A", 1), city("B", 4, priority=2)], veteran_share=SHARE)
-    assert out.placements == [seat("x"), seat("v", "B", reserved=True, relocation="province"),
-                              seat("f", "B", relocation="province")]
+    assert out.placements == [seat("x"), seat("v", "B", relocation="province"),
+                              seat("f", "B", relocation="province"),
+                              seat("v2", "B", relocation="province"),
+                              seat("f2", "B", reserved=True, relocation="province")]
+    assert out.waiting == ["f3"]
+
+
+def test_moved_veteran_takes_the_last_reserved_seat_before_a_higher_moved_free() -> None:
+    # VET-2 in the city moved to. A capacity 1 → x. B capacity 4: reserved 1, open 3, its
+    # open seats all given in an earlier round: one reserved seat left. f (free) outranks v
+    # (veteran); both are moved: the reserved seat is v's, f waits.
+    cs = [cand("x", 900), cand("f", 800), cand("v", 700, vet=True)]
+    cities = [city("A", 1), city("B", 4, priority=2, taken_open=3)]
+    out = allocate(cs, cities, veteran_share=SHARE)
+    assert out.placements == [seat("x"), seat("v", "B", reserved=True, relocation="province")]
+    assert out.waiting == ["f"]
+    # With no moved veteran, the reserved seat is released to f.
+    alone = allocate(cs[:2], cities, veteran_share=SHARE)
+    assert alone.placements == [seat("x"), seat("f", "B", reserved=True, relocation="province")]
+
+
+def test_veteran_moved_from_a_neighbouring_province_before_a_free_candidate_moved_within() -> None:
+    # P/A (capacity 1) → x; Q/D (capacity 1) → y. P/B (capacity 4, open seats all taken) has
+    # one reserved seat left. f chose P/A and is moved within P; v chose Q/D, whose neighbour is
+    # P/B. f outranks v, but the reserved seat of B goes to the moved veteran v.
+    cs = [cand("x", 990), cand("y", 980, province="Q", city="D"), cand("f", 800),
+          cand("v", 700, vet=True, province="Q", city="D")]
+    cities = [city("A", 1), city("B", 4, priority=2, taken_open=3),
+              city("D", 1, province="Q", neighbours=[("P", "B")])]
+    out = allocate(cs, cities, veteran_share=SHARE)
+    assert out.placements == [seat("x"), seat("y", "D", province="Q"),
+                              seat("v", "B", reserved=True, relocation="neighbour")]
+    assert out.waiting == ["f"]
+
+
+def test_moved_free_candidate_takes_an_open_seat_further_on_before_a_reserved_one() -> None:
+    # A capacity 1 → x. B (priority 2) has only a reserved seat left, C (priority 3) an open
+    # one. f, moved, takes C's open seat and leaves B's reserved seat to the moved veteran v.
+    cs = [cand("x", 900), cand("f", 800), cand("v", 700, vet=True)]
+    cities = [city("A", 1), city("B", 4, priority=2, taken_open=3), city("C", 1, priority=3)]
+    out = allocate(cs, cities, veteran_share=SHARE)
+    assert out.placements == [seat("x"), seat("f", "C", relocation="province"),
+                              seat("v", "B", reserved=True, relocation="province")]
+    assert out.waiting == []
 
 
 def test_ties_broken_by_interview_then_registration() -> None:

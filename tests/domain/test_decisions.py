@@ -9,6 +9,7 @@ import pytest
 from daftar.domain.decisions import (
     QUALIFICATION_CHECKLIST,
     Outcome,
+    checklist_notes,
     decision_violations,
     failed_rules,
     qualification_checklist,
@@ -22,24 +23,59 @@ ALL_MALE = dict.fromkeys(QUALIFICATION_CHECKLIST, True)
 
 def found(stage: DecisionStage, outcome: Outcome = PASS, *, score: Decimal | None = None,
           reason: str | None = None, checks: dict[str, bool] | None = None,
-          male: bool = True) -> list[tuple[str, str | None]]:
+          male: bool = True, veteran: bool = False) -> list[tuple[str, str | None]]:
     """The (rule, field) of each violation of one decision."""
     return [(v.rule, v.field) for v in decision_violations(
-        stage, outcome, score=score, reason=reason, checks=checks, male=male)]
+        stage, outcome, score=score, reason=reason, checks=checks, male=male, veteran=veteran)]
 
 
 # --- qualification_checklist --------------------------------------------------------------
 
 
 def test_a_mans_checklist_is_the_whole_qualification_checklist() -> None:
-    assert qualification_checklist(male=True) == QUALIFICATION_CHECKLIST
+    assert qualification_checklist(male=True, veteran=False) == QUALIFICATION_CHECKLIST
     assert "GEN-3" in QUALIFICATION_CHECKLIST
 
 
 def test_a_womans_checklist_leaves_out_military_service_only() -> None:
-    assert qualification_checklist(male=False) == tuple(
+    assert qualification_checklist(male=False, veteran=False) == tuple(
         r for r in QUALIFICATION_CHECKLIST if r != "GEN-3")
-    assert len(qualification_checklist(male=False)) == len(QUALIFICATION_CHECKLIST) - 1
+    assert len(qualification_checklist(male=False, veteran=False)) == len(
+        QUALIFICATION_CHECKLIST) - 1
+
+
+def test_a_veterans_checklist_has_no_age_item() -> None:
+    # AGE-1: veteran-quota applicants are exempt, so QUAL-1 does not ask for it.
+    assert qualification_checklist(male=True, veteran=True) == tuple(
+        r for r in QUALIFICATION_CHECKLIST if r != "AGE-1")
+    assert qualification_checklist(male=False, veteran=True) == tuple(
+        r for r in QUALIFICATION_CHECKLIST if r not in ("AGE-1", "GEN-3"))
+
+
+def test_a_veterans_pass_needs_no_age_item_and_takes_none() -> None:
+    veteran = {r: True for r in QUALIFICATION_CHECKLIST if r != "AGE-1"}
+    assert found(Q, checks=veteran, veteran=True) == []
+    # The same checks for a free-quota applicant miss AGE-1.
+    [missing] = decision_violations(Q, PASS, score=None, reason=None, checks=veteran,
+                                    male=True, veteran=False)
+    assert missing.message == "Checklist items not marked: AGE-1."
+    # AGE-1 is not an item of a veteran's checklist: marking it (even failed) is refused, so
+    # no veteran is rejected under a rule they are exempt from.
+    extra, nothing_failed = decision_violations(
+        Q, FAIL, score=None, reason="too old", checks={**veteran, "AGE-1": False}, male=True,
+        veteran=True)
+    assert (extra.rule, extra.field) == ("QUAL-1", "checks")
+    assert extra.message == ("Not items of this applicant's checklist: AGE-1 (a veteran-quota "
+                             "applicant is exempt from AGE-1).")
+    assert nothing_failed.message == "A failure must mark the failed items of the checklist."
+
+
+def test_a_related_field_flag_gives_the_gen_2_item_a_note() -> None:
+    notes = checklist_notes(["GEN-2", "VET-2"])
+    assert list(notes) == ["GEN-2"]
+    assert "other" in notes["GEN-2"] and "مدارک" in notes["GEN-2"]
+    assert checklist_notes(["ART11-1", "VET-2"]) == {}
+    assert checklist_notes([]) == {}
 
 
 # --- well-formed decisions ------------------------------------------------------------------
@@ -81,7 +117,7 @@ def test_an_interview_needs_a_score_from_0_to_100(score: Decimal | None) -> None
 
 def test_an_out_of_range_score_is_named_in_the_message() -> None:
     [violation] = decision_violations(INT, PASS, score=Decimal(101), reason=None, checks=None,
-                                      male=True)
+                                      male=True, veteran=False)
     assert violation.message == "Interview score 101 is outside 0..100."
 
 
@@ -103,7 +139,7 @@ def test_only_the_qualification_carries_a_checklist(stage: DecisionStage, rule: 
 def test_every_item_of_the_checklist_is_marked() -> None:
     checks = {r: True for r in QUALIFICATION_CHECKLIST if r != "EXP-1"}
     [violation] = decision_violations(Q, PASS, score=None, reason=None, checks=checks,
-                                      male=True)
+                                      male=True, veteran=False)
     assert (violation.rule, violation.field) == ("QUAL-1", "checks")
     assert "EXP-1" in violation.message
 
@@ -116,13 +152,14 @@ def test_a_qualification_without_a_checklist_misses_every_item(
 
 def test_a_womans_checklist_carries_no_military_service_item() -> None:
     assert found(Q, checks=ALL_MALE, male=False) == [("QUAL-1", "checks")]
-    woman = dict.fromkeys(qualification_checklist(male=False), True)
+    woman = dict.fromkeys(qualification_checklist(male=False, veteran=False), True)
     assert found(Q, checks=woman, male=False) == []
 
 
 def test_a_pass_needs_every_item_verified() -> None:
     [violation] = decision_violations(Q, PASS, score=None, reason=None,
-                                      checks={**ALL_MALE, "GEN-2": False}, male=True)
+                                      checks={**ALL_MALE, "GEN-2": False}, male=True,
+                                      veteran=False)
     assert (violation.rule, violation.field) == ("QUAL-1", "checks")
     assert violation.message.endswith("failed: GEN-2.")
 
@@ -133,7 +170,7 @@ def test_a_failure_marks_the_failed_items() -> None:
 
 def test_a_failure_with_missing_items_is_told_about_those_only() -> None:
     violations = decision_violations(Q, FAIL, score=None, reason="no", checks={"GEN-1": True},
-                                     male=True)
+                                     male=True, veteran=False)
     assert len(violations) == 1 and violations[0].message.startswith("Checklist items not marked")
 
 

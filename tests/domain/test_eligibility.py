@@ -5,9 +5,11 @@ from decimal import Decimal
 import pytest
 
 from daftar.domain.eligibility import (
+    age_bounds,
     age_on,
     age_within_bounds,
     check_registration,
+    related_field,
 )
 from daftar.domain.jalali import JalaliDate
 from daftar.domain.registration import RegistrationForm, RegistrationRules
@@ -72,6 +74,34 @@ def test_birth_after_last_day_is_refused_even_for_veterans() -> None:
     assert rule_ids(registration(birth_date="1401/09/07", quota=VETERAN)) == {"AGE-1"}
 
 
+@pytest.mark.parametrize("birth", ["1351/09/05", "1377/09/07", "1340/01/01", "1390/01/01"])
+def test_age_refusal_states_the_birth_date_range(birth: str) -> None:
+    # AGE-1 as a birth-date range: "at most 50 full years", read literally, would admit
+    # 1351/09/05 (50 years and a day on 1401/09/06), which the rule refuses.
+    (violation,) = check_registration(registration(birth_date=birth), RULES).violations
+    assert (violation.rule, violation.field) == ("AGE-1", "birth_date")
+    assert violation.message == (
+        "Applicants must be born on or after 1351/09/06 and on or before 1377/09/06 "
+        "(1401/09/06, the last day of registration, 50 and 24 years back; veteran-quota "
+        f"applicants are exempt). Your birth date {birth} is outside this range.")
+    assert "full years" not in violation.message
+
+
+def test_age_bounds_are_real_days_around_a_thirty_esfand_reference() -> None:
+    assert age_bounds(REF) == (JalaliDate(1351, 9, 6), JalaliDate(1377, 9, 6))
+    # 1395/12/30 (1395 is leap): 1345 and 1371 are common years, with no 30 Esfand. The tuple
+    # rule admits 1346/01/01 as the earliest birth day and 1371/12/29 as the latest.
+    ref = JalaliDate(1395, 12, 30)
+    earliest, latest = age_bounds(ref)
+    assert (earliest, latest) == (JalaliDate(1346, 1, 1), JalaliDate(1371, 12, 29))
+    assert age_within_bounds(earliest, ref) and age_within_bounds(latest, ref)
+    assert not age_within_bounds(JalaliDate(1345, 12, 29), ref)
+    assert not age_within_bounds(JalaliDate(1372, 1, 1), ref)
+    # 1403/12/30: 1379 is leap and keeps its 30 Esfand; 1353 is common.
+    assert age_bounds(JalaliDate(1403, 12, 30)) == (JalaliDate(1354, 1, 1),
+                                                    JalaliDate(1379, 12, 30))
+
+
 def test_age_on_counts_full_years() -> None:
     assert age_on(JalaliDate(1377, 9, 6), REF) == 24
     assert age_on(JalaliDate(1377, 9, 7), REF) == 23
@@ -133,7 +163,7 @@ def test_citizenship_must_be_ir() -> None:
 @pytest.mark.parametrize(
     ("degree", "ok"),
     [
-        ({"level": "bachelor", "field": "other"}, False),
+        ({"level": "bachelor", "field": "other"}, True),  # a related field: flagged, below
         ({"level": "doctorate"}, False),  # university degree without a field
         ({"level": "master", "field": "judicial_sciences"}, True),
         ({"level": "bachelor", "field": "islamic_jurisprudence"}, True),
@@ -146,6 +176,33 @@ def test_gen2_degree_field(degree: dict[str, str], ok: bool) -> None:
     assert (rule_ids(form) == set()) is ok
     if not ok:
         assert fields(form) == {"degree.field"}
+
+
+@pytest.mark.parametrize("level", ["bachelor", "master", "doctorate"])
+def test_gen2_related_field_is_accepted_and_flagged(level: str) -> None:
+    # GEN-2 accepts a "related field": `other` passes registration, flagged GEN-2 for the
+    # qualification officer to judge on the documents (QUAL-1).
+    form = registration(degree={"level": level, "field": "other",
+                                "graduation_date": "1390/01/01"})
+    check = check_registration(form, RULES)
+    assert check.violations == []
+    assert check.flags == ["GEN-2"]
+    assert related_field(form)
+
+
+def test_gen2_flag_only_for_a_university_degree_in_another_field() -> None:
+    for degree in ({"level": "master", "field": "law"}, {"level": "seminary_3", "field": "other"},
+                   {"level": "seminary_2"}):
+        form = registration(degree={**degree, "graduation_date": "1390/01/01"})
+        assert check_registration(form, RULES).flags == []
+        assert not related_field(form)
+
+
+def test_gen2_flag_comes_with_the_others() -> None:
+    form = registration(occupation="merchant", quota=VETERAN,
+                        degree={"level": "bachelor", "field": "other",
+                                "graduation_date": "1390/01/01"})
+    assert check_registration(form, RULES).flags == ["GEN-2", "ART11-1", "VET-2"]
 
 
 @pytest.mark.parametrize(
@@ -208,8 +265,10 @@ def test_every_broken_rule_is_reported_at_once() -> None:
     rules = RULES.model_copy(update={"cities": [("Fars", "Shiraz")]})
     check = check_registration(form, rules)
     assert {v.rule for v in check.violations} == {
-        "REG-5", "AGE-1", "AGE-2", "GEN-1", "GEN-2", "GEN-3", "GEN-5", "EXP-1", "REG-6",
+        "REG-5", "AGE-1", "AGE-2", "GEN-1", "GEN-3", "GEN-5", "EXP-1", "REG-6",
         "REG-7", "REG-2",
     }
-    assert check.flags == ["ART11-1"]
+    assert check.flags == ["GEN-2", "ART11-1"]  # `other`: a related field, not a refusal
+    no_field = form.model_copy(update={"degree": form.degree.model_copy(update={"field": None})})
+    assert "GEN-2" in {v.rule for v in check_registration(no_field, rules).violations}
     assert all(v.message for v in check.violations)

@@ -18,6 +18,7 @@ from daftar.domain.scoring import (
     percent,
     score_cohort,
     top_count,
+    with_blanks,
 )
 
 D = Decimal
@@ -72,43 +73,78 @@ def test_everyone_equal_gives_t_5000() -> None:
     assert (result.pass_mark, result.passed, result.pass_rate) == (D(3500), 3, D(1))
 
 
-def test_absent_candidate_excluded_and_coefficients_weight_the_group() -> None:
+def test_a_subject_left_out_of_a_row_is_blank_and_coefficients_weight_the_group() -> None:
     config = ScoringConfig(subjects=[SubjectSpec(code="s1", questions=10),
                                      SubjectSpec(code="s2", questions=10, coefficient=D(3))])
+    # Every row sat the exam: C and D name no s2, so they left it blank: 0 correct, 0 wrong,
+    # percent 0, and present for s2 (EXAM-4).
     # s1 (all four): 60, 20, 60, 20 → mean 40, sd √((4·400)/4) = 20 → T 7000, 3000, 7000, 3000.
-    # s2 (A and B only; C and D absent, not counted as 0): 20, 60 → mean 40, sd 20
-    #   → A 3000, B 7000. (Were C, D counted, mean and sd would change and so A's T.)
-    # specialised = coefficient-weighted mean of the subjects the candidate has:
-    #   A (1·7000 + 3·3000)/4 = 16000/4 = 4000; B (1·3000 + 3·7000)/4 = 24000/4 = 6000;
-    #   C only s1 → 7000 (not (7000 + 3·0)/4); D only s1 → 3000.
-    result = score_cohort(config, [
-        row("A", s1=(6, 0), s2=(2, 0)), row("B", s1=(2, 0), s2=(6, 0)),
-        row("C", s1=(6, 0)), row("D", s1=(2, 0))])
+    # s2: A (3·4)/30 = 40, B 40, C 0, D 0 → mean 20, sd √((4·400)/4) = 20
+    #   → A 7000, B 7000, C 3000, D 3000. (Were C and D left out of s2, A and B alone would
+    #   give mean 40, sd 0, T 5000 each, and C's total would be 7000.)
+    # specialised = coefficient-weighted mean: A (1·7000 + 3·7000)/4 = 7000;
+    #   B (1·3000 + 3·7000)/4 = 24000/4 = 6000; C (1·7000 + 3·3000)/4 = 16000/4 = 4000;
+    #   D (1·3000 + 3·3000)/4 = 3000.
+    rows = [row("A", s1=(6, 0), s2=(4, 0)), row("B", s1=(2, 0), s2=(4, 0)),
+            row("C", s1=(6, 0)), row("D", s1=(2, 0))]
+    result = score_cohort(config, rows)
     a, b, c, _ = result.scores
-    assert a.standard == {"s1": D(7000), "s2": D(3000)}
+    assert a.standard == {"s1": D(7000), "s2": D(7000)}
     assert b.standard == {"s1": D(3000), "s2": D(7000)}
-    assert c.standard == {"s1": D(7000)} and c.percents == {"s1": D(60)}
-    assert [s.groups["specialised"] for s in result.scores] == [D(4000), D(6000), D(7000),
+    assert c.standard == {"s1": D(7000), "s2": D(3000)}
+    assert c.percents == {"s1": D(60), "s2": D(0)}
+    assert [s.groups["specialised"] for s in result.scores] == [D(7000), D(6000), D(4000),
                                                                 D(3000)]
-    assert [s.total for s in result.scores] == [D(4000), D(6000), D(7000), D(3000)]
+    assert [s.total for s in result.scores] == [D(7000), D(6000), D(4000), D(3000)]
+    # The same rows with the blanks written out score the same.
+    written = [row("A", s1=(6, 0), s2=(4, 0)), row("B", s1=(2, 0), s2=(4, 0)),
+               row("C", s1=(6, 0), s2=(0, 0)), row("D", s1=(2, 0), s2=(0, 0))]
+    assert score_cohort(config, written) == result
+
+
+def test_with_blanks_fills_every_subject_of_the_cycle() -> None:
+    config = ScoringConfig(subjects=[SubjectSpec(code="s1", questions=10),
+                                     SubjectSpec(code="s2", questions=10)])
+    given = {"s2": AnswerCounts(correct=3, wrong=1)}
+    assert with_blanks(config, given) == {"s1": AnswerCounts(correct=0, wrong=0),
+                                          "s2": AnswerCounts(correct=3, wrong=1)}
+    # A subject the cycle does not have is kept, for answer_violations to name.
+    odd = {"s9": AnswerCounts(correct=1, wrong=0)}
+    assert list(with_blanks(config, odd)) == ["s1", "s2", "s9"]
+
+
+def test_a_row_naming_no_subject_is_still_refused() -> None:
+    (v,) = answer_violations(one_subject(), {})
+    assert v.rule == "EXAM-4" and "0 correct and 0 wrong" in v.message
+    with pytest.raises(ValueError, match="no subject"):
+        score_cohort(one_subject(), [row("A")])
 
 
 def test_group_weights_and_renormalisation() -> None:
     config = ScoringConfig(subjects=[SubjectSpec(code="lit", questions=10, group="general"),
                                      SubjectSpec(code="civil", questions=10)])
-    # lit (A, B): 60, 20 → T 7000, 3000. civil (A, B, C, D): 20, 60, 60, 20 → mean 40, sd 20
-    #   → A 3000, B 7000, C 7000, D 3000.
-    # A: 0.4·7000 + 0.6·3000 = 2800 + 1800 = 4600; B: 0.4·3000 + 0.6·7000 = 1200 + 4200 = 5400.
-    # C, D have only the specialised group: weight 0.6 renormalised to 1 → total = 7000, 3000.
-    result = score_cohort(config, [
-        row("A", lit=(6, 0), civil=(2, 0)), row("B", lit=(2, 0), civil=(6, 0)),
-        row("C", civil=(6, 0)), row("D", civil=(2, 0))])
+    # lit: A 40, B 40, C and D blank (not named) 0 → mean 20, sd 20 → T 7000, 7000, 3000, 3000.
+    # civil: 20, 60, 60, 20 → mean 40, sd 20 → A 3000, B 7000, C 7000, D 3000.
+    # A: 0.4·7000 + 0.6·3000 = 2800 + 1800 = 4600; B: 0.4·7000 + 0.6·7000 = 7000;
+    # C: 0.4·3000 + 0.6·7000 = 1200 + 4200 = 5400; D: 0.4·3000 + 0.6·3000 = 3000.
+    rows = [row("A", lit=(4, 0), civil=(2, 0)), row("B", lit=(4, 0), civil=(6, 0)),
+            row("C", civil=(6, 0)), row("D", civil=(2, 0))]
+    result = score_cohort(config, rows)
     a, _, c, _ = result.scores
     assert a.groups == {"general": D(7000), "specialised": D(3000)}
-    assert [s.total for s in result.scores] == [D(4600), D(5400), D(7000), D(3000)]
-    assert c.groups == {"specialised": D(7000)}
+    assert c.groups == {"general": D(3000), "specialised": D(7000)}
+    assert [s.total for s in result.scores] == [D(4600), D(7000), D(5400), D(3000)]
     # top_count(4) = 1 → top mean 7000 → mark 4900: B and C pass.
     assert [s.passed for s in result.scores] == [False, True, True, False]
+    # Weights 2 and 3 renormalise to 0.4 and 0.6: the same totals.
+    scaled = config.model_copy(update={"group_weights": {"general": D(2), "specialised": D(3)}})
+    assert [s.total for s in score_cohort(scaled, rows).scores] == [D(4600), D(7000), D(5400),
+                                                                    D(3000)]
+    # A cycle of specialised subjects only: its weight 0.6 renormalises to 1, total = group.
+    only = ScoringConfig(subjects=[SubjectSpec(code="civil", questions=10)])
+    assert [s.total for s in score_cohort(only, [row("A", civil=(6, 0)),
+                                                 row("B", civil=(2, 0))]).scores] == [
+        D(7000), D(3000)]
 
 
 @pytest.mark.parametrize(("n", "expected"), [(0, 0), (1, 1), (99, 1), (100, 1), (101, 2),

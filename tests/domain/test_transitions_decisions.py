@@ -63,7 +63,7 @@ def test_a_well_formed_decision_at_its_stage_is_accepted() -> None:
 
 
 def test_a_womans_qualification_checklist_has_no_military_service_item() -> None:
-    checks = dict.fromkeys(qualification_checklist(male=False), True)
+    checks = dict.fromkeys(qualification_checklist(male=False, veteran=False), True)
     state = app(Stage.awaiting_qualification, form=registration(gender="female",
                                                              military_service=None))
     msg = DecisionIn(actor=QUALIFIER, stage=DecisionStage.qualification,
@@ -73,13 +73,30 @@ def test_a_womans_qualification_checklist_has_no_military_service_item() -> None
            K.invalid, "QUAL-1", "checks")
 
 
+def test_a_veterans_qualification_pass_needs_no_age_item() -> None:
+    # QUAL-1: veteran-quota applicants are exempt from AGE-1; their checklist has no AGE-1.
+    checks = dict.fromkeys(qualification_checklist(male=True, veteran=True), True)
+    assert "AGE-1" not in checks
+    veteran = app(Stage.awaiting_qualification, veteran=True,
+                  form=registration(quota={"kind": "veteran", "category": "martyr_family"}))
+    msg = DecisionIn(actor=QUALIFIER, stage=DecisionStage.qualification,
+                     outcome=Outcome.passed, checks=checks)
+    assert t.decision(veteran, QUALIFIER, msg, NOW) is None
+    # A free-quota applicant still needs AGE-1 verified.
+    expect(t.decision(app(Stage.awaiting_qualification), QUALIFIER, msg, NOW),
+           K.invalid, "QUAL-1", "checks")
+    # And a veteran's decision naming AGE-1 is refused: not an item of their checklist.
+    with_age = msg.model_copy(update={"checks": {**checks, "AGE-1": True}})
+    expect(t.decision(veteran, QUALIFIER, with_age, NOW), K.invalid, "QUAL-1", "checks")
+
+
 DECIDED = HistoryEntry(seq=1, stage="interview", outcome="pass", actor="rev-1",
                        role="interviewer", at=NOW)
 
 
 @pytest.mark.parametrize(("state", "actor", "kind"), [
     (app(Stage.awaiting_interview), staff(Role.security_officer), K.forbidden),
-    (app(Stage.awaiting_interview, decisions=[DECIDED]), INTERVIEWER, K.duplicate),
+    (app(Stage.awaiting_qualification, decisions=[DECIDED]), INTERVIEWER, K.duplicate),
     (app(Stage.awaiting_qualification, decisions=[DECIDED]), staff(Role.admin), K.forbidden),
     (app(Stage.awaiting_exam), INTERVIEWER, K.wrong_stage),
     (app(Stage.awaiting_interview, claim=held()), INTERVIEWER, K.claimed),

@@ -14,6 +14,8 @@ may still be running.
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import os
 import sys
 import tempfile
@@ -23,17 +25,27 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from temporalio.api.common.v1 import Payload
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.contracts.applicant import (
+    AbsenceIn,
+    AssignIn,
+    CloseIn,
     DocumentIn,
     DocumentKind,
+    ReinstateIn,
+    ReopenIn,
+    SeatIn,
+    TermsIn,
     WithdrawIn,
 )
-from daftar.domain.stages import DecisionStage
+from daftar.core.codec import data_converter
+from daftar.domain.decisions import Outcome
+from daftar.domain.stages import DEFAULT_SLA_DAYS, DecisionStage, Role
 from daftar.services.archive import history_json
 from daftar.workflows.applicant import ApplicantWorkflow
-from tests.conftest import read_model, time_skipping_server
+from tests.conftest import TEST_KEYRING, read_model, time_skipping_server
 from tests.factories import VETERAN
 from tests.stacks import running_worker
 from tests.workflows import steps
@@ -99,6 +111,112 @@ async def escalated_reminded(h: Any, harness: Harness) -> None:
     await steps.until_escalated(h, times=2)
 
 
+def _terms(number: int, closes_at: Any, **sla: int) -> TermsIn:
+    return TermsIn(actor=steps.staff(Role.admin), number=number, registration_closes_at=closes_at,
+                   sla_days={**DEFAULT_SLA_DAYS, **sla}, claim_hours=3)
+
+
+async def amended(h: Any, harness: Harness) -> None:
+    """CYC-1: the window extended, paid inside the extension, then the interview's SLA moved."""
+    closes = await harness.env.get_current_time() + timedelta(days=3)
+    await h.execute_update(ApplicantWorkflow.amend_terms, _terms(1, closes))
+    await harness.env.sleep(timedelta(days=2))
+    await steps.register(h)
+    await steps.exam(h)
+    await h.execute_update(ApplicantWorkflow.amend_terms, _terms(2, closes, interview=9))
+    await steps.decide(h, DecisionStage.interview)
+
+
+async def amended_incomplete(h: Any, harness: Harness) -> None:
+    """CYC-1: the window extended, and the fee never paid: incomplete at the new end."""
+    closes = await harness.env.get_current_time() + timedelta(days=2)
+    await h.execute_update(ApplicantWorkflow.amend_terms, _terms(1, closes))
+    await h.result()
+
+
+def _seat(version: int, seat: int) -> SeatIn:
+    return SeatIn(actor=steps.staff(Role.exam_officer), version=version, venue_id="23-001",
+                  venue_name="حوزهٔ الف", address="خیابان آزادی", province="تهران",
+                  city="تهران", seat=seat, exam_date="1401/09/24", start_time="09:00",
+                  card_date="1401/09/22")
+
+
+async def seated(h: Any, harness: Harness) -> None:
+    """EXAM-5: seated, seated anew before the card date, then the exam result."""
+    await steps.register(h)
+    await h.execute_update(ApplicantWorkflow.assign_seat, _seat(1, 7))
+    await h.execute_update(ApplicantWorkflow.assign_seat, _seat(2, 3))
+    await steps.exam(h)
+
+
+ADMIN, SECOND_ADMIN = steps.staff(Role.admin, "admin-1"), steps.staff(Role.admin, "admin-2")
+
+
+async def reopened(h: Any, harness: Harness) -> None:
+    """COR-1 and COR-3: a pass reopened, failed, the rejection reopened, assigned, passed."""
+    await steps.to_decision(h, DecisionStage.interview)
+    await steps.decide(h, DecisionStage.interview)
+    await h.execute_update(ApplicantWorkflow.reopen, ReopenIn(
+        actor=ADMIN, stage=DecisionStage.interview, reason="wrong panel"))
+    await steps.decide(h, DecisionStage.interview, Outcome.failed, reason="weak")
+    await h.execute_update(ApplicantWorkflow.reopen, ReopenIn(
+        actor=ADMIN, stage=DecisionStage.interview, reason="score mistyped"))
+    await h.execute_update(ApplicantWorkflow.assign, AssignIn(actor=ADMIN, reviewer="panel-9"))
+    await h.execute_update(ApplicantWorkflow.decide, steps.decision(
+        DecisionStage.interview).model_copy(update={"actor": steps.staff(
+            Role.interviewer, "panel-9")}))
+
+
+async def reinstated(h: Any, harness: Harness) -> None:
+    """COR-2: a disqualification proposed undone by one admin, confirmed by another."""
+    await steps.register(h)
+    await steps.disqualify(h, "another's photo")
+    await h.execute_update(ApplicantWorkflow.reinstate, ReinstateIn(
+        actor=ADMIN, reason="the photo is theirs"))
+    await h.execute_update(ApplicantWorkflow.reinstate, ReinstateIn(
+        actor=SECOND_ADMIN, reason="checked"))
+    await steps.exam(h)
+
+
+async def rejected_then_closed(h: Any, harness: Harness) -> None:
+    """A rejection waits for corrections until the cycle's close ends the record."""
+    await steps.register(h)
+    await steps.exam(h, total="4000")
+    await h.execute_update(ApplicantWorkflow.close, CloseIn(actor=ADMIN))
+    await h.result()
+
+
+async def absent(h: Any, harness: Harness) -> None:
+    """EXAM-6: no result when the results were published: ended as absent."""
+    await steps.register(h)
+    await h.execute_update(ApplicantWorkflow.record_absence, AbsenceIn(
+        actor=steps.staff(Role.exam_officer)))
+    await h.result()
+
+
+_ENCRYPTED = base64.b64encode(b"binary/encrypted").decode()
+
+
+async def _plaintext(node: Any) -> Any:
+    """The history's JSON with every encrypted payload decrypted (TEST_KEYRING's keys): the
+    recorded histories are kept in plaintext, so `daftar replay` reads them with any keys."""
+    if isinstance(node, dict):
+        meta = node.get("metadata")
+        if isinstance(meta, dict) and meta.get("encoding") == _ENCRYPTED and "data" in node:
+            sealed = Payload(metadata={k: base64.b64decode(v) for k, v in meta.items()},
+                             data=base64.b64decode(node["data"]))
+            codec = data_converter(TEST_KEYRING).payload_codec
+            assert codec is not None
+            [plain] = await codec.decode([sealed])
+            return {"metadata": {k: base64.b64encode(v).decode()
+                                 for k, v in plain.metadata.items()},
+                    "data": base64.b64encode(plain.data).decode()}
+        return {k: await _plaintext(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [await _plaintext(v) for v in node]
+    return node
+
+
 async def main(only: set[str]) -> None:
     env = await time_skipping_server()
     with read_model(f"sqlite:///{tempfile.mkdtemp()}/read.db") as engine:
@@ -122,6 +240,13 @@ async def record(env: WorkflowEnvironment, engine: Engine, only: set[str]) -> No
         "incomplete": (incomplete, {"window_days": 1}),
         "escalated_waiting": (escalated_waiting, {"sla_days": SLA}),
         "escalated_reminded": (escalated_reminded, {"sla_days": SLA}),
+        "amended": (amended, {"window_days": 1}),
+        "amended_incomplete": (amended_incomplete, {"window_days": 1}),
+        "seated": (seated, {}),
+        "reopened": (reopened, {}),
+        "reinstated": (reinstated, {}),
+        "rejected_then_closed": (rejected_then_closed, {}),
+        "absent": (absent, {}),
     }
     async with running_worker(env.client, engine, task_queue=harness.task_queue,
                               max_workers=8):
@@ -131,7 +256,8 @@ async def record(env: WorkflowEnvironment, engine: Engine, only: set[str]) -> No
             h = await harness.start(**overrides)
             await run(h, harness)
             history = await h.fetch_history()
-            (HERE / f"{name}.json").write_text(history_json(history))
+            plain = await _plaintext(json.loads(history_json(history)))
+            (HERE / f"{name}.json").write_text(json.dumps(plain, indent=2) + "\n")
             sys.stdout.write(f"{name}: {len(history.events)} events\n")
 
 

@@ -60,17 +60,17 @@ class Harness:
                 await handle.terminate(reason="end of test")
 
     async def start(self, *, window_days: float = 10, sla_days: dict[str, int] | None = None,
-                    **overrides: Any) -> WorkflowHandle[Any, Any]:
+                    year: int = 1401, **overrides: Any) -> WorkflowHandle[Any, Any]:
         """Start one applicant's workflow as the API would, from a valid form."""
         applied = registration(**overrides)
         check = check_registration(applied, RegistrationRules(
             registration_start="1401/08/30", registration_end="1401/09/06"))
         assert not check.violations, check.violations
-        app_id = application_id(KEY, 1401, check.national_id)
+        app_id = application_id(KEY, year, check.national_id)
         now = await self.env.get_current_time()
         inp = ApplicantInput(
             application_id=app_id, tracking_code=tracking_code(app_id),
-            cycle=CycleTerms(year=1401, fee_rials=FEE,
+            cycle=CycleTerms(year=year, fee_rials=FEE,
                              registration_closes_at=now + timedelta(days=window_days),
                              sla_days=sla_days or dict(DEFAULT_SLA_DAYS)),
             form=applied, national_id=check.national_id, flags=check.flags,
@@ -78,7 +78,7 @@ class Harness:
         handle = await self.env.client.start_workflow(
             ApplicantWorkflow.run, inp, id=applicant_workflow_id(app_id),
             task_queue=self.task_queue,
-            search_attributes=search.initial_attributes(1401, applied))
+            search_attributes=search.initial_attributes(year, applied))
         self.started.append(handle)
         return handle
 

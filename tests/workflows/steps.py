@@ -9,6 +9,7 @@ from typing import Any
 from temporalio.client import WorkflowHandle
 
 from daftar.contracts.applicant import (
+    CloseIn,
     DecisionIn,
     DisqualifyIn,
     ExamResultIn,
@@ -19,8 +20,10 @@ from daftar.contracts.applicant import (
 )
 from daftar.contracts.state import ApplicationState
 from daftar.domain.actors import Actor
-from daftar.domain.decisions import Outcome
+from daftar.domain.decisions import Outcome, qualification_checklist
+from daftar.domain.registration import Gender
 from daftar.domain.stages import DecisionStage, Role
+from daftar.domain.transitions.corrections import REINSTATABLE
 from daftar.workflows.applicant import ApplicantWorkflow
 from tests.factories import ALL_CHECKS
 from tests.workflows.conftest import FEE
@@ -70,6 +73,11 @@ def decision(stage: DecisionStage, outcome: Outcome = Outcome.passed, **kw: Any)
 
 async def decide(h: Handle, stage: DecisionStage, outcome: Outcome = Outcome.passed,
                  **kw: Any) -> ApplicationState:
+    if stage is DecisionStage.qualification and "checks" not in kw:
+        # The applicant's own QUAL-1 checklist: a veteran's has no AGE-1 (exempt).
+        now = await state(h)
+        kw["checks"] = dict.fromkeys(qualification_checklist(
+            male=now.form.gender == Gender.MALE, veteran=now.veteran), True)
     return await h.execute_update(ApplicantWorkflow.decide, decision(stage, outcome, **kw))
 
 
@@ -124,3 +132,12 @@ async def until_escalated(h: Handle, times: int = 1) -> None:
         if len((await state(h)).escalations) >= times:
             return
         await asyncio.sleep(0.05)
+
+
+async def ended(h: Handle) -> ApplicationState:
+    """The application's final state: a record waiting for corrections (rejected,
+    disqualified, revoked) is closed first, as its cycle's close would."""
+    if (await state(h)).stage in REINSTATABLE:
+        await h.execute_update(ApplicantWorkflow.close, CloseIn(actor=staff(Role.admin)))
+    result: ApplicationState = await h.result()
+    return result

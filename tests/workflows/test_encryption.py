@@ -27,7 +27,7 @@ from daftar.services.timeline import timeline
 from tests.conftest import TEST_KEYRING
 from tests.stacks import running_worker
 from tests.workflows.conftest import Harness
-from tests.workflows.steps import Handle, decide, exam, register
+from tests.workflows.steps import Handle, decide, ended, exam, register
 from tests.workflows.test_archive import KEY, YEAR, cli_show, settled, visible
 
 FIRST, LAST = "Golnesa", "Sepahbodi-Varjavand"
@@ -81,7 +81,7 @@ async def rejected_at_security(harness: Harness) -> Handle:
     await decide(h, DecisionStage.interview)
     await decide(h, DecisionStage.qualification)
     await decide(h, DecisionStage.security, Outcome.failed, reason=REASON)
-    await h.result()
+    await ended(h)
     return h
 
 

@@ -25,7 +25,7 @@ from daftar.services.auth import issue_token
 from tests.logcapture import captured_logs
 from tests.stacks import api_settings, running_worker
 from tests.workflows.conftest import Harness
-from tests.workflows.steps import decide, exam, register, state
+from tests.workflows.steps import decide, ended, exam, register, state
 
 SECRET = "logs-test-signing-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 PERSON: dict[str, Any] = {
@@ -109,9 +109,9 @@ async def _walk(harness: Harness) -> PathLog:
                                json={"stage": "security", "outcome": "fail",
                                      "reason": SECURITY_REASON})
             assert r.status_code == 200, r.text
-            final = await h.result()
+            closed = await ended(h)
     return PathLog(text=buffer.getvalue(), app_id=app_id, national_id=national_id,
-                   workflow_id=h.id, run_id=h.result_run_id or "", final=final.stage)
+                   workflow_id=h.id, run_id=h.result_run_id or "", final=closed.stage)
 
 
 def test_the_path_ends_rejected_at_security(path_log: PathLog) -> None:

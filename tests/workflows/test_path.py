@@ -23,6 +23,7 @@ from tests.workflows.steps import (
     applicant,
     decide,
     disqualify,
+    ended,
     exam,
     fail,
     licence,
@@ -70,7 +71,7 @@ async def test_failure_at_a_reviewer_stage_rejects_with_its_rules(
     h = await harness.start()
     at = (await to_decision(h, stage)).stage
     await fail(h, stage)
-    final = await h.result()
+    final = await ended(h)
     assert final.stage == Stage.rejected
     assert final.rejected_stage == at
     assert final.rules == rules
@@ -80,7 +81,7 @@ async def test_exam_below_the_pass_mark_rejects_with_exam_2(harness: Harness) ->
     h = await harness.start()
     await register(h)
     await exam(h, total="5499.99", mark="5500")
-    final = await h.result()
+    final = await ended(h)
     assert (final.stage, final.rejected_stage, final.rules) == (
         Stage.rejected, Stage.awaiting_exam, ["EXAM-2"])
 
@@ -96,7 +97,7 @@ async def test_withdraw_ends_the_path_and_keeps_the_payment(harness: Harness) ->
     await register(h)
     app_id = (await state(h)).application_id
     await h.execute_update(ApplicantWorkflow.withdraw, WithdrawIn(actor=applicant(app_id)))
-    final = await h.result()
+    final = await ended(h)
     assert (final.stage, final.rules) == (Stage.withdrawn, ["WD-1"])
     assert final.payment is not None  # REG-2: fees are never refunded
 
@@ -110,7 +111,7 @@ async def test_disqualify_after_licence_revokes_it(harness: Harness) -> None:
     with pytest.raises(WorkflowUpdateFailedError):  # WD-1: no withdrawal after the licence
         await h.execute_update(ApplicantWorkflow.withdraw, WithdrawIn(actor=applicant(app_id)))
     await disqualify(h, "forged degree")
-    final = await h.result()
+    final = await ended(h)
     assert (final.stage, final.rejected_stage, final.rules) == (
         Stage.revoked, Stage.licensed, ["FRAUD-1"])
 
@@ -119,7 +120,7 @@ async def test_disqualify_mid_path(harness: Harness) -> None:
     h = await harness.start()
     await register(h)
     await disqualify(h, "another's photo")
-    final = await h.result()
+    final = await ended(h)
     assert (final.stage, final.rejected_stage) == (Stage.disqualified, Stage.awaiting_exam)
 
 

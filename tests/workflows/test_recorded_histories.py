@@ -20,7 +20,9 @@ HISTORIES = Path(__file__).parent.parent / "histories"
 ENDINGS = {"licensed_then_revoked", "licensed_open", "rejected_exam", "rejected_interview",
            "rejected_qualification", "rejected_security", "withdrawn", "disqualified",
            "incomplete", "escalated_waiting", "escalated_reminded",
-           "escalated_before_reminders"}
+           "escalated_before_reminders", "amended", "amended_incomplete",
+           "seated", "reopened", "reinstated", "rejected_then_closed",
+           "absent"}
 
 
 async def test_every_recorded_history_replays() -> None:

@@ -10,7 +10,16 @@ from daftar.domain.stages import DecisionStage
 from daftar.workflows.applicant import ApplicantWorkflow
 from tests.conftest import TEST_KEYRING
 from tests.workflows.conftest import Harness
-from tests.workflows.steps import decide, disqualify, exam, licence, place, register, to_launch
+from tests.workflows.steps import (
+    decide,
+    disqualify,
+    ended,
+    exam,
+    licence,
+    place,
+    register,
+    to_launch,
+)
 
 
 async def test_histories_of_every_ending_replay_deterministically(harness: Harness) -> None:
@@ -19,12 +28,12 @@ async def test_histories_of_every_ending_replay_deterministically(harness: Harne
     await place(licensed)
     await licence(licensed)
     await disqualify(licensed, "forged")
-    await licensed.result()
+    await ended(licensed)
     rejected = await harness.start()
     await register(rejected)
     await exam(rejected)
     await decide(rejected, DecisionStage.interview, Outcome.failed)
-    await rejected.result()
+    await ended(rejected)
     running = await harness.start()
     await register(running)
 

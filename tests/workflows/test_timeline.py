@@ -25,6 +25,7 @@ from tests.workflows.steps import (
     applicant,
     decide,
     disqualify,
+    ended,
     exam,
     place,
     register,
@@ -54,11 +55,11 @@ async def test_full_path_to_revocation(harness: Harness) -> None:
         actor=applicant(app_id), kind=DocumentKind.veteran_certificate, reference="VC-1"))
     await h.execute_update(ApplicantWorkflow.issue_licence, licence)
     await disqualify(h, "forged", by=staff(Role.admin, "admin-7"))
-    await h.result()
+    await ended(h)  # the record waited for a correction (COR-2) until the cycle closed
     got = await events(h)
     assert [e.kind for e in got] == [
         "registered", "paid", "photo", "exam_result", "decision", "decision", "decision",
-        "office", "document", "licence", "revoked", "closed"]
+        "office", "document", "licence", "revoked", "record_closed", "closed"]
     assert [e.seq for e in got] == list(range(1, len(got) + 1))
     assert [e.at for e in got] == sorted(e.at for e in got)
     interview = got[4]
@@ -80,19 +81,20 @@ async def test_each_ending_is_on_the_timeline(harness: Harness) -> None:
               "EXP-1": True}
     await decide(rejected, DecisionStage.interview)
     await decide(rejected, DecisionStage.qualification, Outcome.failed, checks=checks)
-    await rejected.result()
+    await ended(rejected)
     got = await events(rejected)
-    assert (got[-2].kind, got[-2].stage, got[-2].outcome, got[-2].rules) == (
+    assert (got[-3].kind, got[-3].stage, got[-3].outcome, got[-3].rules) == (
         "decision", "qualification", "fail", ["GEN-2"])
+    assert got[-2].kind == "record_closed"
     assert (got[-1].kind, got[-1].stage, got[-1].rules) == ("closed", "rejected",
                                                             ["QUAL-1", "GEN-2"])
 
     below = await harness.start()
     await register(below)
     await exam(below, total="4000")
-    await below.result()
+    await ended(below)
     got = await events(below)
-    assert (got[-2].kind, got[-2].outcome, got[-2].rules) == ("exam_result", "fail", ["EXAM-2"])
+    assert (got[-3].kind, got[-3].outcome, got[-3].rules) == ("exam_result", "fail", ["EXAM-2"])
 
     withdrawn = await harness.start()
     app_id = (await state(withdrawn)).application_id

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from daftar.api.auth import require
 from daftar.api.deps import CyclesDep, SessionDep, SessionsDep
 from daftar.api.errors import responses
-from daftar.api.schemas import LaunchRoundBody, Year
+from daftar.api.schemas import LaunchRoundBody, PublishBody, Year
 from daftar.domain.stages import Role
 from daftar.services import cohort, scoring
 from daftar.services import stats as stats_service
@@ -63,11 +63,17 @@ def exam_scores(year: Year, session: SessionDep, _: ExamReaders,
 
 
 @router.post("/exam-results/publish", status_code=202, response_model=ExamLoadView,
-             responses=responses(409, e409="Not loaded, or already published"))
-async def publish(year: Year, principal: Officer, cycles: CyclesDep,
-                  sessions: SessionsDep) -> ExamLoadView:
-    """Send every candidate their result; progress at `GET .../exam-results`."""
-    return await cohort.publish(cycles, sessions, principal, year)
+             responses=responses(409, e409="Not loaded, already published, or the absentees "
+                                           "not confirmed"))
+async def publish(year: Year, principal: Officer, cycles: CyclesDep, sessions: SessionsDep,
+                  body: PublishBody | None = None) -> ExamLoadView:
+    """Send every candidate their result; progress at `GET .../exam-results`.
+
+    Candidates waiting for the exam with no result end as absent (EXAM-6): the body's
+    `confirm_absent` must name how many they are (`absent` in `GET .../exam-results`).
+    """
+    return await cohort.publish(cycles, sessions, principal, year,
+                                body.confirm_absent if body else None)
 
 
 @router.post("/launch-rounds", response_model=RoundView,

@@ -48,9 +48,12 @@ def inbox(
     cycle: YearFilter = None,
     province: TextFilter = None,
     city: TextFilter = None,
+    assigned: Annotated[bool, Query(
+        description="Only the decisions an admin assigned to the caller (COR-3)")] = False,
     page: PageNo = 1,
     size: Size = 50,
 ) -> Page:
     """The applications waiting for the caller's role, oldest first, with their due dates."""
-    flt = ApplicationFilter(cycle=cycle, province=province, city=city)
+    flt = ApplicationFilter(cycle=cycle, province=province, city=city,
+                            assigned_to=principal.sub if assigned else None)
     return listing.inbox_page(session, principal, flt, page=page, size=size)

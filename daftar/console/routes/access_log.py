@@ -32,6 +32,7 @@ READ_LABELS: dict[str, str] = {
     "console:photo": "عکس",
     "console:timeline": "سابقهٔ پرونده",
     "console:export": "خروجی سابقه",
+    "console:admission_card": "کارت ورود به جلسه",
 }
 Text = Annotated[str | None, Query(max_length=200)]
 

@@ -1,8 +1,13 @@
-"""One application: its record, documents and photo, and the form of the decision it awaits."""
+"""One application: its record, documents, photo, seat and the form of the decision it awaits.
+
+Admins also find the corrections panel there (COR-1, COR-2, COR-3).
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Query, Request
@@ -10,20 +15,22 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from daftar.console import labels
 from daftar.console.deps import ViewerDep, in_session, need, router
 from daftar.console.render import PREFIX, page, temporal_url
 from daftar.console.session import Viewer, posted
-from daftar.console.views import clean_text, decision_stages, parse_score
-from daftar.contracts.state import ApplicationState
+from daftar.console.views import clean_text, corrections_of, decision_stages, parse_score
+from daftar.contracts.state import ApplicationState, ExamSeat
 from daftar.core.errors import ServiceError
-from daftar.domain.decisions import qualification_checklist
+from daftar.domain.decisions import checklist_notes, qualification_checklist
+from daftar.domain.jalali import day_start_utc, parse_jalali
 from daftar.domain.refusals import RefusalKind
 from daftar.domain.registration import Gender
 from daftar.domain.rules import rule_text
 from daftar.domain.stages import DECISION_FLOW, STAFF_ROLES, DecisionStage, Role
 from daftar.domain.violations import Violation
 from daftar.gateway.workflows import Applicants
-from daftar.services import decisions
+from daftar.services import decisions, exam_sessions
 from daftar.services.photos import photo_bytes
 from daftar.services.schemas import DecisionBody
 from daftar.services.views import application_view
@@ -33,20 +40,49 @@ routes = router()
 #: Refusals that mean the decision is in already: the page shows it instead of the form.
 _ALREADY = (RefusalKind.duplicate, RefusalKind.already_applied)
 _DONE = {"decided": "تصمیم ثبت شد.", "claimed": "پرونده برداشته شد.",
-         "released": "پرونده رها شد."}
+         "released": "پرونده رها شد.",
+         "reopened": "تصمیم بازگشایی شد و پرونده به کارتابل همان مرحله بازگشت (COR-1).",
+         "proposed": "پیشنهاد اعادهٔ پرونده ثبت شد؛ مدیر دیگری باید آن را تأیید کند (COR-2).",
+         "reinstated": "اعادهٔ پرونده تأیید شد و پرونده به مرحله‌ای که در آن بود بازگشت "
+                       "(COR-2).",
+         "assigned": "تصمیم به بررسی‌کننده واگذار شد (COR-3)."}
 
 
 def _url(app_id: str, done: str | None = None) -> str:
     return f"{PREFIX}/applications/{app_id}" + (f"?done={done}" if done else "")
 
 
+def cards_open(seat: ExamSeat | None, now: datetime | None = None) -> bool:
+    """Whether the seat's admission card may be printed: from its card date on (EXAM-5)."""
+    if seat is None:
+        return False
+    return (now or datetime.now(UTC)) >= day_start_utc(parse_jalali(seat.card_date))
+
+
+def correction_refusal(err: ServiceError) -> tuple[str, list[tuple[Violation, str | None]]]:
+    """A refused correction's Persian headline, and each of its rules with what it asks."""
+    first = err.rules[0].rule if err.rules else ""
+    headline = (labels.CORRECTION_REFUSALS.get(f"{err.code}:{first}")
+                or labels.CORRECTION_REFUSALS.get(err.code)
+                or labels.REFUSALS.get(err.code, labels.REFUSAL_FALLBACK))
+    notes = []
+    for v in err.rules:
+        root = (v.field or "").split(".")[0]
+        notes.append((v, labels.CORRECTION_NOTES.get(f"{err.code}:{v.rule}")
+                      or labels.CORRECTION_NOTES.get(f"{v.rule}:{root}")))
+    return headline, notes
+
+
 async def render_application(request: Request, who: Viewer, app_id: str, *,
                              state: ApplicationState | None = None, status: int = 200,
                              error: ServiceError | None = None, kept: dict[str, Any] | None = None,
-                             notice: str | None = None, already: bool = False) -> Response:
+                             notice: str | None = None, already: bool = False,
+                             correction: str | None = None,
+                             correction_kept: Mapping[str, Any] | None = None) -> Response:
     """The application page.
 
-    `error` and `kept` put a refusal and the user's input in the decision form.
+    `error` and `kept` put a refusal and the user's input in the decision form; with
+    `correction` (`reopen`, `reinstate` or `assign`) they go in that correction's form instead.
     """
     applicants: Applicants = request.app.state.applicants
     state = state or await applicants.state(app_id)
@@ -55,13 +91,21 @@ async def render_application(request: Request, who: Viewer, app_id: str, *,
                 if DECISION_FLOW[s][0] == state.stage]
     decided = {d.stage for d in view.decisions}
     male = state.form.gender == Gender.MALE
+    notes = checklist_notes(state.flags)
     claim = state.claim
+    headline, refused = correction_refusal(error) if correction and error else ("", [])
     return page(
         request, "application.html", viewer=who, status=status,
         title=f"پرونده {state.tracking_code}", app=view, state=state, claim=claim,
-        forms=[s for s in at_stage if s.value not in decided], error=error, kept=kept or {},
+        forms=[s for s in at_stage if s.value not in decided],
+        error=None if correction else error, kept=kept or {},
         notice=notice, already=already, decided=decided,
-        checklist=[(r, rule_text(r)) for r in qualification_checklist(male=male)],
+        corrections=corrections_of(state, who.principal), correction=correction,
+        correction_error=error if correction else None, correction_headline=headline,
+        correction_notes=refused, correction_kept=correction_kept or {},
+        cards_open=cards_open(state.seat),
+        checklist=[(r, rule_text(r), notes.get(r))
+                   for r in qualification_checklist(male=male, veteran=state.veteran)],
         may_claim=bool(at_stage) or (claim is not None and who.principal.has(Role.admin)),
         reads_history=who.principal.has(Role.auditor, Role.admin),
         temporal=temporal_url(request.app.state.settings, app_id))
@@ -163,3 +207,14 @@ async def photo(request: Request, app_id: str, who: ViewerDep,
                                       lambda s: photo_bytes(s, app_id, sha))
     return Response(content, media_type="image/jpeg", headers={
         "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})
+
+
+@routes.get("/applications/{app_id}/admission-card")
+async def admission_card(request: Request, app_id: str, who: ViewerDep) -> Response:
+    """The candidate's admission card (EXAM-5) as a PDF, for staff, from the card date on."""
+    need(who, *STAFF_ROLES)
+    pdf = await exam_sessions.admission_card(request.app.state.applicants,
+                                             request.app.state.sessions, who.principal, app_id)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="admission-card-{app_id}.pdf"',
+        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})

@@ -29,8 +29,11 @@ from daftar.services.schemas import BatchBody, BatchResult
 routes = router()
 
 PAGE_SIZE = 25
-#: The query parameters a filter keeps (and a saved filter stores).
-FILTER_KEYS = ("cycle", "province", "city", "q")
+#: The query parameters a filter keeps (and a saved filter stores). `assigned`: only the
+#: decisions an admin assigned to the viewer (COR-3).
+FILTER_KEYS = ("cycle", "province", "city", "q", "assigned")
+#: What a checked box sends (a form) or a link says (a query string) for `assigned`.
+_YES = ("1", "on", "true")
 
 
 def _params(source: Any) -> dict[str, str]:
@@ -38,7 +41,10 @@ def _params(source: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in (*FILTER_KEYS, "page"):
         text = clean_text(source.get(key))
-        if text:
+        if key == "assigned":
+            if text is not None and text.lower() in _YES:
+                out[key] = "1"
+        elif text:
             out[key] = text if key in ("province", "city") else normalize_digits(text)
     return out
 
@@ -62,7 +68,8 @@ async def render_inbox(request: Request, who: Viewer, params: dict[str, str], *,
     page_no = _int(params.get("page"), 1) or 1
     flt = ApplicationFilter(cycle=_int(params.get("cycle")), stages=stages,
                             province=params.get("province"), city=params.get("city"),
-                            tracking_code=params.get("q"))
+                            tracking_code=params.get("q"),
+                            assigned_to=who.sub if params.get("assigned") else None)
     team = team_of(who.principal)
 
     found = await asyncio.to_thread(in_session, request, lambda s: inbox_service.inbox_page(
@@ -74,7 +81,8 @@ async def render_inbox(request: Request, who: Viewer, params: dict[str, str], *,
                 pages=max(1, -(-total // PAGE_SIZE)), params=params, banner=banner,
                 notice=notice, batch=batch, batch_rows=batch_rows or [], saved=found.saved,
                 team=team, deciding=deciding, kept=kept or {},
-                checklist=[(r, rule_text(r)) for r in qualification_checklist(male=True)],
+                checklist=[(r, rule_text(r))
+                           for r in qualification_checklist(male=True, veteran=False)],
                 filter_keys=FILTER_KEYS)
 
 

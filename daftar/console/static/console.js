@@ -43,8 +43,14 @@
     }
     countSelected();
   });
+  // A printable page's print button: shown only where a script can press it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) { window.print(); }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     countSelected();
+    document.querySelectorAll("[data-print]").forEach(function (b) { b.hidden = false; });
     // A refusal shown in place gets the focus, so keyboard and screen-reader users meet it.
     var refusal = document.getElementById("decision-error") || document.getElementById("refusal");
     if (refusal) { refusal.focus(); }

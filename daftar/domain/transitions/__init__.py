@@ -16,9 +16,17 @@ nothing of daftar's outside itself.
 
 from __future__ import annotations
 
-from daftar.domain.transitions.cohort import launch_round, publish
+from daftar.domain.transitions.cohort import (
+    amend,
+    close_cycle,
+    launch_round,
+    publish,
+    seats,
+    still_running,
+)
 from daftar.domain.transitions.licensing import disqualify, document, licence, office, withdraw
 from daftar.domain.transitions.registration import (
+    absence,
     exam_result,
     payment,
     photo,
@@ -34,6 +42,7 @@ from daftar.domain.transitions.reviews import (
     release,
     release_role_refusal,
 )
+from daftar.domain.transitions.terms import seat, terms
 from daftar.domain.transitions.views import (
     MAX_CLAIMS,
     OCCUPATION_ENDED,
@@ -59,9 +68,10 @@ __all__ = [
     "ApplicationLike", "ClaimHeld", "CycleTermsLike", "DecisionMessage", "DecisionRecord",
     "DisqualifyMessage", "DocumentHeld", "DocumentMessage", "ExamResultHeld",
     "ExamResultMessage", "OfficeHeld", "OfficeMessage", "PaymentHeld", "PaymentMessage",
-    "claim", "claim_role_refusal", "decision", "decision_role_refusal", "disqualify",
-    "document", "exam_result", "launch_round", "licence", "office", "payment", "photo",
-    "publish", "registration_complete", "release", "release_role_refusal",
+    "absence", "amend", "claim", "claim_role_refusal", "close_cycle", "decision",
+    "decision_role_refusal", "disqualify", "document", "exam_result", "launch_round",
+    "licence", "office", "payment", "photo", "publish", "registration_complete", "release",
+    "release_role_refusal", "seat", "seats", "still_running", "terms",
     "window_closed_outcome", "withdraw",
 ]
 

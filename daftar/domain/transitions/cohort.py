@@ -1,13 +1,13 @@
-"""The cycle's own updates: publication (EXAM-2) and launch rounds (LAUNCH-1)."""
+"""The cycle's own updates: publication (EXAM-2), launch rounds (LAUNCH-1), amendments (CYC-1)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from daftar.domain.actors import Actor
 from daftar.domain.publication import PublicationState
 from daftar.domain.refusals import Refusal, RefusalKind, refusal
-from daftar.domain.stages import (
-    Role,
-)
+from daftar.domain.stages import Role
 
 
 def publish(publication: PublicationState, actor: Actor) -> Refusal | None:
@@ -48,4 +48,76 @@ def launch_round(actor: Actor, *, allocating: bool, sending_round: int | None) -
     if allocating or sending_round is not None:
         return refusal(RefusalKind.wrong_stage, "LAUNCH-1",
                        "The previous round is still being sent; run the next one after it.")
+    return None
+
+
+def amend(actor: Actor, *, base: int, amendments: int, closes_before: datetime,
+          closes_at: datetime | None, now: datetime) -> Refusal | None:
+    """CYC-1: an admin amends the running cycle, on an up-to-date view of it.
+
+    Args:
+        actor: The verified sender; must hold the admin role.
+        base: How many amendments the sender's view of the cycle included.
+        amendments: How many amendments the cycle has recorded.
+        closes_before: When the registration window closes before this amendment.
+        closes_at: When it closes after it, or None when the amendment leaves it.
+        now: When the amendment is checked.
+
+    Returns:
+        None when the amendment may be recorded; else the refusal.
+    """
+    if Role.admin not in actor.roles:
+        return refusal(RefusalKind.forbidden, "CYC-1", "Only the admin role amends a cycle.")
+    if base != amendments:
+        return refusal(RefusalKind.conflict, "CYC-1",
+                       f"The cycle was amended meanwhile (it has {amendments} amendments, the "
+                       f"change was made on a view with {base}); reload it and amend again.")
+    if closes_at is not None:
+        if closes_before <= now:
+            return refusal(RefusalKind.conflict, "CYC-1", (
+                "The registration window has closed, and a closed window stays closed: "
+                "incomplete registrations are not processed (REG-2)."), "registration_end")
+        if closes_at <= now:
+            return refusal(RefusalKind.conflict, "CYC-1",
+                           "The registration window cannot end in the past.",
+                           "registration_end")
+    return None
+
+
+def seats(actor: Actor) -> Refusal | None:
+    """EXAM-5: the exam officer sends the candidates their seats.
+
+    Args:
+        actor: The verified sender; must hold the exam_officer role.
+
+    Returns:
+        None when the seats may be sent; else the refusal.
+    """
+    if Role.exam_officer not in actor.roles:
+        return refusal(RefusalKind.forbidden, "EXAM-5",
+                       "Only the exam_officer role assigns exam seats.")
+    return None
+
+
+def close_cycle(actor: Actor, *, closed: bool) -> Refusal | None:
+    """COR-2: an admin closes the cycle, once; its ended records stop waiting for corrections.
+
+    Args:
+        actor: The verified sender; must hold the admin role.
+        closed: Whether the cycle is closed already.
+
+    Returns:
+        None when the cycle may be closed; else the refusal.
+    """
+    if Role.admin not in actor.roles:
+        return refusal(RefusalKind.forbidden, "COR-2", "Only the admin role closes a cycle.")
+    if closed:
+        return refusal(RefusalKind.duplicate, "COR-2", "The cycle is closed already.")
+    return None
+
+
+def still_running(closed: bool) -> Refusal | None:
+    """A closed cycle takes no amendment, exam session, publication or launch round."""
+    if closed:
+        return refusal(RefusalKind.wrong_stage, "COR-2", "The cycle is closed.")
     return None

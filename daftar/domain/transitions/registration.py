@@ -1,4 +1,4 @@
-"""Registration and exam: payment (REG-2), photo (REG-4), exam result (EXAM-2)."""
+"""Registration and exam: payment, photo, exam result and absence (REG-2, REG-4, EXAM-2, 6)."""
 
 from __future__ import annotations
 
@@ -124,3 +124,21 @@ def window_closed_outcome(state: ApplicationLike) -> tuple[Stage, list[str]] | N
     if state.stage is Stage.awaiting_payment:
         return Stage.incomplete, ["REG-2"]
     return None
+
+
+def absence(state: ApplicationLike, actor: Actor) -> Refusal | None:
+    """EXAM-6: a candidate with no result when the results are published did not sit the exam.
+
+    Args:
+        state: The application.
+        actor: The verified sender; must hold the exam_officer role.
+
+    Returns:
+        None when the candidate waits for the exam with no result; else the refusal.
+    """
+    wrong = needs_role(actor, Role.exam_officer, "EXAM-6")
+    if wrong is not None:
+        return wrong
+    if state.exam_result is not None:
+        return refusal(RefusalKind.duplicate, "EXAM-6", "The candidate has an exam result.")
+    return at_stage(state, Stage.awaiting_exam, "EXAM-6")

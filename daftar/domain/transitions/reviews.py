@@ -89,7 +89,9 @@ def decision(
     wrong = decision_role_refusal(actor.roles, message.stage)
     if wrong is not None:
         return wrong
-    if any(d.stage == message.stage.value for d in state.decisions):
+    # Decided and moved on: a duplicate. At its stage again after a correction (COR-1,
+    # COR-2), the stage's decision is pending anew.
+    if state.stage != at and any(d.stage == message.stage.value for d in state.decisions):
         return refusal(RefusalKind.duplicate, rule,
                        f"The {message.stage.value} stage is already decided.")
     wrong = at_stage(state, at, rule) or claimed_by_another(state, actor, rule, now)
@@ -97,7 +99,7 @@ def decision(
         return wrong
     violations = decision_violations(
         message.stage, message.outcome, score=message.score, reason=message.reason,
-        checks=message.checks, male=state.form.gender == Gender.MALE)
+        checks=message.checks, male=state.form.gender == Gender.MALE, veteran=state.veteran)
     if violations:
         return Refusal(kind=RefusalKind.invalid,
                        message=f"The {message.stage.value} decision is malformed.",
