@@ -53,21 +53,16 @@ class AmendmentActivities(CohortActivities):
         actor = Actor(id=job.actor.id, roles=[Role.admin])
         msg = TermsIn(actor=actor, number=job.number, registration_closes_at=job.closes_at,
                       sla_days=job.sla_days, claim_hours=job.claim_hours)
-        counts = {"sent": 0, "skipped": 0}
 
         async def send(app_id: str) -> str:
             # An application that ended meanwhile is not concerned: counted as skipped.
             return await self._update(app_id, Applicant.amend_terms, msg, lambda _: False)
 
-        async def mark(outcomes: dict[str, str]) -> None:
-            for outcome in outcomes.values():
-                counts["sent" if outcome == "sent" else "skipped"] += 1
-
+        result = FanOutResult(sent=0, skipped=0)
         if stages:
-            await self._fan_out(
+            result = await self._send_to_each(
                 lambda after: self._db(lambda s: store.open_applications(
-                    s, job.cycle, stages, after, self._page, job.registered_since)),
-                send, mark, key=lambda app_id: app_id)
+                    s, job.cycle, stages, after, self._page, job.registered_since)), send)
         log.info("amendment carried to open applications", cycle=job.cycle,
-                 amendment=job.number, **counts)
-        return FanOutResult(**counts)
+                 amendment=job.number, sent=result.sent, skipped=result.skipped)
+        return result

@@ -142,6 +142,21 @@ class CohortActivities:
             after = key(items[-1])
             activity.heartbeat(after)
 
+    async def _send_to_each(self, page: Callable[[str], Awaitable[Sequence[str]]],
+                            send: Callable[[str], Awaitable[str]]) -> FanOutResult:
+        """A fan-out over application ids whose outcomes are counted, not marked.
+
+        A page sent again after a crash is refused by each workflow as already applied.
+        """
+        counts = {"sent": 0, "skipped": 0}
+
+        async def count(outcomes: dict[str, str]) -> None:
+            for outcome in outcomes.values():
+                counts["sent" if outcome == store.SENT else "skipped"] += 1
+
+        await self._fan_out(page, send, count, key=lambda app_id: app_id)
+        return FanOutResult(**counts)
+
     async def _update(self, application_id: str, update: Update[M, ApplicationState], msg: M,
                       applied: Callable[[ApplicationState], bool]) -> str:
         """Send one update; a refusal or a closed workflow is an outcome, not a failure."""

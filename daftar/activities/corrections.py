@@ -30,19 +30,14 @@ class ClosingActivities(CohortActivities):
         """End every record of the cycle that waited for corrections; mark the cycle closed."""
         msg = CloseIn(actor=Actor(id=job.actor.id, roles=[Role.admin]))
         stages = {s.value for s in REINSTATABLE}
-        counts = {"sent": 0, "skipped": 0}
 
         async def send(app_id: str) -> str:
             return await self._update(app_id, Applicant.close, msg, lambda _: False)
 
-        async def mark(outcomes: dict[str, str]) -> None:
-            for outcome in outcomes.values():
-                counts["sent" if outcome == "sent" else "skipped"] += 1
-
-        await self._fan_out(
+        result = await self._send_to_each(
             lambda after: self._db(lambda s: store.open_applications(
-                s, job.cycle, stages, after, self._page)),
-            send, mark, key=lambda app_id: app_id)
+                s, job.cycle, stages, after, self._page)), send)
         await self._db(lambda s: store.mark_closed(s, job.cycle, job.at))
-        log.info("cycle closed", cycle=job.cycle, actor=job.actor.id, **counts)
-        return FanOutResult(**counts)
+        log.info("cycle closed", cycle=job.cycle, actor=job.actor.id, sent=result.sent,
+                 skipped=result.skipped)
+        return result

@@ -67,18 +67,14 @@ class ExamActivities(CohortActivities):
     async def mark_absent(self, job: PublishJob) -> FanOutResult:
         """EXAM-6: end each candidate still waiting for the exam with no result as absent."""
         msg = AbsenceIn(actor=Actor(id=job.actor.id, roles=[Role.exam_officer]))
-        counts = {"sent": 0, "skipped": 0}
 
         async def send(app_id: str) -> str:
             return await self._update(app_id, Applicant.record_absence, msg,
                                       lambda s: s.stage == Stage.absent)
 
-        async def mark(outcomes: dict[str, str]) -> None:
-            for outcome in outcomes.values():
-                counts["sent" if outcome == store.SENT else "skipped"] += 1
-
-        await self._fan_out(
+        result = await self._send_to_each(
             lambda after: self._db(lambda s: store.absentees(s, job.cycle, after, self._page)),
-            send, mark, key=lambda app_id: app_id)
-        log.info("absentees ended", cycle=job.cycle, actor=job.actor.id, **counts)
-        return FanOutResult(**counts)
+            send)
+        log.info("absentees ended", cycle=job.cycle, actor=job.actor.id, sent=result.sent,
+                 skipped=result.skipped)
+        return result

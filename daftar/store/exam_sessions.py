@@ -132,14 +132,19 @@ def attendance(session: Session, cycle: int, venue_id: str) -> list[SeatRecord]:
         .order_by(col(SeatRecord.seat))))
 
 
+def _waiting_without_result(cycle: int) -> tuple[Any, ...]:
+    """The conditions of a candidate waiting for the exam with no result loaded (EXAM-6)."""
+    scored = select(ExamScore.application_id).where(ExamScore.cycle == cycle)
+    return (ApplicationRecord.cycle == cycle,
+            ApplicationRecord.stage == Stage.awaiting_exam.value,
+            col(ApplicationRecord.application_id).not_in(scored))
+
+
 def absentees(session: Session, cycle: int, after: str, limit: int) -> list[str]:
     """A page of the candidates waiting for the exam with no result loaded (EXAM-6), by id."""
-    scored = select(ExamScore.application_id).where(ExamScore.cycle == cycle)
     stmt = (select(ApplicationRecord.application_id)
-            .where(ApplicationRecord.cycle == cycle,
-                   ApplicationRecord.stage == Stage.awaiting_exam.value,
-                   col(ApplicationRecord.application_id) > after,
-                   col(ApplicationRecord.application_id).not_in(scored))
+            .where(*_waiting_without_result(cycle),
+                   col(ApplicationRecord.application_id) > after)
             .order_by(col(ApplicationRecord.application_id)).limit(limit))
     return list(session.exec(stmt))
 
@@ -154,8 +159,5 @@ def count_absent(session: Session, cycle: int) -> int:
 
 def count_waiting_without_result(session: Session, cycle: int) -> int:
     """Candidates waiting for the exam with no result loaded: publication ends them absent."""
-    scored = select(ExamScore.application_id).where(ExamScore.cycle == cycle)
     return int(session.exec(select(func.count()).select_from(ApplicationRecord).where(
-        ApplicationRecord.cycle == cycle,
-        ApplicationRecord.stage == Stage.awaiting_exam.value,
-        col(ApplicationRecord.application_id).not_in(scored))).one())
+        *_waiting_without_result(cycle))).one())
