@@ -25,6 +25,7 @@ from daftar.api.routes import (
     exam_sessions,
     health,
     listing,
+    places,
 )
 from daftar.console.routing import error_page
 from daftar.core.settings import Settings
@@ -75,7 +76,7 @@ def create_app(settings: Settings, *, client: Client | None = None,
     access.install(app, pages=error_page)
     metrics.install(app)
     codec.install(app, settings)
-    for module in (health, cycles, applications, listing, cohort, exam_sessions,
+    for module in (health, places, cycles, applications, listing, cohort, exam_sessions,
                    corrections, audit, access_log):
         app.include_router(module.router)
     console.install(app)

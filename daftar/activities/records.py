@@ -8,7 +8,11 @@ import structlog
 from sqlmodel import Session
 from temporalio import activity
 
-from daftar.contracts.records import ApplicationSnapshot, EscalationIn
+from daftar.contracts.applicant import SeatIn
+from daftar.contracts.records import ApplicationSnapshot, EscalationIn, SeatWanted
+from daftar.domain.actors import Actor
+from daftar.domain.stages import Role
+from daftar.store import exam_sessions
 from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import EscalationRow
 from daftar.store.writes import (
@@ -19,6 +23,7 @@ from daftar.store.writes import (
 )
 
 log = structlog.get_logger("daftar.records")
+seats_log = structlog.get_logger("daftar.exam_sessions")
 
 _SNAPSHOT_ONLY = {"decisions", "recorded_decisions"}
 _DECISION_COLUMNS = set(DecisionValues.__annotations__)
@@ -67,3 +72,27 @@ class RecordActivities:
         log.warning("stage overdue: escalated" if new else "stage still overdue: reminded",
                     application_id=esc.application_id, stage=esc.stage.value,
                     due_at=esc.due_at.isoformat(), actor="system")
+
+    @activity.defn
+    def take_seat(self, want: SeatWanted) -> SeatIn | None:
+        """EXAM-5: the candidate's seat, the next free one of their province, if a session is set.
+
+        The seat comes from the setting of the exam officer who set the session, whose id the
+        candidate's history names.
+        """
+        with transaction(self._sessions) as session:
+            found = exam_sessions.take_seat(
+                session, cycle=want.cycle, application_id=want.application_id,
+                tracking_code=want.tracking_code, province=want.province)
+            if found is None:
+                seats_log.debug("no seat to take", application_id=want.application_id,
+                               cycle=want.cycle, actor="system")
+                return None
+            seat, venue, exam = found
+            seats_log.info("seat taken", application_id=want.application_id, cycle=want.cycle,
+                           venue_id=venue.venue_id, seat=seat.seat, actor="system")
+            return SeatIn(actor=Actor(id=exam.set_by, roles=[Role.exam_officer]),
+                          version=seat.version, venue_id=venue.venue_id, venue_name=venue.name,
+                          address=venue.address, province=venue.province, city=venue.city,
+                          seat=seat.seat, exam_date=exam.exam_date, start_time=exam.start_time,
+                          card_date=exam.card_date)

@@ -23,6 +23,7 @@ from PIL import Image
 
 from daftar.domain import jalali
 from daftar.domain.decisions import qualification_checklist
+from daftar.domain.places import centre_of
 from daftar.domain.stages import Role
 
 Tokens = Callable[[str, list[Role]], str]
@@ -65,6 +66,9 @@ class SimulationReport:
     waiting: int = 0
     licences: int = 0
     amendments: int = 0  # CYC-1: the registration window extended
+    venues: int = 0  # EXAM-5: exam venues in the province centres
+    seated: int = 0  # EXAM-5: candidates with a seat (by the setting or on paying after it)
+    cards: int = 0  # EXAM-5: admission cards downloaded (a sample of the candidates)
     absent: int = 0  # EXAM-6: marked absent in the results, ended as absent
     reopened: str | None = None  # COR-1: the application whose security decision reopened
     phases: dict[str, float] = field(default_factory=dict)  # phase → seconds
@@ -74,6 +78,8 @@ class SimulationReport:
         return [f"cycle {self.year}: {self.applicants} applicants in "
                 f"{sum(self.phases.values()):.1f} s",
                 f"amendments: {self.amendments} (registration extended)",
+                f"exam session: {self.venues} venues, {self.seated} candidates seated, "
+                f"{self.cards} admission cards downloaded",
                 f"exam: {self.exam_candidates} candidates, {self.absent} absent, pass mark "
                 f"{self.pass_mark:.2f}, {self.exam_passed} passed; {self.cleared} cleared every "
                 f"review" + (", one security decision reopened and decided again"
@@ -308,6 +314,59 @@ class _Sim:
             "registration_end": str(jalali.from_gregorian(end + timedelta(days=5)))})
         self.report.amendments = amended["amendments"]
 
+    async def exam_session(self, people: list[_Person]) -> None:
+        """EXAM-5: a venue in each province's centre with a seat for everyone who applied.
+
+        Set while registration is open: who has paid is seated now, who pays later takes the
+        next free seat on paying. Cards open today; the exam is two days after registration.
+        """
+        cycle = await self.call("GET", f"/v1/cycles/{self.year}", headers=self.staff(Role.admin))
+        end = jalali.to_gregorian(jalali.parse_jalali(cycle["config"]["registration_end"]))
+        per_province: dict[str, int] = {}
+        for p in people:
+            per_province[p.form["province"]] = per_province.get(p.form["province"], 0) + 1
+        venues = []
+        for province, n in sorted(per_province.items()):
+            centre = centre_of(province)
+            assert centre is not None, province
+            venues.append({"province": province, "city": centre[0], "seats": n,
+                           "name": f"حوزهٔ امتحانی {centre[0]}",
+                           "address": f"{centre[0]}، خیابان دادگستری، پلاک ۱"})
+        today = jalali.business_day(datetime.now(UTC))
+        session = await self.call("PUT", f"/v1/cycles/{self.year}/exam-sessions",
+                                  headers=self.staff(Role.exam_officer), json={
+                                      "exam_date": str(jalali.from_gregorian(
+                                          end + timedelta(days=2))),
+                                      "start_time": "09:00", "card_date": str(today),
+                                      "venues": venues})
+        self.report.venues = len(session["venues"])
+
+    async def cards(self, people: list[_Person]) -> None:
+        """EXAM-5: every candidate seated; a sample download their admission cards."""
+        path = f"/v1/cycles/{self.year}/exam-sessions"
+
+        async def seated() -> tuple[int, int, bool]:
+            view = await self.call("GET", path, headers=self.staff(Role.exam_officer))
+            done = view["candidates"]
+            return done, len(people), done == len(people) and not view["unseated"]
+
+        await self.until("seats", "every candidate seated", seated)
+        self.report.seated = len(people)
+
+        async def card(p: _Person) -> None:
+            url = f"/v1/applications/{p.application_id}/admission-card"
+            deadline = time.monotonic() + self.patience
+            while True:  # the seat reaches the candidate's workflow shortly after the setting
+                r = await self.client.get(url, headers={"Authorization": f"Bearer {p.token}"})
+                if r.status_code == 200 and r.content.startswith(b"%PDF"):
+                    self.report.cards += 1
+                    return
+                if r.status_code != 409 or time.monotonic() > deadline:
+                    raise SimulationError(f"GET {url} → {r.status_code}: {r.text[:300]}")
+                await asyncio.sleep(0.25)
+
+        await self.each("cards", people[:: max(1, len(people) // 10)], card)
+
     async def reopen_one(self) -> None:
         """COR-1: the admin reopens one cleared candidate's security decision; it passes again."""
         cleared = await self.ids_at("awaiting_launch")
@@ -384,10 +443,17 @@ async def simulate(base_url: str, *, year: int, applicants: int, tokens: Tokens,
 
         cycle = await sim.call("POST", "/v1/cycles", headers=sim.staff(Role.admin),
                                json=_cycle_body(year, applicants, today), expect=(201,))
-        await sim.each("register", people, sim.register)
+        # Half register, the window is extended, the exam session is set, the rest register.
+        half = applicants // 2
+        await sim.each("register", people[:half], sim.register)
         await sim.extend()
+        await sim.settled({"awaiting_exam": half})
+        await sim.exam_session(people)
+        await sim.each("register", people[half:], sim.register)
         await sim.settled({"awaiting_exam": applicants})
         lap("registration")
+        await sim.cards(people)
+        lap("exam session")
         await sim.exam(people, cycle["config"]["subjects"])
         await sim.settled({"awaiting_exam": 0, "awaiting_interview": sim.report.exam_passed,
                            "absent": sim.report.absent})

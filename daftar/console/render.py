@@ -1,7 +1,8 @@
 """Server-side rendering: one Jinja2 environment, and the filters that make pages Persian.
 
 Numbers show in Persian digits, instants as Jalali Asia/Tehran times inside `<time>` with the
-ISO instant in `datetime` and `title`, and every stage, role or outcome through `labels`.
+ISO instant in `datetime` and `title`, every stage, role or outcome through `labels`, and every
+province by its official Persian name (`province`; `provinces`, the 31, for a select).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from daftar.console.session import Viewer
 from daftar.contracts.ids import applicant_workflow_id
 from daftar.core.settings import Settings
 from daftar.domain.jalali import format_instant, to_persian_digits
+from daftar.domain.places import PROVINCES, province_code, province_label
 from daftar.domain.rules import rule_text
 from daftar.domain.stages import INBOX_STAGES, Role
 
@@ -93,8 +95,13 @@ def _env() -> Environment:
         relocation=lambda v: labels.label(labels.RELOCATION, v),
         value=lambda v: labels.label(labels.VALUES, v),
         refusal=lambda code: labels.REFUSALS.get(str(code), labels.REFUSAL_FALLBACK),
+        # A stored province (its code, or an old record's name) as its official Persian name.
+        province=lambda v: "" if v is None else province_label(str(v)),
+        # The code of the province a value names ("" when none): which option a select shows.
+        province_code=lambda v: (province_code(str(v)) or "") if v else "",
     )
-    env.globals.update(prefix=PREFIX, query=query, escape=escape, temporal_url=temporal_url)
+    env.globals.update(prefix=PREFIX, query=query, escape=escape, temporal_url=temporal_url,
+                       provinces=PROVINCES)
     return env
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from daftar.contracts.applicant import SeatIn
 from daftar.contracts.cycle import (
     AmendJob,
     CloseJob,
@@ -18,7 +19,7 @@ from daftar.contracts.cycle import (
     RoundSummary,
     SeatJob,
 )
-from daftar.contracts.records import ApplicationSnapshot, EscalationIn
+from daftar.contracts.records import ApplicationSnapshot, EscalationIn, SeatWanted
 
 
 def _interface(name: str) -> NotImplementedError:
@@ -35,6 +36,12 @@ def record_application(snapshot: ApplicationSnapshot) -> None:
 def record_escalation(esc: EscalationIn) -> None:
     """Record that a stage passed its SLA without a decision."""
     raise _interface("record_escalation")
+
+
+@activity.defn(name="take_seat")
+def take_seat(want: SeatWanted) -> SeatIn | None:
+    """EXAM-5: the next free seat of the candidate's province, once a session is set."""
+    raise _interface("take_seat")
 
 
 @activity.defn(name="publish_results")

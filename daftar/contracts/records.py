@@ -1,4 +1,4 @@
-"""What the workflows send the read model's activities: an application's snapshot, an escalation."""
+"""What the workflows send the read model's activities: a snapshot, an escalation, a seat wanted."""
 
 from __future__ import annotations
 
@@ -55,6 +55,15 @@ class EscalationIn(BaseModel):
     stage: Stage
     due_at: datetime
     escalated_at: datetime
+
+
+class SeatWanted(BaseModel):
+    """A candidate who has just come to wait for the exam asks for a seat (EXAM-5)."""
+
+    application_id: str
+    tracking_code: str
+    cycle: int
+    province: str
 
 
 def application_snapshot(state: ApplicationState, updated_at: datetime, *,

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from daftar.domain.jalali import JalaliDate, day_end_utc, day_start_utc, parse_jalali
+from daftar.domain.places import place_key, province_key
 from daftar.domain.violations import Violation
 
 
@@ -39,6 +40,8 @@ def cycle_violations(
     REG-1: the window is two Jalali dates, start ≤ end, and the exam (if set) after it.
     EXAM-1: subject codes unique. EXAM-4: group weights for `general`/`specialised`, positive.
     LAUNCH-1: cities unique; each neighbour is a city of this cycle in another province.
+    Places are compared by `place_key`: a province by its code when it names one of the 31
+    (``"23"``, «تهران» and ``"Tehran"`` are one province), a city by its normalised name.
     """
     out: list[Violation] = []
     d = parse_dates({"registration_start": registration_start,
@@ -59,20 +62,20 @@ def cycle_violations(
             out.append(Violation(rule="EXAM-4", field=f"group_weights.{group}",
                                  message="Group weights are positive, for general or "
                                          "specialised."))
-    places = [(p, c) for p, c, _ in cities]
     seen: set[tuple[str, str]] = set()
-    for place in places:
-        if place in seen:
+    for province, city, _ in cities:
+        key = place_key(province, city)
+        if key in seen:
             out.append(Violation(rule="LAUNCH-1", field="cities",
-                                 message=f"City {place[1]} ({place[0]}) is listed twice."))
-        seen.add(place)
+                                 message=f"City {city} ({province}) is listed twice."))
+        seen.add(key)
     for province, city, neighbours in cities:
         for n in neighbours:
-            if n not in seen:
+            if place_key(*n) not in seen:
                 out.append(Violation(rule="LAUNCH-1", field="cities",
                                      message=f"{city}'s neighbour {n[1]} ({n[0]}) is not a "
                                              "city of this cycle."))
-            elif n[0] == province:
+            elif province_key(n[0]) == province_key(province):
                 out.append(Violation(rule="LAUNCH-1", field="cities",
                                      message=f"{city}'s neighbour {n[1]} is in the same "
                                              "province; neighbours are in other provinces."))

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from daftar.domain.digits import is_ascii_digits, normalize_digits
 from daftar.domain.jalali import JalaliDate, days_in_month, parse_jalali
 from daftar.domain.national_code import national_code_violations, normalize_national_code
+from daftar.domain.places import place_key
 from daftar.domain.registration import (
     DegreeField,
     DegreeLevel,
@@ -204,17 +205,17 @@ def _quota(form: RegistrationForm, out: list[Violation]) -> None:
             "The organisation code is only for combatant and combatant_child; remove it.")))
 
 
-def _place_key(text: str) -> str:
-    # Arabic yeh/kaf and stray spaces must not make a listed city look unknown.
-    return normalise_text(text)
-
-
 def listed_place(province: str, city: str,
                  cities: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """The cycle's own spelling of (province, city) when the cycle lists it (REG-7)."""
-    wanted = (_place_key(province), _place_key(city))
-    return next((listed for listed in cities
-                 if (_place_key(listed[0]), _place_key(listed[1])) == wanted), None)
+    """The cycle's own spelling of (province, city) when the cycle lists it (REG-7).
+
+    A province is compared by its code when both sides name a known province (a registration
+    saying «تهران» matches a city stored as ``"23"`` or ``"Tehran"``), else by its normalised
+    text; a city by its normalised text (`place_key`). Arabic yeh and kaf, case and stray
+    spaces do not make a listed city look unknown.
+    """
+    wanted = place_key(province, city)
+    return next((listed for listed in cities if place_key(*listed) == wanted), None)
 
 
 def _strings(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -288,8 +289,8 @@ def check_registration(form: RegistrationForm, rules: RegistrationRules) -> Regi
             f"A {form.degree.level.value} degree needs at least {minimum} years of related work "
             f"experience; you declared {form.experience_years}.")))
     _quota(form, out)
-    allowed = {(_place_key(p), _place_key(c)) for p, c in rules.cities}
-    if allowed and (_place_key(form.province), _place_key(form.city)) not in allowed:
+    allowed = {place_key(p, c) for p, c in rules.cities}
+    if allowed and place_key(form.province, form.city) not in allowed:
         out.append(Violation(rule="REG-7", field="city", message=(
             f"{form.city} ({form.province}) is not a city open in this cycle; choose one "
             "from the published list.")))

@@ -9,6 +9,11 @@ divisions (``"00"`` Markazi … ``"30"`` Alborz), its official Persian name, its
 commonly written, and its centre in both languages. Cities other than the centres are not
 listed here: each cycle lists its own (LAUNCH-1); compare them with :func:`normalise_place`.
 
+Stored, a province is its code. :func:`province_code` reads any name or code;
+:func:`province_label` shows a stored value in Persian; :func:`province_spellings` lists what a
+filter matches, records stored before codes holding the name as typed; :func:`province_key` and
+:func:`place_key` compare a province (by its code when known) and a (province, city) pair.
+
 Matching, in two steps:
 
 1. :func:`normalise_place` folds spelling that does not change a name: Arabic letter forms
@@ -318,3 +323,75 @@ def same_place(a: str, b: str) -> bool:
     """
     key = normalise_place(a)
     return bool(key) and key == normalise_place(b)
+
+
+def province_code(text: str) -> str | None:
+    """The SCI two-digit code of the province a name or code stands for, or None.
+
+    Args:
+        text: a province's name in any spelling :func:`find_province` accepts, or its code.
+
+    Returns:
+        e.g. ``"23"`` for «تهران», ``"Teheran"`` or ``"۲۳"``; None when it names no province.
+    """
+    province = find_province(text)
+    return None if province is None else province.code
+
+
+def province_label(value: str) -> str:
+    """The official Persian name of the province a stored value names, for display.
+
+    Args:
+        value: a code (as stored since provinces are reference data) or a name (as older
+            records hold it, in any spelling :func:`find_province` accepts).
+
+    Returns:
+        e.g. «تهران» for ``"23"`` or ``"Tehran"``; the value unchanged when it names no
+        province (free text of an old record).
+    """
+    province = find_province(value)
+    return value if province is None else province.name_fa
+
+
+def province_spellings(value: str) -> tuple[str, ...]:
+    """Every stored value a filter by ``value`` matches.
+
+    The province's code, Persian name and English name, and ``value`` itself as given: records
+    stored before provinces were codes hold the name as it was typed.
+
+    Args:
+        value: a province's name or code, as a user gives it to a filter.
+
+    Returns:
+        e.g. ``("23", "تهران", "Tehran", "tehran")`` for ``"tehran"``, without repeats;
+        ``(value,)`` when it names no province.
+    """
+    province = find_province(value)
+    if province is None:
+        return (value,)
+    return tuple(dict.fromkeys((province.code, province.name_fa, province.name_en, value)))
+
+
+def province_key(text: str) -> str:
+    """A key to compare provinces by (REG-7, LAUNCH-1).
+
+    The code of a province :func:`find_province` knows, else the :func:`normalise_place` key of
+    the text (old records may hold free text).
+
+    Args:
+        text: a province's name or code, as typed or stored.
+
+    Returns:
+        e.g. ``"23"`` for both ``"Tehran"`` and «تهران»; ``"atlantis"`` for ``"Atlantis"``.
+    """
+    code = province_code(text)
+    return code if code is not None else normalise_place(text)
+
+
+def place_key(province: str, city: str) -> tuple[str, str]:
+    """A key to compare a (province, city) pair by (REG-7, LAUNCH-1).
+
+    The province by :func:`province_key` (its code when known, so «تهران» and ``"23"`` are the
+    same), the city by :func:`normalise_place` («ري» and «ری», ``Rey`` and ``rey`` are the same).
+    """
+    return (province_key(province), normalise_place(city))

@@ -25,6 +25,7 @@ from daftar.gateway.workflows import Cycles
 from daftar.services.auth import Principal, actor
 from daftar.services.cycles import KnownCycle, cycle_view, load_cycle
 from daftar.services.errors import refused
+from daftar.services.places import resolve_cities
 from daftar.services.schemas_cycle import (
     AmendmentList,
     AmendmentView,
@@ -50,21 +51,30 @@ def _city_terms(cycle: KnownCycle) -> list[CityTerms]:
 
 
 def _changes(current: list[CityTerms], body: list[CityAmend]) -> list[CityTerms]:
-    """Each city of the request as it will stand; a new one must give all three settings."""
+    """Each city of the request as it will stand; a new one must give all three settings.
+
+    A city the cycle lists is found however the request names its province (by name while it
+    is stored as a code, or the other way round for a cycle stored before provinces were
+    codes) and keeps the cycle's spelling; a new city and each neighbour are stored with their
+    province's code (`daftar.services.places.resolve_cities`).
+    """
     by_place = {c.place: c for c in current}
+    resolved, missing = resolve_cities(
+        [(c.province, c.city,
+          None if c.neighbours is None else [(n.province, n.city) for n in c.neighbours])
+         for c in body], listed=list(by_place))
     out: list[CityTerms] = []
-    missing: list[Violation] = []
-    for i, c in enumerate(body):
-        was = by_place.get((c.province, c.city))
+    for i, (c, r) in enumerate(zip(body, resolved, strict=True)):
+        was = by_place.get((r.province, r.city))
         if was is None and (c.capacity is None or c.priority is None):
             missing.append(Violation(rule="CYC-1", field=f"cities.{i}", message=(
                 f"{c.city} ({c.province}) is not a city of this cycle: to add it, give its "
                 "capacity and priority.")))
             continue
-        neighbours = (tuple((n.province, n.city) for n in c.neighbours)
-                      if c.neighbours is not None else was.neighbours if was else ())
+        neighbours = (r.neighbours if r.neighbours is not None
+                      else was.neighbours if was else ())
         out.append(CityTerms(
-            province=c.province, city=c.city,
+            province=r.province, city=r.city,
             capacity=c.capacity if c.capacity is not None else was.capacity,  # type: ignore[union-attr]
             priority=c.priority if c.priority is not None else was.priority,  # type: ignore[union-attr]
             neighbours=neighbours))

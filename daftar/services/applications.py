@@ -20,10 +20,12 @@ from daftar.contracts.applicant import (
 )
 from daftar.contracts.workflows import Applicant
 from daftar.core.errors import ServiceError
+from daftar.domain.places import province_code
 from daftar.domain.stages import STAFF_ROLES, Role
 from daftar.domain.violations import Violation
 from daftar.gateway.workflows import Applicants
 from daftar.services.auth import Principal, actor
+from daftar.services.places import province_violation
 from daftar.services.schemas import ApplicationView
 from daftar.services.views import application_view
 from daftar.store.cohort import exact_pass_mark
@@ -76,9 +78,19 @@ async def record_exam_result(applicants: Applicants, sessions: SessionFactory,
 
 async def assign_office(applicants: Applicants, principal: Principal, app_id: str, *,
                         province: str, city: str, round: int) -> ApplicationView:
-    """Place one cleared candidate in an office's city (LAUNCH-1)."""
+    """Place one cleared candidate in an office's city (LAUNCH-1).
+
+    The province is stored as its code, as a launch round stores it.
+
+    Raises:
+        ServiceError: 422 LAUNCH-1 for a province that names none of the 31.
+    """
+    code = province_code(province)
+    if code is None:
+        raise ServiceError(422, "invalid", "The office's province is unknown.",
+                           [province_violation(province, "province")])
     state = await applicants.update(app_id, Applicant.assign_office, OfficeIn(
-        actor=actor(principal), province=province, city=city, round=round))
+        actor=actor(principal), province=code, city=city, round=round))
     return application_view(state, principal)
 
 

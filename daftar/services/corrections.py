@@ -11,17 +11,21 @@ the history keeps the original decision, the correction (who, when, why) and wha
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from daftar.contracts.applicant import AssignIn, ReinstateIn, ReopenIn
 from daftar.contracts.cycle import CloseCycleIn, CycleProgress
 from daftar.contracts.workflows import Applicant, Cycle
-from daftar.domain.stages import DecisionStage
+from daftar.domain import transitions
+from daftar.domain.stages import DecisionStage, Stage
 from daftar.gateway.workflows import Applicants, Cycles
 from daftar.services.auth import Principal, actor
 from daftar.services.cycles import load_cycle
+from daftar.services.errors import refused
 from daftar.services.schemas import ApplicationView
 from daftar.services.views import application_view
 from daftar.store.db import SessionFactory
+from daftar.store.reads import count_at_stage
 
 
 async def reopen(applicants: Applicants, principal: Principal, app_id: str,
@@ -54,11 +58,22 @@ async def assign(applicants: Applicants, principal: Principal, app_id: str,
 
 async def close_cycle(cycles: Cycles, sessions: SessionFactory, principal: Principal,
                       year: int) -> CycleProgress:
-    """Close the cycle: every record that waits for corrections ends (no correction after)."""
+    """Close the cycle: every record that waits for corrections ends (no correction after).
+
+    Raises:
+        ServiceError: 404 for an unknown cycle; 409 while registration is open or candidates
+            still wait for the exam's results (`transitions.closable`).
+    """
 
     def known() -> None:
         with sessions() as session:
-            load_cycle(session, year)
+            cycle = load_cycle(session, year)
+            _, closes = cycle.window()
+            waiting = count_at_stage(session, year, Stage.awaiting_exam)
+            answer = transitions.closable(datetime.now(UTC), closes, waiting,
+                                          cycle.config.registration_end)
+            if answer is not None:
+                raise refused(answer)
 
     await asyncio.to_thread(known)
     return await cycles.update(year, Cycle.close, CloseCycleIn(actor=actor(principal)))

@@ -12,7 +12,16 @@ from daftar.core.errors import ServiceError, violations_error
 from daftar.core.settings import Settings
 from daftar.domain.cycles import cycle_violations, registration_window
 from daftar.domain.jalali import parse_jalali
-from daftar.services.schemas_cycle import CycleConfig, CycleCreate, CycleList, CycleView
+from daftar.domain.violations import Violation
+from daftar.services.places import resolve_cities
+from daftar.services.schemas_cycle import (
+    City,
+    CityRef,
+    CycleConfig,
+    CycleCreate,
+    CycleList,
+    CycleView,
+)
 from daftar.services.views import instant
 from daftar.store import queries, reads
 from daftar.store.cycles import CycleExists, cycle_years, insert_cycle
@@ -68,13 +77,33 @@ def stored_config(body: CycleCreate, settings: Settings) -> dict[str, Any]:
     return config
 
 
+def resolved_cities(cities: list[City]) -> tuple[list[City], list[Violation]]:
+    """A new cycle's cities as stored: each province (a city's, a neighbour's) as its code.
+
+    Returns:
+        The cities, and a LAUNCH-1 violation for each province that names none of the 31.
+    """
+    resolved, violations = resolve_cities(
+        [(c.province, c.city, [(n.province, n.city) for n in c.neighbours]) for c in cities])
+    out = [c.model_copy(update={
+        "province": r.province, "city": r.city,
+        "neighbours": [CityRef(province=p, city=n) for p, n in r.neighbours or ()]})
+        for c, r in zip(cities, resolved, strict=True)]
+    return out, violations
+
+
 def create_cycle(session: Session, settings: Settings, body: CycleCreate) -> CycleView:
     """Create a cycle with its window, fee, subjects, cities and SLAs.
 
+    Each city's and each neighbour's province is stored as its code (`resolved_cities`).
+
     Raises:
-        ServiceError: 422 for an inconsistent configuration, 409 when the year exists.
+        ServiceError: 422 for an inconsistent configuration or a province that names none of
+            the 31 (LAUNCH-1, naming the field), 409 when the year exists.
     """
-    violations = cycle_violations(
+    cities, violations = resolved_cities(body.cities)
+    body = body.model_copy(update={"cities": cities})
+    violations += cycle_violations(
         registration_start=body.registration_start, registration_end=body.registration_end,
         exam_date=body.exam_date, subject_codes=[s.code for s in body.subjects],
         group_weights=body.group_weights,

@@ -1,16 +1,20 @@
 """The exam session (EXAM-5): its day and time, venues, seats, and the admission cards.
 
-The exam officer sets the session once registration has closed: every paid candidate is given
-a venue of their province's centre and a seat, deterministically, never over a venue's seats;
-an overfull province is refused with its numbers. Until the card date a new setting assigns
-the seats anew; from it the seats are fixed and only a venue's address may change. Each
-candidate's workflow is sent their seat (its history records it), and from the card date the
-applicant downloads the card.
+The exam officer sets the session, before or after registration closes: every paid candidate
+is given a venue of their province's centre and a seat, deterministically, never over a
+venue's seats; an overfull province is refused with its numbers. A candidate who pays (or is
+reinstated to wait for the exam) once a session is set takes the next free seat of their
+province when they come to wait; one for whom none is free is counted as unseated, for the
+officer to add seats. Until the card date a new setting assigns every seat anew; from it no
+seat moves: addresses may change, and venues or seats be added, which seats the unseated.
+Each candidate's workflow is sent their seat (its history records it), and from the card
+date the applicant downloads the card.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import UTC, datetime
 
 from daftar.contracts.cycle import SeatsIn
@@ -107,15 +111,40 @@ def _venues(cycle: int, body: list[VenueIn]) -> list[VenueRecord]:
     return records
 
 
-def _same_but_addresses(exam: ExamSessionRecord, exam_date: str, card_date: str,
+def _keeping_every_seat(exam: ExamSessionRecord, exam_date: str, card_date: str,
                         start_time: str, old: list[VenueRecord],
-                        new: list[VenueRecord]) -> bool:
-    def shape(vs: list[VenueRecord]) -> list[tuple[str, str, str, int]]:
-        return sorted((v.venue_id, v.province_code, normalise_place(v.name), v.seats)
-                      for v in vs)
+                        new: list[VenueRecord]) -> list[VenueRecord] | None:
+    """From the card date: the venues to store if the setting moves no seat, else None.
 
-    return ((exam.exam_date, exam.card_date, exam.start_time)
-            == (exam_date, card_date, start_time) and shape(old) == shape(new))
+    The day, time and card date stay; every venue stays (matched by province and name) with
+    at least its seats and keeps its id; new venues get the next ids of their province.
+    """
+    if (exam.exam_date, exam.card_date, exam.start_time) != (exam_date, card_date, start_time):
+        return None
+    by_key = {(v.province_code, normalise_place(v.name)): v for v in old}
+    numbers: dict[str, int] = {}
+    for v in old:
+        code, _, n = v.venue_id.partition("-")
+        numbers[code] = max(numbers.get(code, 0), int(n))
+    out: list[VenueRecord] = []
+    for v in new:
+        was = by_key.pop((v.province_code, normalise_place(v.name)), None)
+        if was is not None and v.seats < was.seats:
+            return None
+        if was is None:
+            numbers[v.province_code] = numbers.get(v.province_code, 0) + 1
+            venue_id = f"{v.province_code}-{numbers[v.province_code]:03d}"
+        else:
+            venue_id = was.venue_id
+        out.append(VenueRecord(cycle=v.cycle, venue_id=venue_id, province_code=v.province_code,
+                               province=v.province, city=v.city, name=v.name,
+                               address=v.address, seats=v.seats))
+    return None if by_key else out
+
+
+def _province_code(province: str) -> str:
+    found = find_province(province)
+    return found.code if found else "??"
 
 
 async def set_exam_session(cycles: Cycles, sessions: SessionFactory, principal: Principal,
@@ -124,35 +153,35 @@ async def set_exam_session(cycles: Cycles, sessions: SessionFactory, principal: 
 
     Raises:
         ServiceError: 404 for an unknown cycle; 422 for dates or venues that break EXAM-5 or
-            REG-1; 409 while registration is open, from the card date on (except a venue's
-            address), or when a province's candidates exceed its venues' seats.
+            REG-1; 409 from the card date on for a setting that would move a seat (only
+            addresses may change and venues or seats be added), or when a province's
+            candidates exceed its venues' seats.
     """
     now = datetime.now(UTC)
 
     def plan() -> tuple[ExamSessionRecord, bool]:
         with sessions() as session:
             cycle = load_cycle(session, year)
-            _, closes = cycle.window()
-            if now < closes:
-                raise _conflict("Seats are assigned once registration has closed (REG-2): "
-                                "until then new candidates may still pay.")
+            # No candidate takes a seat while the seats are planned (store.take_seat).
+            store.lock_cycle(session, year, shared=False)
             exam_date, card_date = _dates(cycle, body)
             new_venues = _venues(year, body.venues)
             existing = store.exam_session(session, year)
             if existing is not None and seats_fixed(now, existing.card_date):
-                old = store.venues(session, year)
-                if not _same_but_addresses(existing, exam_date, card_date, body.start_time,
-                                           old, new_venues):
+                kept = _keeping_every_seat(existing, exam_date, card_date, body.start_time,
+                                           store.venues(session, year), new_venues)
+                if kept is None:
                     raise _conflict(
                         f"Seats are fixed from the card date {existing.card_date} (Tehran "
-                        "time): admission cards show them; only a venue's address may "
-                        "change.", "venues")
-                store.set_addresses(session, year, {v.venue_id: v.address for v in new_venues})
-                return existing, False
-            candidates = []
-            for app_id, code, province in store.paid_candidates(session, year):
-                found = find_province(province)
-                candidates.append(ExamCandidate(app_id, code, found.code if found else "??"))
+                        "time): admission cards show them. Keep the dates, the time and "
+                        "every venue with at least its seats; addresses may change and "
+                        "venues or seats be added.", "venues")
+                given = store.add_seats(
+                    session, year, existing.version, kept,
+                    [(a, t, _province_code(p)) for a, t, p in store.unseated(session, year)])
+                return existing, given > 0
+            candidates = [ExamCandidate(app_id, code, _province_code(province))
+                          for app_id, code, province in store.paid_candidates(session, year)]
             seating = assign_seats(
                 [Venue(v.venue_id, v.name, v.province_code, v.seats) for v in new_venues],
                 candidates)
@@ -204,6 +233,7 @@ def exam_session_view(sessions: SessionFactory, year: int,
             set_at=instant(exam.set_at), seats_fixed=seats_fixed(datetime.now(UTC),
                                                                    exam.card_date),
             candidates=sum(counts.values()), sent=exam.sent, skipped=exam.skipped,
+            unseated=dict(Counter(_province_code(p) for _, _, p in store.unseated(session, year))),
             venues=venues, attendance=sheet)
 
 
@@ -222,8 +252,9 @@ async def admission_card(applicants: Applicants, sessions: SessionFactory,
     seat = state.seat
     if seat is None:
         raise ServiceError(409, "not_ready", "This application has no exam seat yet.", [
-            Violation(rule="EXAM-5", message="Admission cards are for candidates given a seat "
-                                             "once registration has closed.")])
+            Violation(rule="EXAM-5", message=(
+                "Admission cards are for candidates with a seat: the exam officer has not set "
+                "the exam session yet, or the venues of your province are full for now."))])
     if datetime.now(UTC) < day_start_utc(parse_jalali(seat.card_date)):
         raise ServiceError(409, "not_ready", f"Admission cards open on {seat.card_date}.", [
             Violation(rule="EXAM-5", message=(

@@ -7,7 +7,7 @@ QUAL-1 checklist for a batch.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
@@ -17,8 +17,9 @@ from daftar.domain.registration import Gender
 from daftar.domain.stages import Role
 from daftar.gateway.workflows import Applicants
 from daftar.services.listing import ApplicationFilter, Row, row_of, rows_page
+from daftar.services.places import city_names
 from daftar.services.schemas import BatchResult
-from daftar.store import filters
+from daftar.store import filters, queries
 from daftar.store.models import SavedFilter
 from daftar.store.reads import application_record
 
@@ -36,6 +37,8 @@ class InboxPage:
     rows: list[Row]
     total: int
     saved: list[SavedFilter]
+    #: The cities the city filter offers: the filtered cycle's, or every cycle's.
+    cities: list[str] = field(default_factory=list)
 
 
 def inbox_page(session: Session, flt: ApplicationFilter, team: Role | None, *, page: int,
@@ -43,7 +46,8 @@ def inbox_page(session: Session, flt: ApplicationFilter, team: Role | None, *, p
     """The applications matching `flt` (its stages the viewer's), oldest first."""
     rows, total = rows_page(session, flt, page=page, size=size, oldest_first=True)
     return InboxPage(rows=rows, total=total,
-                     saved=filters.list_filters(session, team.value) if team else [])
+                     saved=filters.list_filters(session, team.value) if team else [],
+                     cities=city_names(queries.city_names(session, flt.cycle)))
 
 
 def batch_rows(session: Session, result: BatchResult) -> list[Row]:

@@ -19,6 +19,7 @@ from daftar.domain.eligibility import (
     text_violations,
 )
 from daftar.domain.identity import application_id, tracking_code
+from daftar.domain.places import province_code
 from daftar.domain.registration import RegistrationForm, RegistrationRules
 from daftar.domain.stages import Role, Stage
 from daftar.gateway.workflows import Applicants
@@ -36,7 +37,9 @@ def checked_form(cycle: KnownCycle, form: RegistrationForm,
 
     Returns:
         The form as stored (Persian ی and ک, ASCII digits, single spaces, the cycle's own
-        spelling of the city), the national id, the flags, and whether a veteran applies.
+        spelling of the province and city, which is the province's code for a cycle created
+        since provinces are reference data), the national id, the flags, and whether a
+        veteran applies.
 
     Raises:
         ServiceError: 422 naming every broken rule at once (REG-1 first when the window is
@@ -60,8 +63,12 @@ def checked_form(cycle: KnownCycle, form: RegistrationForm,
     if violations:
         raise violations_error("The registration breaks the cycle's rules.", violations)
     if (listed := listed_place(form.province, form.city, cities)) is not None:
-        # The cycle's own spelling, so lists and launch rounds match the city exactly.
+        # The cycle's own spelling (its province's code, for a cycle created since provinces
+        # are reference data), so lists and launch rounds match the city exactly.
         form = form.model_copy(update={"province": listed[0], "city": listed[1]})
+    elif (code := province_code(form.province)) is not None:
+        # A cycle listing no cities: the province's code when it names one, else as typed.
+        form = form.model_copy(update={"province": code})
     return form, check.national_id, check.flags, check.veteran
 
 

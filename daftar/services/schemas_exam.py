@@ -61,6 +61,9 @@ class ExamSessionView(BaseModel):
     #: Whether seats are fixed (from the card date on, EXAM-5).
     seats_fixed: bool
     candidates: int
+    #: Candidates waiting for the exam with no seat, per province code: their province's
+    #: venues were full when they came (add venues or seats).
+    unseated: dict[str, int] = Field(default_factory=dict)
     #: Seats delivered to the candidates' workflows so far, and those that could not be.
     sent: int
     skipped: int

@@ -44,6 +44,10 @@ from daftar.contracts.applicant import (
 from daftar.contracts.records import EscalationIn
 from daftar.contracts.state import ApplicationState
 from daftar.domain.jalali import format_instant
+from daftar.domain.stages import Role
+
+#: The marker Temporal's core SDK records for a local activity's result.
+_LOCAL_ACTIVITY = "core_local_activity"
 
 #: Each update of ApplicantWorkflow: its message type and the timeline's name for it.
 UPDATES: dict[str, tuple[type[BaseModel], str]] = {
@@ -134,6 +138,13 @@ async def timeline(history: WorkflowHistory, converter: DataConverter) -> list[T
                 esc = await _decode(converter, scheduled.input, EscalationIn)
                 out.append(_event(out, event, "escalated", at, stage=esc.stage.value,
                                   details={"due_at": esc.due_at.isoformat()}))
+        elif kind == EventType.EVENT_TYPE_MARKER_RECORDED:
+            seat = await _seat_taken(event, converter)
+            if seat is not None:  # EXAM-5: the seat the candidate took on coming to wait
+                entry = _event(out, event, "seat", at, actor=seat.actor.id,
+                               role=Role.exam_officer.value)
+                _seat_details(entry, seat)
+                out.append(entry)
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
             state = await _decode(converter, event.workflow_execution_completed_event_attributes
                                   .result, ApplicationState)
@@ -190,10 +201,7 @@ async def _accepted(out: list[TimelineEvent], event: HistoryEvent, at: datetime,
     elif isinstance(msg, AssignIn):
         entry.details, entry.rules = {"reviewer": msg.reviewer}, ["COR-3"]
     elif isinstance(msg, SeatIn):
-        entry.rules = ["EXAM-5"]
-        entry.details = {"venue_id": msg.venue_id, "venue": msg.venue_name,
-                         "city": msg.city, "seat": msg.seat, "exam_date": msg.exam_date,
-                         "start_time": msg.start_time, "version": msg.version}
+        _seat_details(entry, msg)
     elif isinstance(msg, TermsIn):
         entry.rules = ["CYC-1"]
         entry.details = {"amendment": msg.number,
@@ -208,6 +216,26 @@ def _event(out: list[TimelineEvent], event: HistoryEvent, kind: str, at: datetim
                          at_jalali=format_instant(at), **fields)
 
 
-async def _decode(converter: DataConverter, payloads: Payloads, model: type[Any]) -> Any:
+def _seat_details(entry: TimelineEvent, msg: SeatIn) -> None:
+    entry.rules = ["EXAM-5"]
+    entry.details = {"venue_id": msg.venue_id, "venue": msg.venue_name, "city": msg.city,
+                     "seat": msg.seat, "exam_date": msg.exam_date,
+                     "start_time": msg.start_time, "version": msg.version}
+
+
+async def _seat_taken(event: HistoryEvent, converter: DataConverter) -> SeatIn | None:
+    """The seat of a `take_seat` local activity's marker, if it gave one (EXAM-5)."""
+    marker = event.marker_recorded_event_attributes
+    if (marker.marker_name != _LOCAL_ACTIVITY or "data" not in marker.details
+            or "result" not in marker.details):
+        return None
+    data = await _decode(converter, marker.details["data"], dict)
+    if not isinstance(data, dict) or data.get("activity_type") != "take_seat":
+        return None
+    seat: SeatIn | None = await _decode(converter, marker.details["result"], SeatIn | None)
+    return seat
+
+
+async def _decode(converter: DataConverter, payloads: Payloads, model: Any) -> Any:
     # The converter's codec (if any) then its payload converter, as the worker would.
     return (await converter.decode(list(payloads.payloads), [model]))[0]

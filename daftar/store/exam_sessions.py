@@ -8,9 +8,11 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, func, insert, select, update
 
+from daftar.domain.places import find_province
 from daftar.domain.stages import Stage
 from daftar.store.models import (
     ApplicationRecord,
+    CycleRecord,
     ExamScore,
     ExamSessionRecord,
     SeatRecord,
@@ -79,13 +81,104 @@ def replace_seating(session: Session, *, cycle: int, exam_date: str, start_time:
     return record
 
 
-def set_addresses(session: Session, cycle: int, addresses: dict[str, str]) -> None:
-    """Change venues' addresses only (allowed once seats are fixed). Commits."""
-    for venue_id, address in addresses.items():
-        session.exec(update(VenueRecord).where(
-            col(VenueRecord.cycle) == cycle, col(VenueRecord.venue_id) == venue_id)
-            .values(address=address))
+def lock_cycle(session: Session, cycle: int, *, shared: bool) -> None:
+    """Lock the cycle's row until the transaction ends (PostgreSQL; SQLite writes one at a time).
+
+    A session set (exclusive) and a candidate taking a seat (shared) exclude each other: a
+    candidate who came to wait for the exam is either among those the setting seats or sees
+    the setting when it asks for a seat.
+    """
+    session.exec(select(CycleRecord.year).where(CycleRecord.year == cycle)
+                 .with_for_update(read=shared))
+
+
+def next_seat(session: Session, cycle: int, province_code: str) -> tuple[VenueRecord, int] | None:
+    """The first free seat of the province's venues, in name order (EXAM-5), or None if full."""
+    taken = dict(session.exec(
+        select(SeatRecord.venue_id, func.max(SeatRecord.seat))
+        .where(SeatRecord.cycle == cycle).group_by(col(SeatRecord.venue_id))).all())
+    for venue in venues(session, cycle):
+        used = int(taken.get(venue.venue_id) or 0)
+        if venue.province_code == province_code and used < venue.seats:
+            return venue, used + 1
+    return None
+
+
+def take_seat(session: Session, *, cycle: int, application_id: str, tracking_code: str,
+              province: str) -> tuple[SeatRecord, VenueRecord, ExamSessionRecord] | None:
+    """The candidate's seat, given now if a session is set and their province has one free.
+
+    Idempotent: a candidate who holds a seat gets it again. A seat given here is the
+    session's current version and marked sent (the candidate's own workflow asked for it).
+    Commits.
+    """
+    lock_cycle(session, cycle, shared=True)
+    exam = session.exec(select(ExamSessionRecord).where(ExamSessionRecord.cycle == cycle)
+                        .with_for_update()).first()
+    if exam is None:
+        return None
+    held = seat_of(session, application_id)
+    if held is not None:
+        return held[0], held[1], exam
+    found = find_province(province)
+    free = next_seat(session, cycle, found.code) if found is not None else None
+    if free is None:
+        return None
+    venue, number = free
+    seat = SeatRecord(cycle=cycle, application_id=application_id, tracking_code=tracking_code,
+                      venue_id=venue.venue_id, seat=number, version=exam.version,
+                      outcome=SENT)
+    session.add(seat)
     session.commit()
+    return seat, venue, exam
+
+
+def unseated(session: Session, cycle: int) -> list[tuple[str, str, str]]:
+    """Each candidate waiting for the exam with no seat, in tracking-code order.
+
+    Returns:
+        (application id, tracking code, province) of each.
+    """
+    seated = select(SeatRecord.application_id).where(SeatRecord.cycle == cycle)
+    rows = session.exec(select(ApplicationRecord.application_id, ApplicationRecord.tracking_code,
+                               ApplicationRecord.province)
+                        .where(ApplicationRecord.cycle == cycle,
+                               ApplicationRecord.stage == Stage.awaiting_exam.value,
+                               col(ApplicationRecord.application_id).not_in(seated))
+                        .order_by(col(ApplicationRecord.tracking_code)))
+    return [(a, t, p) for a, t, p in rows]
+
+
+def add_seats(session: Session, cycle: int, version: int, kept_venues: Sequence[VenueRecord],
+              candidates: Iterable[tuple[str, str, str]]) -> int:
+    """From the card date: keep every seat given, and seat the candidates without one.
+
+    Writes the venues (added ones, raised seats, new addresses), then gives each candidate
+    (application id, tracking code, province code) the next free seat of their province, if
+    any, for session `version`. Commits.
+
+    Returns:
+        How many candidates were given a seat.
+    """
+    known = {v.venue_id: v for v in venues(session, cycle)}
+    for venue in kept_venues:
+        old = known.get(venue.venue_id)
+        if old is None:
+            session.add(venue)
+        else:
+            old.address, old.seats = venue.address, venue.seats
+            session.add(old)
+    session.flush()
+    given = 0
+    for app_id, code, province_code in candidates:
+        free = next_seat(session, cycle, province_code)
+        if free is not None:
+            session.add(SeatRecord(cycle=cycle, application_id=app_id, tracking_code=code,
+                                   venue_id=free[0].venue_id, seat=free[1], version=version))
+            session.flush()
+            given += 1
+    session.commit()
+    return given
 
 
 def unsent_seats(session: Session, cycle: int, version: int, after: str,

@@ -282,7 +282,8 @@ class SeatRecord(SQLModel, table=True):
     """A candidate's seat at the exam (EXAM-5), and whether their workflow has it."""
 
     __tablename__ = "exam_seats"
-    __table_args__ = (Index("ix_exam_seats_venue", "cycle", "venue_id", "seat"),)
+    # Unique: a seat taken on entry (store.exam_sessions.take_seat) may race another.
+    __table_args__ = (Index("ix_exam_seats_venue", "cycle", "venue_id", "seat", unique=True),)
     cycle: int = Field(primary_key=True)
     application_id: str = Field(primary_key=True, max_length=32)
     tracking_code: str = Field(max_length=32)

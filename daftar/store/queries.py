@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from daftar.domain.places import province_spellings
 from daftar.domain.stages import SLA_KEYS
 from daftar.store.models import ApplicationRecord, CityRecord, CycleRecord
 
@@ -20,6 +21,8 @@ class ApplicationFilter:
 
     cycle: int | None = None
     stages: Sequence[str] = ()
+    #: A province's code or name: matches the records stored with any of its spellings
+    #: (`daftar.domain.places.province_spellings`).
     province: str | None = None
     city: str | None = None
     quota: str | None = None
@@ -40,6 +43,14 @@ def cities_of(session: Session, year: int) -> list[CityRecord]:
     return list(session.exec(stmt))
 
 
+def city_names(session: Session, year: int | None = None) -> list[str]:
+    """The names of the cities the cycle lists (every cycle's, without `year`), each once."""
+    stmt = select(CityRecord.city).distinct()
+    if year is not None:
+        stmt = stmt.where(CityRecord.cycle == year)
+    return list(session.exec(stmt))
+
+
 def stage_counts(session: Session, year: int) -> dict[str, int]:
     """How many of the cycle's applications are at each stage (stages with none left out)."""
     stmt = (select(ApplicationRecord.stage, func.count())
@@ -57,7 +68,8 @@ def list_applications(session: Session, flt: ApplicationFilter, *, page: int, si
     if flt.stages:
         conditions.append(col(ApplicationRecord.stage).in_(list(flt.stages)))
     if flt.province:
-        conditions.append(ApplicationRecord.province == flt.province)
+        # By code, Persian or English name: records hold the code, older ones the name.
+        conditions.append(col(ApplicationRecord.province).in_(province_spellings(flt.province)))
     if flt.city:
         conditions.append(ApplicationRecord.city == flt.city)
     if flt.quota:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from daftar.domain.stages import Stage
 from daftar.store.models import (
     ApplicationRecord,
     EscalationRow,
@@ -59,6 +60,12 @@ def stage_province_counts(session: Session, cycle: int) -> list[StageCount]:
     """The cycle's non-zero counters (stage × province)."""
     return list(session.exec(select(StageCount).where(StageCount.cycle == cycle,
                                                       StageCount.n > 0)))
+
+
+def count_at_stage(session: Session, cycle: int, stage: Stage) -> int:
+    """Applications of the cycle at `stage`."""
+    return int(session.exec(select(func.count()).select_from(ApplicationRecord).where(
+        ApplicationRecord.cycle == cycle, ApplicationRecord.stage == stage.value)).one())
 
 
 def count_escalations(session: Session, cycle: int) -> int:

@@ -20,9 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from daftar.contracts.applicant import (
         AbsenceIn,
         ApplicantInput,
-        AssignIn,
         ClaimIn,
-        CloseIn,
         CycleTerms,
         DecisionIn,
         DisqualifyIn,
@@ -32,29 +30,29 @@ with workflow.unsafe.imports_passed_through():
         OfficeIn,
         PaymentIn,
         PhotoIn,
-        ReinstateIn,
         ReleaseIn,
-        ReopenIn,
         SeatIn,
         TermsIn,
         WithdrawIn,
     )
-    from daftar.contracts.records import ApplicationSnapshot, EscalationIn, application_snapshot
+    from daftar.contracts.records import (
+        ApplicationSnapshot,
+        EscalationIn,
+        SeatWanted,
+        application_snapshot,
+    )
     from daftar.contracts.state import (
         ApplicationState,
         Claim,
         Escalation,
         ExamResult,
-        ExamSeat,
         HandedDocument,
         HistoryEntry,
         Office,
         Payment,
         Photo,
-        Reinstatement,
     )
     from daftar.domain import transitions
-    from daftar.domain.actors import Actor
     from daftar.domain.decisions import Outcome, failed_rules
     from daftar.domain.scoring import passes
     from daftar.domain.stages import (
@@ -66,6 +64,7 @@ with workflow.unsafe.imports_passed_through():
         Stage,
     )
     from daftar.domain.transitions.corrections import REINSTATABLE
+    from daftar.workflows.corrections import Corrections
     from daftar.workflows.guards import Guards
     from daftar.workflows.refusals import start_input, unreadable
 
@@ -78,11 +77,18 @@ OVERDUE_REMINDERS = "overdue-reminders"
 #: workflow.patched id: a rejected, disqualified or revoked application waits for a correction
 #: (COR-1, COR-2) until its cycle is closed, instead of ending at once.
 WAITS_FOR_CORRECTIONS = "waits-for-corrections"
+#: workflow.patched id: a candidate who comes to wait for the exam once a session is set takes
+#: the next free seat of their province (EXAM-5). Before it, seats came only from the setting.
+SEATS_ON_ENTRY = "seats-on-entry"
 
 
 @workflow.defn
-class ApplicantWorkflow:
-    """registration → exam → interview → qualification → security → launch → licence."""
+class ApplicantWorkflow(Corrections):
+    """registration → exam → interview → qualification → security → launch → licence.
+
+    The corrections' handlers (COR-1..3, the cycle's close) are `Corrections`'; the changes of
+    state every handler makes are `Application`'s (daftar.workflows.application).
+    """
 
     @workflow.init
     def __init__(self, raw: Any) -> None:
@@ -91,6 +97,8 @@ class ApplicantWorkflow:
         # every workflow task on decoding.
         self._synced = -1
         self._indexed: Stage | None = None
+        # Whether the candidate asked for a seat since they last came to wait for the exam.
+        self._seat_sought = False
         inp = start_input(ApplicantInput, raw)
         self._readable = inp is not None
         if inp is None:
@@ -128,6 +136,9 @@ class ApplicantWorkflow:
         while True:
             if self._synced != self._state.version:
                 await self._sync()
+                continue
+            if self._wants_seat():
+                await self._take_seat()
                 continue
             if self._state.stage in TERMINAL_STAGES:
                 # A rejection, disqualification or revocation may be corrected (COR-1,
@@ -230,14 +241,7 @@ class ApplicantWorkflow:
     @workflow.update
     def assign_seat(self, msg: SeatIn) -> ApplicationState:
         """EXAM-5: the candidate's venue and seat; a later session version replaces it."""
-        now = workflow.now()
-        self._state.seat = ExamSeat(**msg.model_dump(exclude={"actor"}), at=now)
-        self._record(HistoryEntry(
-            seq=0, stage="seat", outcome="done", actor=msg.actor.id, role=Role.exam_officer,
-            at=now, rules=["EXAM-5"],
-            reason=f"{msg.venue_name} ({msg.city}), seat {msg.seat}, "
-                   f"{msg.exam_date} {msg.start_time}"))
-        self._bump()
+        self._give_seat(msg)
         return self._state
 
     @assign_seat.validator
@@ -405,120 +409,31 @@ class ApplicantWorkflow:
     def _check_disqualify(self, msg: DisqualifyIn) -> None:
         self._guards.disqualify(msg)
 
-    # --- corrections (COR-1, COR-2, COR-3) ----------------------------------------------
+    # --- the exam seat on arrival (EXAM-5) -----------------------------------------------
 
-    @workflow.update
-    def reopen(self, msg: ReopenIn) -> ApplicationState:
-        """COR-1: the latest reviewer decision goes back to its stage's inbox, fresh SLA.
+    def _wants_seat(self) -> bool:
+        s = self._state
+        return (s.stage == Stage.awaiting_exam and s.seat is None and not self._seat_sought
+                and workflow.patched(SEATS_ON_ENTRY))
 
-        The history keeps the decision and the reopening; the next decision there is new.
+    async def _take_seat(self) -> None:
+        """EXAM-5: once a session is set, the next free seat of the candidate's province.
+
+        Asked once each time the candidate comes to wait for the exam; with no session set,
+        or the province's venues full, the answer is none, and the setting (or its extension
+        by the officer) gives the seat later.
         """
         s = self._state
-        self._record(HistoryEntry(seq=0, stage="reopening", outcome=msg.stage.value,
-                                  actor=msg.actor.id, role=Role.admin, at=workflow.now(),
-                                  reason=msg.reason, rules=["COR-1"]))
-        s.rules, s.rejected_stage = [], None
-        self._move(DECISION_FLOW[msg.stage][0])
-        return self._state
-
-    @reopen.validator
-    def _check_reopen(self, msg: ReopenIn) -> None:
-        self._guards.reopen(msg)
-
-    @workflow.update
-    def reinstate(self, msg: ReinstateIn) -> ApplicationState:
-        """COR-2: one admin proposes; a second, different admin confirms.
-
-        Only the confirmation changes the case: it returns to the stage it was at, its
-        decision there pending again (a licence revoked by a disqualification is restored).
-        """
-        s, now = self._state, workflow.now()
-        if s.reinstatement is None:
-            s.reinstatement = Reinstatement(actor=msg.actor.id, reason=msg.reason, at=now)
-            self._record(HistoryEntry(seq=0, stage="reinstatement", outcome="proposed",
-                                      actor=msg.actor.id, role=Role.admin, at=now,
-                                      reason=msg.reason, rules=["COR-2"]))
-            self._bump()
-            return s
-        self._record(HistoryEntry(seq=0, stage="reinstatement", outcome="confirmed",
-                                  actor=msg.actor.id, role=Role.admin, at=now,
-                                  reason=msg.reason, rules=["COR-2"]))
-        back = s.rejected_stage
-        assert back is not None
-        s.reinstatement, s.rules, s.rejected_stage = None, [], None
-        if back == Stage.awaiting_exam:
-            s.exam_result = None  # the result it was rejected on is to be given again
-        self._move(back)
-        return s
-
-    @reinstate.validator
-    def _check_reinstate(self, msg: ReinstateIn) -> None:
-        self._guards.reinstate(msg)
-
-    @workflow.update
-    def assign(self, msg: AssignIn) -> ApplicationState:
-        """COR-3: the waiting decision is claimed on the named reviewer's behalf."""
-        s, now = self._state, workflow.now()
-        role, _ = DECISION_AT[s.stage]
-        s.claim = Claim(actor=msg.reviewer, role=role, stage=s.stage, at=now,
-                        expires_at=now + timedelta(hours=self._terms.claim_hours),
-                        assigned_by=msg.actor.id)
-        self._record(HistoryEntry(seq=0, stage="assignment", outcome="assigned",
-                                  actor=msg.actor.id, role=Role.admin, at=now,
-                                  reason=f"assigned to {msg.reviewer}", rules=["COR-3"]))
-        self._bump()
-        return s
-
-    @assign.validator
-    def _check_assign(self, msg: AssignIn) -> None:
-        self._guards.assign(msg)
-
-    @workflow.update
-    def close(self, msg: CloseIn) -> ApplicationState:
-        """The cycle is closed: an ended application's record ends; no correction after."""
-        self._closed = True
-        return self._state
-
-    @close.validator
-    def _check_close(self, msg: CloseIn) -> None:
-        self._guards.close(msg)
-
-    # --- state changes -----------------------------------------------------------------
-
-    def _bump(self) -> None:
-        self._state.version += 1
-
-    def _record(self, record: HistoryEntry) -> None:
-        record.seq = len(self._state.decisions) + 1
-        self._state.decisions.append(record)
-
-    def _event(self, stage: str, actor: Actor, role: Role) -> None:
-        self._record(HistoryEntry(seq=0, stage=stage, outcome="done", actor=actor.id,
-                                    role=role, at=workflow.now()))
-        self._bump()
-
-    def _move(self, stage: Stage) -> None:
-        now = workflow.now()
-        self._state.stage = stage
-        self._state.stage_entered_at = now
-        self._state.claim = None  # a claim is on one stage's decision
-        self._state.claims = 0
-        key = SLA_KEYS.get(stage)
-        self._state.due_at = (now + timedelta(days=self._terms.sla_days[key])
-                              if key and key in self._terms.sla_days else None)
-        self._bump()
-        workflow.logger.info("stage %s", stage.value, extra={
-            "application_id": self._state.application_id, "stage": stage.value,
-            # Every update records its sender before it moves the stage; a move of the run
-            # loop's own (a deadline) has no sender.
-            "actor": (self._state.decisions[-1].actor
-                      if workflow.current_update_info() and self._state.decisions
-                      else "system")})
-
-    def _reject(self, rules: list[str]) -> None:
-        self._state.rejected_stage = self._state.stage
-        self._state.rules = rules
-        self._move(Stage.rejected)
+        self._seat_sought = True
+        offer = await workflow.execute_local_activity(
+            activities.take_seat,
+            SeatWanted(application_id=s.application_id, tracking_code=s.tracking_code,
+                       cycle=s.cycle, province=s.form.province),
+            start_to_close_timeout=_RECORD_TIMEOUT, retry_policy=_RECORD_RETRY)
+        # The setting's own delivery may have come meanwhile, or the candidate left.
+        if (offer is not None and s.stage == Stage.awaiting_exam
+                and (s.seat is None or s.seat.version < offer.version)):
+            self._give_seat(offer)
 
     def _complete_registration(self) -> None:
         """REG-2: fee and photo both in make the registration complete."""

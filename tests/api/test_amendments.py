@@ -144,7 +144,7 @@ async def test_cities_change_and_are_added_never_below_the_seats_given(
     with Session(stack.engine) as session:
         for i in range(3):
             session.add(PlacementRecord(cycle=year, application_id=f"given-{i}", round=1,
-                                        rank=i + 1, province="Tehran", city="Tehran",
+                                        rank=i + 1, province="23", city="Tehran",
                                         reserved=False, relocation="none"))
         session.commit()
     r = await _patch(api, year, {"cities": [{"province": "Tehran", "city": "Tehran",
@@ -157,10 +157,11 @@ async def test_cities_change_and_are_added_never_below_the_seats_given(
         {"province": "Fars", "city": "Shiraz", "capacity": 4, "priority": 3,
          "neighbours": [{"province": "Qom", "city": "Qom"}]}]})
     assert r.status_code == 200, r.text
+    # Stored by their provinces' codes: Tehran 23, Fars 07, Qom 25.
     cities = {(c["province"], c["city"]): c for c in r.json()["config"]["cities"]}
-    assert (cities[("Tehran", "Tehran")]["capacity"], cities[("Tehran", "Tehran")]["priority"]) \
+    assert (cities[("23", "Tehran")]["capacity"], cities[("23", "Tehran")]["priority"]) \
         == (3, 9)
-    assert cities[("Fars", "Shiraz")]["neighbours"] == [{"province": "Qom", "city": "Qom"}]
+    assert cities[("07", "Shiraz")]["neighbours"] == [{"province": "25", "city": "Qom"}]
     # The added city is one applicants may now choose (REG-7).
     await register(api, year, province="Fars", city="Shiraz")
     listed = (await api.get("/v1/cycles", headers=auth(Role.auditor))).json()

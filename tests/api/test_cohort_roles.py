@@ -246,7 +246,8 @@ async def test_who_reads_rounds_and_stats(api: httpx.AsyncClient,
             r = await api.get(path, headers=auth(role))
             assert r.status_code == (200 if role in readers else 403), (path, role, r.text)
     stats = (await api.get(f"/v1/cycles/{ROUND}/stats", headers=auth(Role.auditor))).json()
-    assert stats["total"] == 5 and stats["counts"] == {"awaiting_launch": {"Tehran": 5}}
+    # Counted per province by its code (Tehran: 23).
+    assert stats["total"] == 5 and stats["counts"] == {"awaiting_launch": {"23": 5}}
     assert stats["exam"]["passed"] == 5 and stats["rounds"] == []
 
 

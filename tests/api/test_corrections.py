@@ -22,6 +22,7 @@ from tests.api.helpers import (
     rules_of,
     step,
 )
+from tests.api.test_exam_sessions import close_registration
 
 YEAR = 1458
 ADMIN_A = auth(Role.admin, sub="admin-a")
@@ -156,8 +157,34 @@ async def test_closing_the_cycle_ends_the_records_that_waited(
     assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
     r = await api.post(f"/v1/cycles/{year}/close", headers=auth(Role.interviewer))
     assert r.status_code == 403
+    # Not while registration is open, nor while a candidate waits for the exam's results.
     r = await api.post(f"/v1/cycles/{year}/close", headers=ADMIN_A)
-    assert (r.status_code, r.json()["closed"]) == (202, True)
+    assert (r.status_code, rules_of(r)) == (409, ["COR-2"])
+    assert "Registration is open" in r.json()["error"]["message"]
+    waiting = await register(api, year)
+    await advance(api, waiting, "awaiting_exam")
+
+    async def listed() -> bool:
+        page = (await api.get("/v1/applications", params={"cycle": year,
+                                                          "stage": "awaiting_exam"},
+                              headers=ADMIN_A)).json()
+        return page["total"] == 1
+
+    await eventually(listed, "the candidate listed as waiting for the exam")
+    close_registration(stack, year)
+    r = await api.post(f"/v1/cycles/{year}/close", headers=ADMIN_A)
+    assert (r.status_code, rules_of(r)) == (409, ["COR-2"])
+    assert "1 candidates still wait for the exam's results" in r.json()["error"]["message"]
+    r = await api.post(f"/v1/applications/{waiting.id}/withdraw", json={"reason": "moved"},
+                       headers=waiting.headers)
+    assert r.status_code == 200, r.text
+
+    async def closed() -> httpx.Response | None:
+        r = await api.post(f"/v1/cycles/{year}/close", headers=ADMIN_A)
+        return r if r.status_code == 202 else None
+
+    r = await eventually(closed, "the cycle closes once nobody waits for the exam")
+    assert r.json()["closed"] is True
 
     async def completed() -> bool:
         return (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED

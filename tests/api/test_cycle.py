@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from daftar.commands.simulation import simulate
+from daftar.domain.places import find_province
 from daftar.domain.stages import Role
 from tests.api.helpers import Stack, auth, token
 
@@ -75,12 +76,24 @@ async def test_a_whole_cycle_of_300_applicants(stack: Stack, api: httpx.AsyncCli
     r = await api.get(f"/v1/cycles/{YEAR}/amendments", headers=auth(Role.auditor))
     assert [a["number"] for a in r.json()["items"]] == [1] == [report.amendments]
 
+    # EXAM-5: the session was set half-way through registration; everyone has one seat, in a
+    # venue of their own province's centre, the late payers' taken on paying.
+    r = await api.get(f"/v1/cycles/{YEAR}/exam-sessions", headers=auth(Role.auditor))
+    session = r.json()
+    assert (session["candidates"], session["unseated"]) == (APPLICANTS, {})
+    assert report.seated == APPLICANTS and report.cards > 0 and report.venues == 3
+
     # The read model's lists and the workflows agree with the counters.
     items = await all_items(api)
     assert len(items) == len({i["application_id"] for i in items}) == APPLICANTS
     assert Counter(i["stage"] for i in items) == Counter(counts)
     apps = await records(api, [i["application_id"] for i in items])
     assert Counter(a["stage"] for a in apps) == Counter(counts)
+    venue_of = {v["venue_id"]: v for v in session["venues"]}
+    seats = [(a["seat"]["venue_id"], a["seat"]["seat"]) for a in apps]
+    assert len(set(seats)) == APPLICANTS
+    assert all(venue_of[a["seat"]["venue_id"]]["province_code"] == find_province(
+        a["registration"]["province"]).code for a in apps)  # type: ignore[union-attr]
 
     # EXAM-2: as many passed the exam as the load said, and each got exactly one result.
     r = await api.get(f"/v1/cycles/{YEAR}/exam-results", headers=auth(Role.auditor))

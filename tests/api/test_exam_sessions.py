@@ -84,8 +84,6 @@ async def test_candidates_are_seated_in_their_province_centre_and_get_their_card
 
     hall_a = venue("تهران", "تهران", "حوزهٔ الف", 2)
     hall_b = venue("Tehran", "Tehran", "حوزهٔ ب", 5)
-    r = await _put(api, year, body(_day(1), hall_a, venue("Isfahan", "Isfahan", "حوزه", 9)))
-    assert (r.status_code, r.json()["error"]["code"]) == (409, "conflict")  # window open
     close_registration(stack, year)
 
     r = await _put(api, year, body(_day(1), hall_a, venue("Isfahan", "Isfahan", "حوزه", 9)))
@@ -151,9 +149,15 @@ async def test_candidates_are_seated_in_their_province_centre_and_get_their_card
                           headers=tehran[1].headers)
     assert other.status_code == 403
 
-    # From the card date the seats are fixed: only an address may change.
-    moved = venue("تهران", "تهران", "حوزهٔ الف", 3)
-    r = await _put(api, year, body(_day(0), moved, hall_b, isfahan_hall))
+    # From the card date no seat moves: fewer seats, a venue dropped or another day are
+    # refused; an address may change.
+    fewer = venue("تهران", "تهران", "حوزهٔ الف", 1)
+    r = await _put(api, year, body(_day(0), fewer, hall_b, isfahan_hall))
+    assert (r.status_code, rules_of(r)) == (409, ["EXAM-5"])
+    r = await _put(api, year, body(_day(0), hall_a, isfahan_hall))
+    assert (r.status_code, rules_of(r)) == (409, ["EXAM-5"])
+    r = await _put(api, year, {**body(_day(0), hall_a, hall_b, isfahan_hall),
+                               "start_time": "10:00"})
     assert (r.status_code, rules_of(r)) == (409, ["EXAM-5"])
     readdressed = venue("تهران", "تهران", "حوزهٔ الف", 2, address="خیابان انقلاب، پلاک ۹")
     r = await _put(api, year, body(_day(0), readdressed, hall_b, isfahan_hall))
@@ -167,3 +171,62 @@ async def test_candidates_are_seated_in_their_province_centre_and_get_their_card
     events = timeline["events"] if isinstance(timeline, dict) else timeline
     seats = [e for e in events if e["kind"] == "seat"]
     assert len(seats) == 2 and all(e["rules"] == ["EXAM-5"] for e in seats)
+
+
+async def test_a_candidate_who_pays_once_a_session_is_set_takes_the_next_free_seat(
+        api: httpx.AsyncClient) -> None:
+    """EXAM-5 while registration is open: late payers are seated as they come, in the seats
+    left; with none left they wait unseated until the officer adds seats, which moves no one.
+    """
+    year = 1490
+    cycle = await open_cycle(api, year, "Tehran")
+    end = jalali.to_gregorian(jalali.parse_jalali(cycle["config"]["registration_end"]))
+    exam_day = str(jalali.from_gregorian(end + timedelta(days=2)))
+    early = [await register(api, year, province="Tehran", city="Tehran") for _ in range(2)]
+    for app in early:
+        await advance(api, app, "awaiting_exam")
+
+    def setting(seats: int) -> dict[str, Any]:
+        return {"exam_date": exam_day, "start_time": "08:30", "card_date": _day(0),
+                "venues": [venue("تهران", "تهران", "دانشگاه تهران", seats)]}
+
+    r = await _put(api, year, setting(3))  # registration still open: allowed
+    assert r.status_code == 200, r.text
+    assert (r.json()["candidates"], r.json()["seats_fixed"], r.json()["unseated"]) == (
+        2, True, {})
+
+    async def seat_of(app: Applicant) -> dict[str, Any] | None:
+        seat: dict[str, Any] | None = (await get_app(api, app, app.headers))["seat"]
+        return seat
+
+    third = await register(api, year, province="Tehran", city="Tehran")
+    await advance(api, third, "awaiting_exam")
+    seat = await eventually(lambda: seat_of(third), "the late payer took a seat")
+    assert (seat["seat"], seat["venue_name"], seat["version"]) == (3, "دانشگاه تهران", 1)
+    card = await api.get(f"/v1/applications/{third.id}/admission-card", headers=third.headers)
+    assert card.status_code == 200, card.text
+    assert third.tracking_code in pdf_text(card.content)
+    events = (await api.get(f"/v1/applications/{third.id}/history",
+                            headers=auth(Role.auditor))).json()
+    events = events["events"] if isinstance(events, dict) else events
+    assert [e["rules"] for e in events if e["kind"] == "seat"] == [["EXAM-5"]]
+
+    fourth = await register(api, year, province="Tehran", city="Tehran")
+    await advance(api, fourth, "awaiting_exam")
+
+    async def waiting_unseated() -> dict[str, int] | None:
+        view = (await api.get(f"/v1/cycles/{year}/exam-sessions", headers=OFFICER)).json()
+        unseated: dict[str, int] = view["unseated"]
+        return unseated or None
+
+    assert await eventually(waiting_unseated, "the fourth counted unseated") == {"23": 1}
+    r = await api.get(f"/v1/applications/{fourth.id}/admission-card", headers=fourth.headers)
+    assert (r.status_code, rules_of(r)) == (409, ["EXAM-5"])
+
+    # The officer adds a seat: the fourth is seated, nobody else moves, the version stays.
+    r = await _put(api, year, setting(4))
+    assert r.status_code == 200, r.text
+    assert (r.json()["version"], r.json()["unseated"]) == (1, {})
+    seat = await eventually(lambda: seat_of(fourth), "the added seat reached the workflow")
+    assert seat["seat"] == 4
+    assert sorted([(await seat_of(a) or {}).get("seat") for a in early]) == [1, 2]

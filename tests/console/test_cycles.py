@@ -99,10 +99,11 @@ async def test_an_admin_extends_the_window_through_the_form(
     await form.get_by_label("پایان تازهٔ مهلت ثبت‌نام (سال/ماه/روز)").fill(
         to_persian_digits(new_end))
     await form.get_by_label("مصاحبهٔ علمی", exact=True).fill("۴۵")
-    await form.get_by_label("ظرفیت تازهٔ Tehran (Tehran)").fill("8")
-    await form.get_by_label("اولویت تازهٔ Isfahan (Isfahan)").fill(" ")  # empty: unchanged
+    # Each city's province by its Persian name (stored as its code).
+    await form.get_by_label("ظرفیت تازهٔ Tehran (تهران)").fill("8")
+    await form.get_by_label("اولویت تازهٔ Isfahan (اصفهان)").fill(" ")  # empty: unchanged
     added = form.locator("fieldset", has_text="افزودن شهر")
-    await added.get_by_label("استان").fill("Fars")
+    await added.get_by_label("استان").select_option(label="فارس")  # one of the 31
     await added.get_by_label("شهر").fill("Shiraz")
     await added.get_by_label("ظرفیت").fill("۳")
     await added.get_by_label("اولویت").fill("3")
@@ -112,7 +113,7 @@ async def test_an_admin_extends_the_window_through_the_form(
     await expect(page.locator("#registration-end")).to_have_text(fa(new_end))
     await expect(page.locator("#reference-day")).to_have_text(fa(old_end))  # AGE-1 keeps it
     await expect(page.locator("#amendment-count")).to_have_text("۱")
-    await expect(page.locator("#cities tr[data-city='Shiraz']")).to_contain_text("Fars")
+    await expect(page.locator("#cities tr[data-city='Shiraz']")).to_contain_text("فارس")
 
     amendment = page.locator("#amendment-1")
     await expect(amendment.locator(".actor")).to_have_text(ADMIN)
@@ -125,8 +126,8 @@ async def test_an_admin_extends_the_window_through_the_form(
 
     await change("پایان مهلت ثبت‌نام", fa(old_end), fa(new_end))
     await change("مهلت رسیدگی مصاحبهٔ علمی", f"{fa(old_interview)} روز", "۴۵ روز")
-    await change("ظرفیت Tehran (Tehran)", "۵", "۸")
-    await change("شهر افزوده: Shiraz (Fars)", "—", "ظرفیت ۳، اولویت ۳، شهرهای مجاور: —")
+    await change("ظرفیت Tehran (تهران)", "۵", "۸")
+    await change("شهر افزوده: Shiraz (فارس)", "—", "ظرفیت ۳، اولویت ۳، شهرهای مجاور: —")
     await expect(amendment.locator("tbody tr")).to_have_count(4)  # nothing else changed
     await accessible(page)
     await shot(page, "cycle")
@@ -138,6 +139,8 @@ async def test_an_admin_extends_the_window_through_the_form(
     assert cycle["config"]["claim_hours"] == created["config"]["claim_hours"]
     cities = {c["city"]: (c["capacity"], c["priority"]) for c in cycle["config"]["cities"]}
     assert cities == {"Tehran": (8, 1), "Isfahan": (5, 2), "Shiraz": (3, 3)}
+    # The province chosen in the list is stored as its code (Fars: 07).
+    assert {c["city"]: c["province"] for c in cycle["config"]["cities"]}["Shiraz"] == "07"
     r = await http.get(f"/v1/cycles/{AMENDED}/amendments", headers=auth(Role.auditor))
     (recorded,) = r.json()["items"]
     assert recorded["actor"] == ADMIN
@@ -231,7 +234,7 @@ async def test_the_cycle_page_on_a_phone(browsing: Browsing, http: httpx.AsyncCl
     await page.goto(f"/console/cycles/{PHONE}")
     amendment = page.locator("#amendment-1")
     await expect(amendment).to_contain_text("مهلت رسیدگی نظر حفاظت اطلاعات")
-    await expect(amendment).to_contain_text("ظرفیت Isfahan (Isfahan)")
+    await expect(amendment).to_contain_text("ظرفیت Isfahan (اصفهان)")
     # Rows stack into labelled cards: nothing wider than the screen.
     cell = amendment.locator("td.after").first
     assert await cell.evaluate("td => getComputedStyle(td).display") == "block"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from daftar.domain import transitions as t
@@ -37,3 +39,13 @@ def test_launch_round_refusals(actor: Actor, allocating: bool, sending: int | No
 
 def test_a_round_runs_when_none_is_under_way() -> None:
     assert t.launch_round(LICENSING, allocating=False, sending_round=None) is None
+
+
+def test_a_cycle_closes_only_after_registration_and_the_exam_results() -> None:
+    closes = datetime(2026, 12, 1, 20, 30, tzinfo=UTC)
+    before, after = closes - timedelta(seconds=1), closes
+    assert t.closable(after, closes, 0, "1405/09/10") is None
+    expect(t.closable(before, closes, 0, "1405/09/10"), RefusalKind.not_ready, "COR-2")
+    refused = t.closable(after, closes, 3, "1405/09/10")
+    expect(refused, RefusalKind.not_ready, "COR-2")
+    assert refused is not None and "3 candidates still wait" in refused.message

@@ -81,8 +81,8 @@ async def _scenario(stack: FaultStack) -> None:
     assert f"decisions {edited}: workflow 8 decisions; read model 7 decision rows" in lines, out
     # The stats counters, moved by neither the deletion nor the edits, disagree with the rows
     # (on `licensed` the deletion and the edit cancel out).
-    assert "counts Tehran/awaiting_interview: rows 1; stage_counts 2" in lines, out
-    assert "counts Tehran/awaiting_exam: rows 2; stage_counts 1" in lines, out
+    assert "counts 23/awaiting_interview: rows 1; stage_counts 2" in lines, out
+    assert "counts 23/awaiting_exam: rows 2; stage_counts 1" in lines, out
     assert lines[-1].startswith("DRIFT: 7 differences"), out
     reported = {ln.split()[0] for ln in lines[1:-1]}
     assert reported == {"missing_row", "stage", "orphan_row", "fields", "decisions", "counts"}, \

@@ -20,11 +20,12 @@ import os
 import sys
 import tempfile
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from temporalio.api.common.v1 import Payload
 from temporalio.testing import WorkflowEnvironment
 
@@ -44,6 +45,7 @@ from daftar.core.codec import data_converter
 from daftar.domain.decisions import Outcome
 from daftar.domain.stages import DEFAULT_SLA_DAYS, DecisionStage, Role
 from daftar.services.archive import history_json
+from daftar.store.models import ExamSessionRecord, VenueRecord
 from daftar.workflows.applicant import ApplicantWorkflow
 from tests.conftest import TEST_KEYRING, read_model, time_skipping_server
 from tests.factories import VETERAN
@@ -149,6 +151,22 @@ async def seated(h: Any, harness: Harness) -> None:
     await steps.exam(h)
 
 
+async def seated_on_entry(h: Any, harness: Harness) -> None:
+    """EXAM-5: the session was set before the candidate paid; coming to wait, they take a seat,
+    then the exam result."""
+    with Session(harness.engine) as session:
+        session.add(ExamSessionRecord(cycle=1402, exam_date="1402/09/24", start_time="09:00",
+                                      card_date="1402/09/22", version=1,
+                                      set_by="exam-officer-3", set_at=datetime.now(UTC)))
+        session.add(VenueRecord(cycle=1402, venue_id="23-001", province_code="23",
+                                province="تهران", city="تهران", name="حوزهٔ الف",
+                                address="خیابان آزادی", seats=5))
+        session.commit()
+    await steps.register(h)
+    assert (await steps.seat_taken(h)).seat is not None
+    await steps.exam(h)
+
+
 ADMIN, SECOND_ADMIN = steps.staff(Role.admin, "admin-1"), steps.staff(Role.admin, "admin-2")
 
 
@@ -243,6 +261,7 @@ async def record(env: WorkflowEnvironment, engine: Engine, only: set[str]) -> No
         "amended": (amended, {"window_days": 1}),
         "amended_incomplete": (amended_incomplete, {"window_days": 1}),
         "seated": (seated, {}),
+        "seated_on_entry": (seated_on_entry, {"year": 1402}),
         "reopened": (reopened, {}),
         "reinstated": (reinstated, {}),
         "rejected_then_closed": (rejected_then_closed, {}),

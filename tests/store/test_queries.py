@@ -71,6 +71,21 @@ def test_filters(seeded: Session, flt: ApplicationFilter, expected: set[str]) ->
     assert total == len(expected)
 
 
+@pytest.mark.parametrize("given", ["23", "۲۳", "تهران", "Tehran", "استان تهران"])
+def test_a_province_filter_finds_its_code_and_its_names(sessions: SessionFactory,
+                                                        given: str) -> None:
+    """Records hold the province's code; those stored before codes, its name as typed."""
+    with transaction(sessions) as session:
+        for aid, province in (("p-code", "23"), ("p-fa", "تهران"), ("p-en", "Tehran"),
+                              ("p-fars", "07"), ("p-free", "Atlantis")):
+            write_snapshot(session, app_row(aid, cycle=1402, province=province))
+    with sessions() as s:
+        got, total = ids(s, ApplicationFilter(cycle=1402, province=given))
+        assert (set(got), total) == ({"p-code", "p-fa", "p-en"}, 3)
+        got, _ = ids(s, ApplicationFilter(cycle=1402, province="Atlantis"))
+        assert got == ["p-free"]
+
+
 def test_total_counts_all_while_size_limits(seeded: Session) -> None:
     got, total = ids(seeded, ApplicationFilter(cycle=1404), size=2)
     assert total == 6

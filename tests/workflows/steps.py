@@ -141,3 +141,15 @@ async def ended(h: Handle) -> ApplicationState:
         await h.execute_update(ApplicantWorkflow.close, CloseIn(actor=staff(Role.admin)))
     result: ApplicationState = await h.result()
     return result
+
+
+async def seat_taken(h: Handle, attempts: int = 200) -> ApplicationState:
+    """The state once the run loop has asked for a seat after the move to awaiting_exam
+    (EXAM-5): seated, or the answer was none (the state then has no seat)."""
+    s = await state(h)
+    for _ in range(attempts):
+        if s.seat is not None:
+            break
+        await asyncio.sleep(0.05)
+        s = await state(h)
+    return s

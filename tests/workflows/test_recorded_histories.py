@@ -21,7 +21,7 @@ ENDINGS = {"licensed_then_revoked", "licensed_open", "rejected_exam", "rejected_
            "rejected_qualification", "rejected_security", "withdrawn", "disqualified",
            "incomplete", "escalated_waiting", "escalated_reminded",
            "escalated_before_reminders", "amended", "amended_incomplete",
-           "seated", "reopened", "reinstated", "rejected_then_closed",
+           "seated", "seated_on_entry", "reopened", "reinstated", "rejected_then_closed",
            "absent"}
 
 

@@ -29,6 +29,7 @@ from daftar.console.views import clean_text
 from daftar.core.errors import ServiceError
 from daftar.domain.digits import normalize_digits
 from daftar.domain.jalali import parse_jalali
+from daftar.domain.places import province_label
 from daftar.domain.stages import DEFAULT_SLA_DAYS, STAFF_ROLES, Role
 from daftar.domain.violations import Violation
 from daftar.gateway.workflows import Cycles
@@ -111,7 +112,8 @@ def _amount(value: Any, unit: str) -> str:
 
 
 def _place(city: Mapping[str, Any]) -> str:
-    return f"{city.get('city', '')} ({city.get('province', '')})"
+    """`city (province)`, the province by its Persian name."""
+    return f"{city.get('city', '')} ({province_label(str(city.get('province', '')))})"
 
 
 def _neighbours(neighbours: Any) -> str:

@@ -80,6 +80,7 @@ async def render_inbox(request: Request, who: Viewer, params: dict[str, str], *,
                 rows=found.rows, total=total, page_no=page_no,
                 pages=max(1, -(-total // PAGE_SIZE)), params=params, banner=banner,
                 notice=notice, batch=batch, batch_rows=batch_rows or [], saved=found.saved,
+                cities=found.cities,
                 team=team, deciding=deciding, kept=kept or {},
                 checklist=[(r, rule_text(r))
                            for r in qualification_checklist(male=True, veteran=False)],

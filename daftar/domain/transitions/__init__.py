@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from daftar.domain.transitions.cohort import (
     amend,
+    closable,
     close_cycle,
     launch_round,
     publish,
@@ -68,7 +69,7 @@ __all__ = [
     "ApplicationLike", "ClaimHeld", "CycleTermsLike", "DecisionMessage", "DecisionRecord",
     "DisqualifyMessage", "DocumentHeld", "DocumentMessage", "ExamResultHeld",
     "ExamResultMessage", "OfficeHeld", "OfficeMessage", "PaymentHeld", "PaymentMessage",
-    "absence", "amend", "claim", "claim_role_refusal", "close_cycle", "decision",
+    "absence", "amend", "claim", "claim_role_refusal", "closable", "close_cycle", "decision",
     "decision_role_refusal", "disqualify", "document", "exam_result", "launch_round",
     "licence", "office", "payment", "photo", "publish", "registration_complete", "release",
     "release_role_refusal", "seat", "seats", "still_running", "terms",

@@ -116,6 +116,36 @@ def close_cycle(actor: Actor, *, closed: bool) -> Refusal | None:
     return None
 
 
+def closable(now: datetime, registration_closes: datetime, waiting_for_exam: int,
+             registration_end: str) -> Refusal | None:
+    """COR-2: a cycle closes only once nobody is left where only the cycle can move them.
+
+    Closing stops the cycle's own operations (amendments, exam sessions, publication, launch
+    rounds), so it waits for the registration window to end and for the results to reach
+    everyone waiting for the exam. Applications on the reviewers' path go on (their decisions
+    need no cycle), licensed ones keep their licence, and those waiting for an office stay on
+    the list.
+
+    Args:
+        now: The current instant.
+        registration_closes: When the registration window ends.
+        waiting_for_exam: Candidates at `awaiting_exam` in the read model.
+        registration_end: The window's last day, as the message names it.
+
+    Returns:
+        None when the cycle may close; else the refusal naming what is left.
+    """
+    if now < registration_closes:
+        return refusal(RefusalKind.not_ready, "COR-2", (
+            f"Registration is open until {registration_end} (Tehran time): a cycle closes "
+            "once its registration is over."))
+    if waiting_for_exam:
+        return refusal(RefusalKind.not_ready, "COR-2", (
+            f"{waiting_for_exam} candidates still wait for the exam's results: publish them "
+            "first (EXAM-2, EXAM-6), or no result could ever reach them."))
+    return None
+
+
 def still_running(closed: bool) -> Refusal | None:
     """A closed cycle takes no amendment, exam session, publication or launch round."""
     if closed:
