@@ -70,6 +70,8 @@ class Stack:
             "DAFTAR_CODEC_KEYS": self.settings.codec_keys.get_secret_value(),  # type: ignore
             "DATABASE_URL": self.db_url, "DAFTAR_TASK_QUEUE": self.task_queue,
             "DAFTAR_WORKER_METRICS_ADDRESS": "", "DAFTAR_LOG_FORMAT": "json",
+            # Every generated applicant has one number: no hourly SMS limit (NOTE-1).
+            "DAFTAR_SMS_PER_NUMBER_PER_HOUR": "0",
             "DAFTAR_LOG_LEVEL": log_level, "DAFTAR_API_HOST": "127.0.0.1",
             "DAFTAR_API_PORT": str(self.api_port)}
         if "pyc" in fixes.split(","):  # bench/variants.py `pyc`: a bytecode cache

@@ -1,18 +1,20 @@
-"""The one app factory: the JSON API and the staff console mounted on one FastAPI app.
+"""The one app factory: the JSON API, the staff console and the applicant portal on one app.
 
-The Temporal client and database engine live in its lifespan.
+The Temporal client, database engine and object store live in its lifespan.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
-from daftar import console
+from daftar import console, portal
 from daftar.api import access, errors, limits, metrics
 from daftar.api.routes import (
     access_log,
@@ -22,16 +24,23 @@ from daftar.api.routes import (
     cohort,
     corrections,
     cycles,
+    documents,
     exam_sessions,
     health,
     listing,
+    notifications,
     places,
 )
 from daftar.console.routing import error_page
 from daftar.core.settings import Settings
+from daftar.core.sms import SmsProvider
 from daftar.gateway.temporal import connect
 from daftar.gateway.workflows import Applicants, Cycles
-from daftar.store.db import make_engine, session_factory
+from daftar.services import objects as object_stores
+from daftar.services.objects import ObjectStore
+from daftar.services.photos import move_photos
+from daftar.services.sms import sms_provider
+from daftar.store.db import SessionFactory, make_engine, session_factory
 
 #: How long the API keeps an idle HTTP connection open (uvicorn's default is 5 s). Longer than
 #: the proxy in front of it keeps idle upstream connections (Caddy: 2 minutes) and than HTTP
@@ -39,12 +48,18 @@ from daftar.store.db import make_engine, session_factory
 #: a reset, which reaches the caller of a decision as a 502 or a read error.
 KEEP_ALIVE_SECONDS = 150
 
+log = structlog.get_logger("daftar.app")
+
 
 def create_app(settings: Settings, *, client: Client | None = None,
-               engine: Engine | None = None) -> FastAPI:
-    """The API and the console.
+               engine: Engine | None = None, objects: ObjectStore | None = None,
+               sms: SmsProvider | None = None) -> FastAPI:
+    """The API, the console and the portal.
 
-    Pass `client`/`engine` to share ones the caller already holds.
+    Pass `client`/`engine`/`objects`/`sms` to share ones the caller already holds. At start the
+    object store's bucket is made if need be, and photos' bytes still in the read model
+    (from before revision 0011) are moved into the store; neither stops the start when the
+    store is down (a photo not moved yet is served from its row).
     """
 
     @asynccontextmanager
@@ -58,6 +73,11 @@ def create_app(settings: Settings, *, client: Client | None = None,
         app.state.sessions = session_factory(db)
         app.state.applicants = Applicants(temporal, settings.task_queue)
         app.state.cycles = Cycles(temporal, settings.task_queue)
+        store = objects or object_stores.object_store(settings)
+        app.state.objects = store
+        # The portal's sign-in codes (PORTAL-1) go straight to the provider the worker uses.
+        app.state.sms = sms or sms_provider(settings, app.state.sessions)
+        await asyncio.to_thread(_prepare_objects, app.state.sessions, store)
         try:
             yield
         finally:
@@ -76,8 +96,20 @@ def create_app(settings: Settings, *, client: Client | None = None,
     access.install(app, pages=error_page)
     metrics.install(app)
     codec.install(app, settings)
-    for module in (health, places, cycles, applications, listing, cohort, exam_sessions,
-                   corrections, audit, access_log):
+    for module in (health, places, cycles, applications, documents, listing, cohort,
+                   exam_sessions, corrections, audit, access_log, notifications):
         app.include_router(module.router)
     console.install(app)
+    portal.install(app)
     return app
+
+
+def _prepare_objects(sessions: SessionFactory, store: ObjectStore) -> None:
+    """The store's bucket, and photos' bytes moved into it; failures are logged, not raised."""
+    log.info("object store", objects=store.describe())
+    try:
+        object_stores.prepare(store)
+        move_photos(sessions, store)
+    except Exception as err:  # the store or the database is down: the API starts all the same
+        log.warning("object store not prepared at start", objects=store.describe(),
+                    error=f"{type(err).__name__}: {err}")

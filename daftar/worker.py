@@ -13,10 +13,14 @@ from daftar.activities.amendments import AmendmentActivities
 from daftar.activities.cohort import CohortActivities
 from daftar.activities.corrections import ClosingActivities
 from daftar.activities.exam_sessions import ExamActivities
+from daftar.activities.notices import NoticeActivities
 from daftar.activities.records import RecordActivities
 from daftar.core.codec import worker_converter
 from daftar.core.seal import SealInterceptor
+from daftar.core.settings import Settings, load_settings
+from daftar.core.sms import SmsProvider, choose_provider
 from daftar.store.db import SessionFactory
+from daftar.store.notices import LocalSmsProvider
 from daftar.workflows.registry import WORKFLOWS
 
 # daftar's modules are imported once and shared by every workflow instance, instead of the
@@ -29,14 +33,30 @@ RUNNER = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules("daftar"))
 
 
+def sms_provider(settings: Settings, sessions: SessionFactory) -> SmsProvider:
+    """The SMS provider `DAFTAR_SMS_PROVIDER` chooses (NOTE-1).
+
+    `local` stores each message in the database (`sms_local`, shown in the console);
+    `kavenegar` sends through Kavenegar's REST API and needs `DAFTAR_KAVENEGAR_API_KEY`
+    (a `SettingsError` naming it otherwise).
+    """
+    return choose_provider(settings, local=lambda: LocalSmsProvider(sessions))
+
+
 def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                  executor: ThreadPoolExecutor, fan_out_page: int = 500,
                  fan_out_concurrency: int = 64,
-                 graceful_shutdown_timeout: timedelta = timedelta(0)) -> Worker:
+                 graceful_shutdown_timeout: timedelta = timedelta(0),
+                 settings: Settings | None = None, sms: SmsProvider | None = None) -> Worker:
     """A worker for all of daftar's workflows and activities on `task_queue`.
 
-    On shutdown, running activities get `graceful_shutdown_timeout` to finish.
+    On shutdown, running activities get `graceful_shutdown_timeout` to finish. SMS go through
+    `sms`, or the provider `settings` (by default the environment's) choose, at most
+    `sms_per_number_per_hour` to one number.
     """
+    settings = settings or load_settings()
+    notices = NoticeActivities(sessions, sms or sms_provider(settings, sessions),
+                               per_hour=settings.sms_per_number_per_hour)
     records = RecordActivities(sessions)
     cohort = CohortActivities(client, sessions, concurrency=fan_out_concurrency,
                               page_size=fan_out_page)
@@ -63,7 +83,8 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
         activities=[records.record_application, records.record_escalation, records.take_seat,
                     cohort.publish_results, cohort.allocate_round, cohort.send_offices,
                     amendments.store_amendment, amendments.propagate_amendment,
-                    exam.send_seats, exam.mark_absent, closing.close_records],
+                    exam.send_seats, exam.mark_absent, closing.close_records,
+                    notices.send_notice],
         activity_executor=executor,
         max_concurrent_activities=16,
         graceful_shutdown_timeout=graceful_shutdown_timeout,

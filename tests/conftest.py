@@ -136,6 +136,21 @@ def postgres_url() -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """An S3-compatible server for the S3 object store's tests: moto's, in this process, on a
+    free loopback port (any access key and secret key are accepted)."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
 #: The read model of the workflow and API tests: `sqlite` (the embedded default) or
 #: `postgresql` (production); CI runs the whole suite once with each.
 READ_MODEL = os.environ.get("DAFTAR_TEST_DATABASE", "sqlite")

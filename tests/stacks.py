@@ -9,10 +9,15 @@ are `running_stack` with their own parameters.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
+import functools
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -25,17 +30,29 @@ from temporalio.worker import Worker
 from daftar.app import KEEP_ALIVE_SECONDS, create_app
 from daftar.core.settings import Settings
 from daftar.store.db import session_factory
+from daftar.store.objects import FileSystemStore
 from daftar.worker import build_worker
 from tests.api.helpers import ID_KEY, SECRET, Stack
 from tests.conftest import TEST_CODEC_KEYS, free_port
 
 
+@functools.cache
+def scratch_data_dir() -> Path:
+    """The data directory of tests' apps that name none: a temporary one for this process
+    (removed at exit), so their object store never writes into the working directory."""
+    path = Path(tempfile.mkdtemp(prefix="daftar-test-data-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 def api_settings(task_queue: str, *, secret: str = SECRET, id_key: str = ID_KEY,
                  codec_keys: str | None = TEST_CODEC_KEYS, **fields: Any) -> Settings:
     """The settings of a test's API (or worker) on `task_queue`: the tests' signing secret,
-    identity key and codec keys unless given, and any other `fields` of `Settings`."""
+    identity key and codec keys unless given, a temporary data directory (and so object
+    store) unless given, and any other `fields` of `Settings`."""
     if codec_keys is not None:
         fields["codec_keys"] = SecretStr(codec_keys)
+    fields.setdefault("data_dir", scratch_data_dir())
     return Settings(jwt_secret=SecretStr(secret), id_key=SecretStr(id_key),
                     task_queue=task_queue, **fields)
 
@@ -45,7 +62,10 @@ async def running_worker(client: Client, engine: Engine, *, task_queue: str,
                          max_workers: int = 16, **options: Any) -> AsyncIterator[Worker]:
     """daftar's worker on `task_queue`, recording into `engine`'s read model, until the block
     ends. It keeps `client`'s codec and seals (the tests' clients are made with
-    `tests.conftest.TEST_KEYRING` and `SEALED`); `options` go to `build_worker`."""
+    `tests.conftest.TEST_KEYRING` and `SEALED`); `options` go to `build_worker`. Its notices
+    (NOTE-1) have no hourly limit per number: the tests' applicants share one number
+    (tests.store.test_notices tests the limit)."""
+    options.setdefault("settings", Settings(sms_per_number_per_hour=0))
     with ThreadPoolExecutor(max_workers=max_workers) as executor:
         worker = build_worker(client, task_queue=task_queue, sessions=session_factory(engine),
                               executor=executor, **options)
@@ -85,10 +105,14 @@ async def running_stack(env: WorkflowEnvironment, engine: Engine, *, queue_prefi
     and the API (console included) under uvicorn, over `env`'s Temporal and `engine`'s read
     model, until the block ends."""
     task_queue = f"{queue_prefix}-{uuid.uuid4().hex[:8]}"
-    app = create_app(api_settings(task_queue, id_key=id_key), client=env.client, engine=engine)
+    objects = FileSystemStore(Path(tempfile.mkdtemp(prefix="daftar-objects-")))
+    app = create_app(api_settings(task_queue, id_key=id_key), client=env.client, engine=engine,
+                     objects=objects)
     async with contextlib.AsyncExitStack() as running:
+        running.callback(shutil.rmtree, objects.root, ignore_errors=True)
         if worker:
             await running.enter_async_context(
                 running_worker(env.client, engine, task_queue=task_queue))
         base_url = await running.enter_async_context(serving(app))
-        yield Stack(env=env, engine=engine, task_queue=task_queue, base_url=base_url)
+        yield Stack(env=env, engine=engine, task_queue=task_queue, base_url=base_url,
+                    objects=objects)

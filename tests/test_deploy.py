@@ -7,6 +7,7 @@ read-only behind the proxy that asks the console's gate."""
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import subprocess
@@ -28,6 +29,8 @@ from daftar import console
 from daftar.contracts import search
 from daftar.core.settings import Settings, load_settings
 from daftar.gateway.temporal import tls_config
+from daftar.services.objects import object_store
+from daftar.store.objects import S3Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = ROOT / "scripts" / "production-secrets"
@@ -57,7 +60,8 @@ def test_generated_secrets_satisfy_production(generated: tuple[dict[str, str], P
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     values, tls_dir = generated
     assert set(values) == {"POSTGRES_PASSWORD", "DAFTAR_JWT_SECRET", "DAFTAR_ID_KEY",
-                           "DAFTAR_ARCHIVE_KEY", "DAFTAR_CODEC_KEYS", "DAFTAR_TLS_DIR"}
+                           "DAFTAR_ARCHIVE_KEY", "DAFTAR_CODEC_KEYS", "DAFTAR_TLS_DIR",
+                           "DAFTAR_S3_ACCESS_KEY", "DAFTAR_S3_SECRET_KEY"}
     assert values["DAFTAR_TLS_DIR"] == str(tls_dir)
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -422,9 +426,80 @@ def test_secrets_keeps_the_certificates_and_renews_them_on_request(
 
 def test_compose_without_tls_files_says_how_to_make_them() -> None:
     env = {"POSTGRES_PASSWORD": "p", "DAFTAR_JWT_SECRET": "j", "DAFTAR_ID_KEY": "i",
-           "DAFTAR_ARCHIVE_KEY": "a", "DAFTAR_CODEC_KEYS": "k"}
+           "DAFTAR_ARCHIVE_KEY": "a", "DAFTAR_CODEC_KEYS": "k", "DAFTAR_S3_ACCESS_KEY": "s",
+           "DAFTAR_S3_SECRET_KEY": "t"}
     with pytest.raises(AssertionError, match="production-secrets --tls-only"):
         compose(env)
+
+
+def test_compose_without_s3_keys_says_how_to_make_them(
+        generated: tuple[dict[str, str], Path]) -> None:
+    env = {k: v for k, v in generated[0].items() if not k.startswith("DAFTAR_S3_")}
+    with pytest.raises(AssertionError, match="production-secrets --s3-only"):
+        compose(env)
+    s3 = make_secrets(generated[1], "--s3-only")
+    assert set(s3) == {"DAFTAR_S3_ACCESS_KEY", "DAFTAR_S3_SECRET_KEY"}
+    compose(env | s3)
+
+
+# -- the object store: MinIO, reached by migrate and the API only -----------------------------
+
+#: The services that keep files (daftar.store.objects), and so reach MinIO.
+FILE_KEEPERS = ("migrate", "api")
+
+
+def networks_of(service: dict[str, Any]) -> set[str]:
+    """The networks a service joins (compose's `default` when it names none)."""
+    named = service.get("networks", ["default"])
+    return set(named if isinstance(named, list) else named.keys())
+
+
+def test_minio_is_on_an_internal_network_behind_a_healthcheck(stack: dict[str, Any]) -> None:
+    raw = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    minio = stack["minio"]
+    image, _, tag = minio["image"].partition(":")
+    assert image == "minio/minio" and re.fullmatch(r"RELEASE\.\d{4}-\d\d-\d\dT[\d-]+Z", tag), \
+        "MinIO pinned to a release tag"
+    assert minio["command"][:2] == ["server", "/data"]
+    assert "--console-address" in minio["command"]
+    assert published(minio) == [], "MinIO is reached inside the stack only"
+    assert networks_of(minio) == {"objects"}
+    assert raw["networks"]["objects"] == {"internal": True}, "MinIO's network leads nowhere"
+    assert {name for name, service in stack.items()
+            if "objects" in networks_of(service)} == {"minio", *FILE_KEEPERS}
+    test = minio["healthcheck"]["test"]
+    assert test == ["CMD", "mc", "ready", "local"] or "/minio/health/live" in " ".join(test)
+    [data] = [m for m in mounts(minio) if m.target == "/data"]
+    assert data.source in raw["volumes"], "MinIO's data on a named volume"
+
+
+def test_the_api_and_migrate_keep_files_in_minio(stack: dict[str, Any],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    minio = environment(stack["minio"])
+    for name in FILE_KEEPERS:
+        service = stack[name]
+        assert service["depends_on"]["minio"] == {"condition": "service_healthy"}, name
+        assert {"default", "objects"} <= networks_of(service), name
+        env = environment(service)
+        assert env["DAFTAR_S3_ENDPOINT_URL"] == "http://minio:9000"
+        assert (env["DAFTAR_S3_ACCESS_KEY"], env["DAFTAR_S3_SECRET_KEY"]) == (
+            minio["MINIO_ROOT_USER"], minio["MINIO_ROOT_PASSWORD"])
+        # The object store's settings as the service reads them: an S3 store on MinIO.
+        for variable in list(os.environ):
+            if variable.startswith("DAFTAR_") or variable == "DATABASE_URL":
+                monkeypatch.delenv(variable)
+        for variable, value in env.items():
+            if variable.startswith(("DAFTAR_S3_", "DAFTAR_OBJECT_")) or variable in (
+                    "DAFTAR_ENVIRONMENT", "DATABASE_URL"):
+                monkeypatch.setenv(variable, value)
+        settings = load_settings()
+        assert settings.environment == "production"
+        settings.check(needs=("objects",))
+        store = object_store(settings)
+        assert isinstance(store, S3Store), name
+        assert (store.bucket, store.endpoint_url) == ("daftar", "http://minio:9000")
+    assert "minio" not in stack["worker"].get("depends_on", {}), "the worker keeps no files"
+    assert "DAFTAR_OBJECT_STORE" not in environment(stack["worker"])
 
 
 def test_settings_without_tls_stay_plain() -> None:

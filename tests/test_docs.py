@@ -117,7 +117,6 @@ def test_the_api_reference_names_every_served_endpoint_and_only_those() -> None:
 
 def test_no_planned_endpoint_is_served_yet() -> None:
     _, planned = _reference()
-    assert planned, "docs/api.md lists its planned endpoints"
     assert planned & _routes() == set(), "served: move it to docs/api.md's endpoint table"
 
 

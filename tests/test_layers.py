@@ -23,10 +23,12 @@ ALLOWED: dict[str, set[str]] = {
     "services": {"store", "contracts", "domain", "core", "gateway"},
     "api": {"services", "contracts", "domain", "core", "gateway"},
     "console": {"services", "contracts", "domain", "core", "gateway"},
+    "portal": {"services", "contracts", "domain", "core", "gateway"},
     "worker": {"activities", "workflows", "store", "contracts", "domain", "core", "gateway"},
-    "app": {"api", "console", "services", "store", "contracts", "domain", "core", "gateway"},
-    "commands": {"app", "worker", "api", "console", "services", "activities", "workflows",
-                 "store", "contracts", "domain", "core", "gateway"},
+    "app": {"api", "console", "portal", "services", "store", "contracts", "domain", "core",
+            "gateway"},
+    "commands": {"app", "worker", "api", "console", "portal", "services", "activities",
+                 "workflows", "store", "contracts", "domain", "core", "gateway"},
 }
 
 

@@ -18,6 +18,8 @@ from daftar.core.settings import (
     new_codec_key,
     parse_codec_keys,
 )
+from daftar.services.objects import object_store
+from daftar.store.objects import FileSystemStore, S3Store
 
 STRONG = "s" * 40
 
@@ -44,6 +46,10 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     ("DAFTAR_ENVIRONMENT", "staging"),
     ("DAFTAR_API_PORT", "eighty"),
     ("DAFTAR_WORKER_METRICS_ADDRESS", "9464"),
+    ("DAFTAR_OBJECT_STORE", "ftp://files"),
+    ("DAFTAR_OBJECT_STORE", "s3://Not_A_Bucket"),
+    ("DAFTAR_OBJECT_STORE", "file:"),
+    ("DAFTAR_S3_ENDPOINT_URL", "minio:9000"),
 ])
 def test_a_wrong_value_is_named(monkeypatch: pytest.MonkeyPatch, variable: str,
                                 value: str) -> None:
@@ -141,3 +147,29 @@ def test_the_api_refuses_to_start_naming_the_setting(tmp_path: Path) -> None:
                           timeout=60)
     assert proc.returncode == 2
     assert "DAFTAR_CODEC_KEYS is not set" in proc.stderr
+
+
+def test_the_object_store_is_files_in_the_data_dir_unless_set(tmp_path: Path) -> None:
+    store = object_store(load_settings(data_dir=tmp_path))
+    assert isinstance(store, FileSystemStore) and store.root == tmp_path / "objects"
+    store = object_store(load_settings(data_dir=tmp_path, object_store=f"file:{tmp_path}/x"))
+    assert isinstance(store, FileSystemStore) and store.root == tmp_path / "x"
+    load_settings(data_dir=tmp_path).check(needs=("objects",))  # files need no credentials
+
+
+def test_an_s3_store_takes_its_keys_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DAFTAR_ENVIRONMENT", "production")
+    monkeypatch.setenv("DAFTAR_OBJECT_STORE", "s3://daftar-files")
+    monkeypatch.setenv("DAFTAR_S3_ENDPOINT_URL", "http://minio:9000")
+    monkeypatch.setenv("DAFTAR_S3_ACCESS_KEY", "daftar-access")
+    with pytest.raises(SettingsError, match="DAFTAR_S3_SECRET_KEY"):
+        load_settings().check(needs=("objects",))
+    with pytest.raises(SettingsError, match="DAFTAR_S3_SECRET_KEY"):
+        object_store(load_settings())
+    monkeypatch.setenv("DAFTAR_S3_SECRET_KEY", "daftar-secret")
+    settings = load_settings()
+    settings.check(needs=("objects",))
+    store = object_store(settings)
+    assert isinstance(store, S3Store)
+    assert store.describe() == "s3://daftar-files at http://minio:9000"

@@ -26,6 +26,7 @@ import pytest
 from pydantic import SecretStr
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.contracts import search
@@ -208,6 +209,15 @@ async def test_the_setup_script_registers_the_namespace_over_mutual_tls(
     out, _ = await asyncio.wait_for(process.communicate(), 180)
     assert process.returncode == 0, out.decode()
     assert f"namespace {namespace} is ready" in out.decode()
-    attributes = await dev_server.client.operator_service.list_search_attributes(
-        ListSearchAttributesRequest(namespace=namespace))
+    # The namespace was created a moment ago: a read of it may be cancelled while the server's
+    # namespace cache catches up, so the read is tried a few times.
+    for attempt in range(10):
+        try:
+            attributes = await dev_server.client.operator_service.list_search_attributes(
+                ListSearchAttributesRequest(namespace=namespace))
+            break
+        except RPCError:
+            if attempt == 9:
+                raise
+            await asyncio.sleep(1)
     assert {key.name for key in search.ALL_KEYS} <= set(attributes.custom_attributes)

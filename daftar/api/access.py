@@ -54,6 +54,7 @@ READS: dict[tuple[str, str], str] = {
     ("GET", "/v1/applications/{app_id}/history/export"): "export",
     ("GET", "/console/applications/{app_id}"): "console:application",
     ("GET", "/console/applications/{app_id}/photo"): "console:photo",
+    ("GET", "/console/applications/{app_id}/documents/{kind}"): "console:document",
     ("GET", "/console/applications/{app_id}/timeline"): "console:timeline",
     ("GET", "/console/applications/{app_id}/export"): "console:export",
     # Checking an export and replaying answer with the timeline page.

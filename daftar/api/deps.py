@@ -1,4 +1,4 @@
-"""Dependencies: the app's Temporal gateway, database sessions and settings.
+"""Dependencies: the app's Temporal gateway, database sessions, object store and settings.
 
 The gateways carry the request's `Idempotency-Key` (daftar.gateway.workflows), so a change sent
 again with the key a 503 gave back is applied at most once.
@@ -18,6 +18,7 @@ from sqlmodel import Session
 from daftar.core.errors import IDEMPOTENCY_KEY
 from daftar.core.settings import Settings
 from daftar.gateway.workflows import Applicants, Cycles
+from daftar.services.objects import ObjectStore
 
 #: Opens a read-model session (the app's `daftar.store.db.session_factory`); services that
 #: run in a thread take it and open their own session there.
@@ -48,6 +49,12 @@ async def sessions(request: Request) -> Sessions:
     return factory
 
 
+async def objects(request: Request) -> ObjectStore:
+    """The app's object store (photos and other files; its calls block: use a thread)."""
+    store: ObjectStore = request.app.state.objects
+    return store
+
+
 async def settings(request: Request) -> Settings:
     """The app's settings."""
     value: Settings = request.app.state.settings
@@ -58,4 +65,5 @@ ApplicantsDep = Annotated[Applicants, Depends(applicants)]
 CyclesDep = Annotated[Cycles, Depends(cycles)]
 SessionDep = Annotated[Session, Depends(session)]
 SessionsDep = Annotated[Sessions, Depends(sessions)]
+ObjectsDep = Annotated[ObjectStore, Depends(objects)]
 SettingsDep = Annotated[Settings, Depends(settings)]

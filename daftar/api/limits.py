@@ -19,6 +19,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from daftar.domain.documents import MAX_DOCUMENT_BYTES
 from daftar.domain.photo import MAX_PHOTO_BYTES
 
 KIB = 1024
@@ -48,6 +49,10 @@ LIMITS: tuple[Limit, ...] = (
     # Up to four times REG-4's 70 KB: a photo a little too heavy still reaches the REG-4
     # check, which tells the applicant its exact size.
     _route("PUT", r"^/v1/applications/[^/]+/photo$", 4 * MAX_PHOTO_BYTES),
+    # A document past DOC-1's limit still reaches its check, which names its size.
+    _route("PUT", r"^/v1/applications/[^/]+/documents/[a-z_]+$", 2 * MAX_DOCUMENT_BYTES),
+    # The applicant portal's upload form: the file in a multipart body, and a CSRF field.
+    _route("POST", r"^/portal/documents/[a-z_]+$", 2 * MAX_DOCUMENT_BYTES + 64 * KIB),
     # decisions, payment, exam-result, office, documents, withdraw, disqualify, ...
     _route("POST", r"^/v1/applications/[^/]+/[a-z-]+$", 64 * KIB),
     # 500 decisions, each with a reason of up to 4,000 characters.

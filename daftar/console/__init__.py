@@ -21,6 +21,7 @@ from daftar.console.routes import (
     dashboard,
     gate,
     inbox,
+    notifications,
     signin,
 )
 
@@ -33,6 +34,6 @@ def install(app: FastAPI) -> None:
     # The routers carry the `/console` prefix themselves, so each route's template (in logs
     # and metrics) is the full path, e.g. `/console/applications/{app_id}`.
     for module in (signin, inbox, application, corrections, dashboard, cycles, audit,
-                   access_log, gate):
+                   access_log, notifications, gate):
         app.include_router(module.routes)
     app.include_router(signin.fallback)  # last: it takes any other path

@@ -12,6 +12,7 @@ STAGES: dict[str, str] = {
     Stage.awaiting_security: "در انتظار نظر حفاظت",
     Stage.awaiting_launch: "در انتظار راه‌اندازی دفتر",
     Stage.awaiting_licence: "در انتظار صدور پروانه",
+    Stage.awaiting_applicant: "در انتظار مدرک از متقاضی",
     Stage.licensed: "دارای پروانه",
     Stage.rejected: "رد شده",
     Stage.withdrawn: "انصراف داده",
@@ -108,6 +109,8 @@ EVENTS: dict[str, str] = {
     "decision": "تصمیم",
     "office": "تعیین محل دفتر",
     "document": "ارائهٔ مدرک",
+    "document_uploaded": "بارگذاری مدرک",
+    "document_requested": "درخواست مدرک از متقاضی",
     "licence": "صدور پروانه",
     "withdrawn": "انصراف",
     "disqualified": "حذف (تخلف)",
@@ -251,4 +254,30 @@ CORRECTION_NOTES: dict[str, str] = {
     "COR-2:reason": "دلیل پیشنهاد یا تأیید اعاده را بنویسید.",
     "COR-3:reviewer": "نام کاربری بررسی‌کننده (همان که با آن وارد می‌شود) را بدون فاصله "
                       "بنویسید.",
+}
+
+#: NOTE-1's SMS: each notice event (daftar.domain.notices.NoticeEvent) and outbox status.
+NOTICE_EVENTS: dict[str, str] = {
+    "registered": "دریافت ثبت‌نام",
+    "incomplete_soon": "یادآوری ثبت‌نام ناتمام",
+    "incomplete": "بسته شدن ثبت‌نام ناتمام",
+    "card_available": "آماده شدن کارت ورود به جلسه",
+    "exam_result": "نتیجهٔ آزمون کتبی",
+    "absent": "غیبت در آزمون",
+    "stage_passed": "گذراندن مرحله",
+    "stage_failed": "نگذراندن مرحله",
+    "document_requested": "درخواست مدرک",
+    "document_reminder": "یادآوری مدرک",
+    "office": "تعیین محل دفتر",
+    "licence": "صدور پروانه",
+    "withdrawn": "انصراف",
+    "disqualified": "حذف (تخلف)",
+    "revoked": "ابطال پروانه",
+    "reinstated": "اعادهٔ پرونده",
+}
+NOTICE_STATUSES: dict[str, str] = {
+    "pending": "در صف",
+    "sent": "فرستاده شد",
+    "failed": "ناموفق (تلاش دوباره)",
+    "deferred": "به تعویق (سقف ساعتی شماره)",
 }

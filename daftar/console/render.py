@@ -119,6 +119,7 @@ def nav(viewer: Viewer | None) -> list[tuple[str, str]]:
     if p.has(Role.admin, Role.auditor):
         items.append((f"{PREFIX}/dashboard", "داشبورد"))
         items.append((f"{PREFIX}/audit", "حسابرسی"))
+        items.append((f"{PREFIX}/notifications", "پیامک‌ها"))
     if p.has(Role.auditor):
         items.append((f"{PREFIX}/access-log", "گزارش دسترسی"))
     return items

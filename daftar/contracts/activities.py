@@ -19,6 +19,7 @@ from daftar.contracts.cycle import (
     RoundSummary,
     SeatJob,
 )
+from daftar.contracts.notices import NoticeIn
 from daftar.contracts.records import ApplicationSnapshot, EscalationIn, SeatWanted
 
 
@@ -90,3 +91,14 @@ async def close_records(job: CloseJob) -> FanOutResult:
 async def mark_absent(job: PublishJob) -> FanOutResult:
     """EXAM-6: end each candidate still waiting for the exam with no result as absent."""
     raise _interface("mark_absent")
+
+
+@activity.defn(name="send_notice")
+async def send_notice(notice: NoticeIn) -> None:
+    """NOTE-1: send the applicant one SMS through the outbox, once per `notice.key`.
+
+    Retryable failures (the provider down or refusing for now, the number's hourly limit
+    reached) raise for Temporal to retry with backoff; a message that can never be sent (an
+    invalid number, an unknown template param) raises a non-retryable error.
+    """
+    raise _interface("send_notice")

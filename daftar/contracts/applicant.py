@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from daftar.domain.actors import Actor
 from daftar.domain.decisions import Outcome
+from daftar.domain.documents import DocKind
 from daftar.domain.registration import RegistrationForm
 from daftar.domain.stages import DecisionStage
 
@@ -122,6 +123,30 @@ class DocumentIn(BaseModel):
     actor: Actor
     kind: DocumentKind
     reference: str
+
+
+class UploadIn(BaseModel):
+    """The applicant uploaded a document their case needs (DOC-1).
+
+    Its kind and its bytes' SHA-256, size and type; the bytes are in the object store under
+    that hash.
+    """
+
+    actor: Actor
+    kind: DocKind
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(gt=0)
+    content_type: str
+
+
+class DocumentRequestIn(BaseModel):
+    """A reviewer asks the applicant for a missing or unreadable document (DOC-2)."""
+
+    actor: Actor
+    kind: DocKind
+    reason: str = Field(min_length=1, max_length=2000)
+    #: Days the applicant has to upload it.
+    days: int = Field(default=10, ge=1, le=60)
 
 
 class LicenceIn(BaseModel):

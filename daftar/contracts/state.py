@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, computed_field
 
 from daftar.contracts.applicant import DocumentKind
+from daftar.domain.documents import DocKind
 from daftar.domain.registration import RegistrationForm
 from daftar.domain.stages import DecisionStage, Role, Stage
 
@@ -147,6 +148,33 @@ class HandedDocument(BaseModel):
     at: datetime
 
 
+class Upload(BaseModel):
+    """A document the applicant uploaded (DOC-1); the latest of a kind counts."""
+
+    kind: DocKind
+    sha256: str
+    size: int
+    content_type: str
+    at: datetime
+
+
+class DocumentRequest(BaseModel):
+    """A reviewer's request for a document (DOC-2), open while the case waits for it."""
+
+    kind: DocKind
+    reason: str
+    actor: str
+    role: Role
+    #: The stage the case returns to when the document is uploaded.
+    stage: Stage
+    at: datetime
+    due_at: datetime
+    #: When the case had entered that stage, and its SLA deadline then: the SLA clock
+    #: pauses while the applicant is asked, so both move on by the time the request took.
+    stage_entered_at: datetime
+    stage_due_at: datetime | None = None
+
+
 class Claim(BaseModel):
     """Who holds the waiting decision, and until when (`workflow.now()` based)."""
 
@@ -202,6 +230,10 @@ class ApplicationState(BaseModel):
     decisions: list[HistoryEntry] = Field(default_factory=list)
     office: Office | None = None
     documents: list[HandedDocument] = Field(default_factory=list)
+    #: The latest upload of each kind (DOC-1), by kind; the history keeps every upload.
+    uploads: dict[str, Upload] = Field(default_factory=dict)
+    #: The open request for a document (DOC-2), while the case waits at awaiting_applicant.
+    request: DocumentRequest | None = None
     licence_number: str | None = None
     escalations: list[Escalation] = Field(default_factory=list)
     claim: Claim | None = None

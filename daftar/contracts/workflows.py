@@ -20,6 +20,7 @@ from daftar.contracts.applicant import (
     DecisionIn,
     DisqualifyIn,
     DocumentIn,
+    DocumentRequestIn,
     ExamResultIn,
     LicenceIn,
     OfficeIn,
@@ -30,6 +31,7 @@ from daftar.contracts.applicant import (
     ReopenIn,
     SeatIn,
     TermsIn,
+    UploadIn,
     WithdrawIn,
 )
 from daftar.contracts.cycle import (
@@ -89,6 +91,8 @@ class Applicant:
     release_claim = Update("release_claim", ReleaseIn, ApplicationState)
     assign_office = Update("assign_office", OfficeIn, ApplicationState)
     submit_document = Update("submit_document", DocumentIn, ApplicationState)
+    upload_document = Update("upload_document", UploadIn, ApplicationState)
+    request_document = Update("request_document", DocumentRequestIn, ApplicationState)
     issue_licence = Update("issue_licence", LicenceIn, ApplicationState)
     withdraw = Update("withdraw", WithdrawIn, ApplicationState)
     disqualify = Update("disqualify", DisqualifyIn, ApplicationState)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +30,8 @@ SECRETS_FILE = "secrets.json"
 CODEC_KEY_BYTES = 32
 #: The shortest JWT signing secret production accepts (HS256 wants at least 256 bits).
 MIN_SECRET_CHARS = 32
+#: An S3 bucket's name (AWS's rules, which MinIO follows).
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 
 class SettingsError(RuntimeError):
@@ -70,6 +73,27 @@ class Settings(BaseSettings):
     #: the ring's first key alone (daftar.core.seal).
     codec_sealing_keys: str = ""
     token_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Files (photos, documents): daftar.store.objects
+    #: `file`: content-addressed files under `<data_dir>/objects`; `file:<dir>` elsewhere;
+    #: `s3://<bucket>`: an S3-compatible service (`s3_endpoint_url`, MinIO in production).
+    object_store: str = "file"
+    #: The S3 service's URL (`http://minio:9000`); unset: AWS's own endpoint for the region.
+    s3_endpoint_url: str | None = None
+    s3_access_key: SecretStr | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_region: str = "us-east-1"
+    # SMS to applicants (NOTE-1): daftar.core.sms, daftar.activities.notices
+    #: `local`: store each message in the database and show it in the console, send nothing;
+    #: `kavenegar`: send through Kavenegar's REST API.
+    sms_provider: Literal["local", "kavenegar"] = "local"
+    kavenegar_api_key: SecretStr | None = None
+    #: The Kavenegar sender line; unset: the account's default line.
+    kavenegar_sender: str | None = None
+    #: Kavenegar's API (another for tests or a proxy).
+    kavenegar_url: str = "https://api.kavenegar.com"
+    #: At most this many messages to one number per hour; the rest wait (retried later).
+    #: 0: no limit (test stacks, where every applicant has the same number).
+    sms_per_number_per_hour: int = Field(default=10, ge=0, le=10_000)
     # Rules with operator-chosen defaults
     sla_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_SLA_DAYS))
     # The API
@@ -117,6 +141,37 @@ class Settings(BaseSettings):
             raise ValueError(f"unsupported database {driver!r}: use PostgreSQL or SQLite")
         return value
 
+    @field_validator("object_store")
+    @classmethod
+    def _object_store(cls, value: str) -> str:
+        if value == "file" or (value.startswith("file:") and value.removeprefix("file:")):
+            return value
+        if value.startswith("s3://"):
+            bucket = value.removeprefix("s3://").rstrip("/")
+            if not _BUCKET.fullmatch(bucket):
+                raise ValueError(f"not an S3 bucket name: {bucket!r} (3-63 lowercase letters, "
+                                 "digits, dots and hyphens)")
+            return value
+        raise ValueError(f"expected file, file:<dir> or s3://<bucket>, got {value!r}")
+
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        scheme, sep, rest = value.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest.strip("/"):
+            raise ValueError(f"expected http(s)://host[:port], got {value!r}")
+        return value
+
+    @field_validator("kavenegar_url")
+    @classmethod
+    def _kavenegar_url(cls, value: str) -> str:
+        scheme, sep, rest = value.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest.strip("/"):
+            raise ValueError(f"expected http(s)://host[:port], got {value!r}")
+        return value.rstrip("/")
+
     @field_validator("sla_days")
     @classmethod
     def _sla(cls, value: dict[str, int]) -> dict[str, int]:
@@ -142,6 +197,30 @@ class Settings(BaseSettings):
         if self.environment == "development" and path.exists():
             return dict(json.loads(path.read_text()))
         return {}
+
+    @property
+    def objects_dir(self) -> Path:
+        """Where a `file` object store keeps its files."""
+        if self.object_store.startswith("file:"):
+            return Path(self.object_store.removeprefix("file:").removeprefix("//"))
+        return self.data_dir / "objects"
+
+    @property
+    def s3_credentials(self) -> tuple[str, str]:
+        """The S3 access key and secret key.
+
+        From the environment; in development also the data directory's secrets file.
+        """
+        return (self._key(self.s3_access_key, "s3_access_key").decode(),
+                self._key(self.s3_secret_key, "s3_secret_key").decode())
+
+    @property
+    def kavenegar_key(self) -> str:
+        """Kavenegar's API key (`DAFTAR_KAVENEGAR_API_KEY`): `sms_provider=kavenegar` needs it."""
+        if self.kavenegar_api_key is None or not self.kavenegar_api_key.get_secret_value():
+            raise SettingsError(f"{env_name('kavenegar_api_key')} is not set; "
+                                f"{env_name('sms_provider')}=kavenegar needs it.")
+        return self.kavenegar_api_key.get_secret_value()
 
     @property
     def signing_secret(self) -> str:
@@ -191,11 +270,19 @@ class Settings(BaseSettings):
             f"{env_name(name)} is not set and {self.data_dir / SECRETS_FILE} has no {name}: "
             "set it, or start the embedded stack (`daftar dev`) once to create it.")
 
-    def check(self, *, needs: tuple[str, ...] = ("jwt_secret", "id_key", "codec_keys")) -> None:
-        """Fail now, naming the setting, if a secret this part needs is missing or weak."""
+    def check(self, *, needs: tuple[str, ...] = ("jwt_secret", "id_key", "codec_keys",
+                                                 "objects")) -> None:
+        """Fail now, naming the setting, if a secret this part needs is missing or weak.
+
+        `objects`: the object store's credentials, when it is S3.
+        """
         for name in needs:
             if name == "codec_keys":
                 self.seal_keys  # noqa: B018 - raises, naming the variable
+                continue
+            if name == "objects":
+                if self.object_store.startswith("s3://"):
+                    self.s3_credentials  # noqa: B018 - raises, naming the variable
                 continue
             value = self._key(getattr(self, name), name)
             if (self.environment == "production" and name == "jwt_secret"

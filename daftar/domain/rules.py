@@ -54,6 +54,16 @@ RULE_TEXTS: dict[str, str] = {
     "COR-1": "بازگشایی آخرین تصمیم بررسی با ذکر دلیل، تا پیش از اقدام مرحلهٔ بعد.",
     "COR-2": "اعادهٔ پروندهٔ ردشده یا حذف‌شده فقط با پیشنهاد یک مدیر و تأیید مدیری دیگر.",
     "COR-3": "واگذاری تصمیم منتظر به بررسی‌کنندهٔ معین توسط مدیر.",
+    "DOC-1": "هر پرونده مدارکی را لازم دارد که شرایطش را ثابت می‌کنند: مدرک تحصیلی، کارت ملی، "
+             "کارت پایان خدمت (مردان)، گواهی عدم سوء پیشینه، گواهی رایانه، گواهی ترک شغل "
+             "ناسازگار و گواهی ایثارگری در صورت لزوم.",
+    "DOC-2": "بررسی‌کننده می‌تواند مدرک ناقص یا ناخوانا را با ذکر دلیل و مهلت از متقاضی بخواهد؛ "
+             "با گذشت مهلت، پرونده رد می‌شود.",
+    "NOTE-1": "متقاضی از هر رویداد پرونده‌اش با پیامک آگاه می‌شود (هرگز دلیل حفاظتی)، هر پیام "
+              "یک بار.",
+    "PORTAL-1": "متقاضی با کد ملی، کد رهگیری و کد یک‌بارمصرفی که به همراه ثبت‌شده‌اش پیامک "
+                "می‌شود وارد درگاه می‌شود؛ هر کد پنج دقیقه و تا پنج بار آزمودن معتبر است و "
+                "یک بار به کار می‌رود.",
     "REQUEST": "درخواست نادرست است.",
 }
 
@@ -145,6 +155,20 @@ RULE_SUMMARIES: dict[str, str] = {
     "COR-2": "A disqualification or rejection found wrong is undone only by two different "
              "admins; the case returns to the stage it was at.",
     "COR-3": "An admin may assign a waiting decision to a named reviewer.",
+    "DOC-1": "Each case needs the documents that prove its conditions: degree (GEN-2, EXP-1), "
+             "national card (GEN-1), military service card for men (GEN-3), no-criminal-record "
+             "certificate (GEN-6), computer certificate (GEN-5), the ART11-1 proof where an "
+             "occupation was declared, the veteran certificate (VET-1/VET-2) for the reserved "
+             "quota.",
+    "DOC-2": "A reviewer may ask the applicant for a missing or unreadable document with a "
+             "deadline; a lapsed request rejects the case under DOC-2 and the rule the document "
+             "proves.",
+    "NOTE-1": "The applicant is told by SMS of every event that concerns them (never a "
+              "security reason), each message once.",
+    "PORTAL-1": "The applicant signs in to the portal with the national id, the tracking code "
+                "and a one-time code sent by SMS to the registered mobile: six digits, valid "
+                "5 minutes, at most 5 tries, used once; codes are rate-limited per application "
+                "and per number, and the answer never tells whether the pair matched.",
     "REQUEST": "The request itself is wrong (malformed, too large, not allowed): not a rule of "
                "the domain.",
 }

@@ -18,6 +18,8 @@ class Stage(StrEnum):
     awaiting_security = "awaiting_security"
     awaiting_launch = "awaiting_launch"
     awaiting_licence = "awaiting_licence"
+    #: DOC-2: a reviewer asked the applicant for a document; back to that stage on upload.
+    awaiting_applicant = "awaiting_applicant"
     licensed = "licensed"
     rejected = "rejected"
     withdrawn = "withdrawn"

@@ -6,9 +6,10 @@ API's and the console's).
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -27,6 +28,7 @@ from daftar.services.archive import history_json, sha256_hex
 from daftar.services.auth import Principal
 from daftar.services.listing import application_of_code
 from daftar.services.timeline import TimelineEvent, timeline
+from daftar.store.objects import ObjectMissing, ObjectStore
 
 #: The largest export a check reads (a long history is a few hundred KB).
 MAX_EXPORT_BYTES = 20 * 1024 * 1024
@@ -100,6 +102,19 @@ class Verification:
     events: int = 0
     live: bool | None = None  # the same digest as the history in Temporal now
     problem: str | None = None
+    #: Each file the history names (photos, documents) checked in the object store.
+    files: list[FileCheck] = field(default_factory=list)
+
+
+@dataclass
+class FileCheck:
+    """One file an export's history names, as the object store holds it now."""
+
+    #: `photo` or the document's kind (DOC-1).
+    what: str
+    sha256: str
+    #: `intact` (the bytes hash to the recorded SHA-256), `altered` or `missing`.
+    state: str
 
 
 def check_export(raw: bytes) -> Verification:
@@ -123,13 +138,45 @@ def check_export(raw: bytes) -> Verification:
                         computed=computed, events=len(history.events))
 
 
-async def verify_export(client: Client, app_id: str, raw: bytes) -> Verification:
-    """Check an export, and when it holds, whether it is the history Temporal has now."""
+async def verify_export(client: Client, app_id: str, raw: bytes,
+                        objects: ObjectStore | None = None) -> Verification:
+    """Check an export, and when it holds, whether it is the history Temporal has now.
+
+    With `objects`, each file the history records (the photos, the documents) is checked in
+    the object store: a file altered or missing there is reported.
+    """
     result = check_export(raw)
     if result.ok and result.computed:
         live = await export_history(client, app_id)
         result.live = hmac.compare_digest(live.sha256, result.computed)
+        if objects is not None:
+            view = ExportView.model_validate_json(raw)
+            history = WorkflowHistory.from_json(view.workflow_id, view.history)
+            result.files = await asyncio.to_thread(
+                check_files, objects, files_of(await timeline(history, client.data_converter)))
     return result
+
+
+def files_of(events: list[TimelineEvent]) -> list[tuple[str, str]]:
+    """(what, sha256) of each file a timeline records, in history order, each once."""
+    seen: dict[tuple[str, str], None] = {}
+    for e in events:
+        sha = e.details.get("sha256")
+        if isinstance(sha, str) and e.kind in ("photo", "document_uploaded"):
+            seen.setdefault((e.details.get("kind") or "photo", sha), None)
+    return list(seen)
+
+
+def check_files(objects: ObjectStore, files: list[tuple[str, str]]) -> list[FileCheck]:
+    """Whether each file is in the object store with the bytes its hash says."""
+    out = []
+    for what, sha in files:
+        try:
+            state = "intact" if objects.verify(sha) else "altered"
+        except ObjectMissing:
+            state = "missing"
+        out.append(FileCheck(what=what, sha256=sha, state=state))
+    return out
 
 
 def find_application(session: Session, text: str) -> str | None:

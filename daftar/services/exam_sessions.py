@@ -32,6 +32,8 @@ from daftar.services.admission_card import AdmissionCard, render_admission_card
 from daftar.services.applications import own
 from daftar.services.auth import Principal, actor
 from daftar.services.cycles import KnownCycle, load_cycle
+from daftar.services.objects import ObjectStore
+from daftar.services.photos import stored_bytes
 from daftar.services.schemas_exam import (
     AttendanceRow,
     ExamSessionBody,
@@ -237,13 +239,14 @@ def exam_session_view(sessions: SessionFactory, year: int,
             venues=venues, attendance=sheet)
 
 
-async def admission_card(applicants: Applicants, sessions: SessionFactory,
+async def admission_card(applicants: Applicants, sessions: SessionFactory, objects: ObjectStore,
                          principal: Principal, app_id: str) -> bytes:
     """The candidate's admission card as a PDF, from the card date on (EXAM-5).
 
     Raises:
         ServiceError: 403 for another applicant or a role that may not read it; 404 for an
-            unknown application; 409 before the card date (naming it) or without a seat.
+            unknown application; 409 before the card date (naming it) or without a seat; 503
+            while the object store (the photo) is down.
     """
     if not principal.has(*STAFF_ROLES, Role.applicant):
         raise ServiceError(403, "forbidden", "Staff or the applicant only.")
@@ -260,22 +263,23 @@ async def admission_card(applicants: Applicants, sessions: SessionFactory,
             Violation(rule="EXAM-5", message=(
                 f"Admission cards can be viewed and printed from {seat.card_date} "
                 "(Tehran time)."))])
-    return await asyncio.to_thread(_render, sessions, state)
+    return await asyncio.to_thread(_render, sessions, objects, state)
 
 
-def _render(sessions: SessionFactory, state: ApplicationState) -> bytes:
+def _render(sessions: SessionFactory, objects: ObjectStore, state: ApplicationState) -> bytes:
     seat = state.seat
     assert seat is not None
     with sessions() as session:
         photo = (latest_photo(session, state.application_id, state.photo.sha256)
                  if state.photo else None)
         current = store.seat_of(session, state.application_id)
+    jpeg = stored_bytes(objects, photo) if photo else None
     address = current[1].address if current else seat.address  # an address may be corrected
     form = state.form
     return render_admission_card(AdmissionCard(
         cycle=state.cycle, tracking_code=state.tracking_code, first_name=form.first_name,
         last_name=form.last_name, father_name=form.father_name,
-        national_id_masked=mask(state.national_id), photo_jpeg=photo.content if photo else None,
+        national_id_masked=mask(state.national_id), photo_jpeg=jpeg,
         venue_name=seat.venue_name, venue_address=address, province=seat.province,
         city=seat.city, seat=seat.seat, exam_date=seat.exam_date,
         start_time=seat.start_time))

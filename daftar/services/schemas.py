@@ -124,6 +124,11 @@ class ApplicationView(BaseModel):
     decisions: list[DecisionView]
     office: dict[str, Any] | None = None
     documents: list[dict[str, Any]]
+    #: The latest upload of each kind (DOC-1), by kind: `sha256`, `size`, `content_type`, `at`.
+    uploads: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: The open request for a document (DOC-2): `kind`, `reason`, `actor`, `role`, `stage`,
+    #: `at`, `due_at`.
+    request: dict[str, Any] | None = None
     licence_number: str | None = None
     escalations: list[dict[str, Any]]
     #: The reviewer holding the waiting decision (`actor`, `stage`, `at`, `expires_at`).

@@ -29,6 +29,7 @@ from daftar.contracts.applicant import (
     DecisionIn,
     DisqualifyIn,
     DocumentIn,
+    DocumentRequestIn,
     ExamResultIn,
     LicenceIn,
     OfficeIn,
@@ -39,10 +40,12 @@ from daftar.contracts.applicant import (
     ReopenIn,
     SeatIn,
     TermsIn,
+    UploadIn,
     WithdrawIn,
 )
 from daftar.contracts.records import EscalationIn
 from daftar.contracts.state import ApplicationState
+from daftar.domain.documents import NEEDS
 from daftar.domain.jalali import format_instant
 from daftar.domain.stages import Role
 
@@ -60,6 +63,8 @@ UPDATES: dict[str, tuple[type[BaseModel], str]] = {
     "release_claim": (ReleaseIn, "released"),
     "assign_office": (OfficeIn, "office"),
     "submit_document": (DocumentIn, "document"),
+    "upload_document": (UploadIn, "document_uploaded"),
+    "request_document": (DocumentRequestIn, "document_requested"),
     "issue_licence": (LicenceIn, "licence"),
     "withdraw": (WithdrawIn, "withdrawn"),
     "disqualify": (DisqualifyIn, "disqualified"),
@@ -186,6 +191,14 @@ async def _accepted(out: list[TimelineEvent], event: HistoryEvent, at: datetime,
     elif isinstance(msg, DocumentIn):
         entry.details = {"kind": msg.kind.value, "reference": msg.reference}
         entry.rules = ["ART11-1" if msg.kind.value == "occupation_ended" else "VET-2"]
+    elif isinstance(msg, DocumentRequestIn):
+        entry.reason = msg.reason
+        entry.details = {"kind": msg.kind.value, "days": msg.days}
+        entry.rules = ["DOC-2", *NEEDS[msg.kind].rules]
+    elif isinstance(msg, UploadIn):
+        entry.details = {"kind": msg.kind.value, "sha256": msg.sha256, "size": msg.size,
+                         "content_type": msg.content_type}
+        entry.rules = ["DOC-1", *NEEDS[msg.kind].rules]
     elif isinstance(msg, LicenceIn):
         entry.rules = ["LIC-1"]
     elif isinstance(msg, WithdrawIn):

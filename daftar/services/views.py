@@ -51,6 +51,10 @@ def application_view(state: ApplicationState, principal: Principal) -> Applicati
         exam_result=_dump(state.exam_result), seat=_dump(state.seat), decisions=decisions,
         office=_dump(state.office),
         documents=[d.model_dump(mode="json") for d in state.documents],
+        uploads={k: u.model_dump(mode="json") for k, u in state.uploads.items()},
+        request=state.request.model_dump(
+            mode="json", include={"kind", "reason", "actor", "role", "stage", "at", "due_at"})
+        if state.request else None,
         licence_number=state.licence_number,
         escalations=[e.model_dump(mode="json") for e in state.escalations],
         claim=_dump(state.claim),

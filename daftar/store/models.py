@@ -144,13 +144,22 @@ class EscalationRow(SQLModel, table=True):
 
 
 class PhotoRecord(SQLModel, table=True):
-    """An uploaded photo's bytes (REG-4), addressed by content so an upload retried is one row."""
+    """An uploaded photo (REG-4): its hash and metadata; an upload retried is one row.
+
+    The bytes are in the object store under the hash (daftar.store.objects), one object for
+    every row that names them.
+    """
 
     __tablename__ = "photos"
     application_id: str = Field(primary_key=True, max_length=32)
     sha256: str = Field(primary_key=True, max_length=64)
-    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    size: int
+    content_type: str = Field(default="image/jpeg", max_length=100)
     uploaded_at: datetime = Field(sa_column=_utc())
+    #: The bytes of a photo stored before revision 0011 (photos then lived in this table),
+    #: until `daftar.store.photos.move_photo_bytes` has put them in the object store; None
+    #: for every photo stored since.
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 class StageCount(SQLModel, table=True):
@@ -291,3 +300,75 @@ class SeatRecord(SQLModel, table=True):
     seat: int
     version: int
     outcome: str | None = None
+
+
+class NoticeRecord(SQLModel, table=True):
+    """NOTE-1's outbox: one SMS to an applicant per history event, sent once.
+
+    Keyed on the event (`key`, the workflow's), so a retried or replayed activity finds its
+    row; the provider is given the key as its idempotency key. Not part of the read model:
+    Temporal's histories cannot rebuild what was sent.
+    """
+
+    __tablename__ = "notices"
+    # The admin's view lists one application's notices, or everything by status, newest first;
+    # the per-number rate limit counts one number's sends of the last hour.
+    __table_args__ = (
+        Index("ix_notices_application_created", "application_id", "created_at"),
+        Index("ix_notices_status_created", "status", "created_at"),
+        Index("ix_notices_to_sent", "to", "sent_at"),
+    )
+    key: str = Field(primary_key=True, max_length=200)
+    application_id: str = Field(max_length=32)
+    tracking_code: str = Field(max_length=32)
+    event: str = Field(max_length=32)
+    channel: str = Field(default="sms", max_length=16)
+    to: str = Field(max_length=20)
+    #: The template and its version that wrote `text`, e.g. `registered.v1`.
+    template: str = Field(max_length=64)
+    text: str
+    status: str = Field(default="pending", max_length=16)  # pending|sent|failed|deferred
+    attempts: int = 0  # calls of the provider
+    last_error: str | None = None
+    provider_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=_utc())
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_nullable())
+
+
+class LocalSmsRecord(SQLModel, table=True):
+    """A message the local SMS provider would have sent (embedded stack and tests only).
+
+    Every call is one row, with no de-duplication of its own: that is the outbox's work.
+    """
+
+    __tablename__ = "sms_local"
+    __table_args__ = (Index("ix_sms_local_at", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    to: str = Field(max_length=20)
+    text: str
+    idempotency_key: str = Field(max_length=200)
+    at: datetime = Field(sa_column=_utc())
+
+
+class PortalCodeRecord(SQLModel, table=True):
+    """A one-time sign-in code of the applicant portal (PORTAL-1), kept only as its HMAC.
+
+    The latest code of an application is the one that counts; `attempts` counts wrong tries
+    of it and `used_at` marks it spent. `number` is an HMAC of the mobile it was sent to (never
+    the number itself), for the per-number rate limit. Not part of the read model: rows older
+    than a day are deleted as new codes are issued.
+    """
+
+    __tablename__ = "portal_codes"
+    __table_args__ = (
+        Index("ix_portal_codes_application_created", "application_id", "created_at"),
+        Index("ix_portal_codes_number_created", "number", "created_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(max_length=32)
+    number: str = Field(max_length=64)
+    code_hash: str = Field(max_length=64)
+    attempts: int = 0
+    created_at: datetime = Field(sa_column=_utc())
+    expires_at: datetime = Field(sa_column=_utc())
+    used_at: datetime | None = Field(default=None, sa_column=_utc_nullable())

@@ -25,6 +25,8 @@ with workflow.unsafe.imports_passed_through():
         DecisionIn,
         DisqualifyIn,
         DocumentIn,
+        DocumentKind,
+        DocumentRequestIn,
         ExamResultIn,
         LicenceIn,
         OfficeIn,
@@ -33,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         ReleaseIn,
         SeatIn,
         TermsIn,
+        UploadIn,
         WithdrawIn,
     )
     from daftar.contracts.records import (
@@ -44,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
     from daftar.contracts.state import (
         ApplicationState,
         Claim,
+        DocumentRequest,
         Escalation,
         ExamResult,
         HandedDocument,
@@ -51,9 +55,12 @@ with workflow.unsafe.imports_passed_through():
         Office,
         Payment,
         Photo,
+        Upload,
     )
     from daftar.domain import transitions
+    from daftar.domain.actors import Actor
     from daftar.domain.decisions import Outcome, failed_rules
+    from daftar.domain.documents import HANDED_IN, NEEDS
     from daftar.domain.scoring import passes
     from daftar.domain.stages import (
         DECISION_AT,
@@ -64,6 +71,7 @@ with workflow.unsafe.imports_passed_through():
         Stage,
     )
     from daftar.domain.transitions.corrections import REINSTATABLE
+    from daftar.domain.transitions.licensing import REQUESTED_AT
     from daftar.workflows.corrections import Corrections
     from daftar.workflows.guards import Guards
     from daftar.workflows.refusals import start_input, unreadable
@@ -365,6 +373,76 @@ class ApplicantWorkflow(Corrections):
         self._guards.document(msg)
 
     @workflow.update
+    def upload_document(self, msg: UploadIn) -> ApplicationState:
+        """DOC-1: a document the case needs, uploaded; the latest of a kind counts.
+
+        The history records its kind, hash, size and type (the bytes are in the object
+        store). The ART11-1 proof and the veteran certificate uploaded count as handed in for
+        LIC-1, as the superseded `submit_document` did.
+        """
+        s, now = self._state, workflow.now()
+        s.uploads[msg.kind.value] = Upload(kind=msg.kind, sha256=msg.sha256, size=msg.size,
+                                           content_type=msg.content_type, at=now)
+        self._record(HistoryEntry(
+            seq=0, stage="document", outcome="uploaded", actor=msg.actor.id,
+            role=Role.applicant, at=now, rules=["DOC-1", *NEEDS[msg.kind].rules],
+            reason=f"{msg.kind.value}: sha256 {msg.sha256}, {msg.size} bytes, "
+                   f"{msg.content_type}"))
+        if msg.kind.value in HANDED_IN:
+            kind = DocumentKind(msg.kind.value)
+            s.documents = [d for d in s.documents if d.kind != kind] + [
+                HandedDocument(kind=kind, reference=f"sha256:{msg.sha256}", at=now)]
+        self._bump()
+        if (s.stage == Stage.awaiting_applicant and s.request is not None
+                and s.request.kind == msg.kind):
+            self._answered(s.request, msg.actor)
+        return s
+
+    @upload_document.validator
+    def _check_upload(self, msg: UploadIn) -> None:
+        self._guards.upload(msg)
+
+    @workflow.update
+    def request_document(self, msg: DocumentRequestIn) -> ApplicationState:
+        """DOC-2: the reviewer asks for a document; the case waits for the applicant.
+
+        Its own deadline replaces the stage's SLA, whose clock pauses: back at the stage, its
+        entry and its deadline have moved on by the time the request took.
+        """
+        s, now = self._state, workflow.now()
+        role = next(r for r, at in REQUESTED_AT.items() if at == s.stage and r in msg.actor.roles)
+        request = DocumentRequest(
+            kind=msg.kind, reason=msg.reason, actor=msg.actor.id, role=role, stage=s.stage,
+            at=now, due_at=now + timedelta(days=msg.days),
+            stage_entered_at=s.stage_entered_at, stage_due_at=s.due_at)
+        self._record(HistoryEntry(
+            seq=0, stage="document_request", outcome="requested", actor=msg.actor.id,
+            role=role, at=now, reason=f"{msg.kind.value}: {msg.reason}",
+            rules=["DOC-2", *NEEDS[msg.kind].rules]))
+        self._move(Stage.awaiting_applicant)
+        s.request, s.due_at = request, request.due_at
+        return s
+
+    @request_document.validator
+    def _check_request(self, msg: DocumentRequestIn) -> None:
+        self._guards.request_document(msg)
+
+    def _answered(self, request: DocumentRequest, by: Actor) -> None:
+        """DOC-2: the document is in: back to the stage that asked, claimed for the asker."""
+        s, now = self._state, workflow.now()
+        self._record(HistoryEntry(seq=0, stage="document_request", outcome="answered",
+                                  actor=by.id, role=Role.applicant, at=now,
+                                  reason=request.kind.value, rules=["DOC-2"]))
+        self._move(request.stage)
+        s.request = None
+        paused = now - request.at  # the SLA clock stood still while the applicant was asked
+        s.stage_entered_at = request.stage_entered_at + paused
+        s.due_at = request.stage_due_at + paused if request.stage_due_at else None
+        if request.stage in DECISION_AT:  # a decision's claim, held for the reviewer who asked
+            s.claim = Claim(actor=request.actor, role=request.role, stage=request.stage,
+                            at=now, expires_at=now + timedelta(hours=self._terms.claim_hours))
+
+    @workflow.update
     def issue_licence(self, msg: LicenceIn) -> ApplicationState:
         """LIC-1: the licence, once every condition is met; its number is stable."""
         self._state.licence_number = f"{self._terms.year}-{self._state.tracking_code}"
@@ -457,6 +535,14 @@ class ApplicantWorkflow(Corrections):
 
     async def _deadline_passed(self) -> None:
         s = self._state
+        if s.stage == Stage.awaiting_applicant and s.request is not None:
+            # DOC-2: the document never came: rejected under DOC-2 and the rules it proves,
+            # as at the stage that asked (a reinstatement returns the case there).
+            lapsed, s.request = s.request, None
+            s.rules = ["DOC-2", *NEEDS[lapsed.kind].rules]
+            s.rejected_stage = lapsed.stage
+            self._move(Stage.rejected)
+            return
         closed = transitions.window_closed_outcome(s)
         if closed is not None:
             stage, s.rules = closed

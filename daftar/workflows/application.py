@@ -29,7 +29,6 @@ class Application:
     _closed: bool
     #: Whether the candidate asked for a seat since they last came to wait for the exam.
     _seat_sought: bool
-
     def _bump(self) -> None:
         self._state.version += 1
 

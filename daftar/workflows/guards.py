@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
         DecisionIn,
         DisqualifyIn,
         DocumentIn,
+        DocumentRequestIn,
         ExamResultIn,
         LicenceIn,
         OfficeIn,
@@ -30,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         ReopenIn,
         SeatIn,
         TermsIn,
+        UploadIn,
         WithdrawIn,
     )
     from daftar.contracts.state import ApplicationState
@@ -88,6 +90,15 @@ class Guards:
     def document(self, msg: DocumentIn) -> None:
         """ART11-1, VET-2: refuses what `transitions.document` refuses."""
         raise_refusal(transitions.document(self._s, msg.actor, msg, workflow.now()))
+
+    def upload(self, msg: UploadIn) -> None:
+        """DOC-1: refuses what `transitions.upload` refuses."""
+        raise_refusal(transitions.upload(self._s, msg.actor, msg.kind.value, workflow.now()))
+
+    def request_document(self, msg: DocumentRequestIn) -> None:
+        """DOC-2: refuses what `transitions.request_document` refuses."""
+        raise_refusal(transitions.request_document(self._s, msg.actor, msg.kind.value,
+                                                   msg.reason, workflow.now()))
 
     def licence(self, msg: LicenceIn) -> None:
         """LIC-1: refuses what `transitions.licence` refuses."""

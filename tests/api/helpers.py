@@ -21,6 +21,7 @@ from daftar.domain import jalali
 from daftar.domain.stages import Role
 from daftar.services.auth import issue_token
 from daftar.store.models import ExamLoad
+from daftar.store.objects import ObjectStore
 from tests.factories import ALL_CHECKS, form
 
 SECRET = "api-test-signing-secret-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -37,12 +38,14 @@ T = TypeVar("T")
 
 @dataclass
 class Stack:
-    """The running stack: Temporal, its client, the read model and the API's base URL."""
+    """The running stack: Temporal, its client, the read model, the object store and the
+    API's base URL."""
 
     env: WorkflowEnvironment
     engine: Engine
     task_queue: str
     base_url: str
+    objects: ObjectStore
 
 
 def load_pass_mark(engine: Engine, year: int, mark: Decimal = PASS_MARK) -> None:

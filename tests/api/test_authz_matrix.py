@@ -127,7 +127,8 @@ class Row:
 
     def url(self, world: World) -> str:
         return (self.path.replace("{app_id}", world.owner.id)
-                .replace("{year}", str(self.year)).replace("{number}", "1"))
+                .replace("{year}", str(self.year)).replace("{number}", "1")
+                .replace("{kind}", "degree"))
 
 
 def cycle_body(_: World) -> dict[str, Any]:
@@ -185,6 +186,21 @@ ROWS: list[Row] = [
         json=lambda _: PASS),
     Row("POST", "/v1/applications/{app_id}/office", only(Caller.licensing_officer), codes(409),
         json=lambda _: {"province": "Tehran", "city": "Tehran"}),
+    # DOC-1: every case needs a degree; the list, the upload, the stored file (there once
+    # the upload's row has run: rows run in any order).
+    Row("GET", "/v1/applications/{app_id}/documents",
+        only(Caller.applicant, Caller.qualification_officer, Caller.licensing_officer,
+             Caller.auditor, Caller.admin), codes(200)),
+    Row("PUT", "/v1/applications/{app_id}/documents/{kind}", only(Caller.applicant),
+        codes(204), content=lambda _: b"%PDF-1.4\n% the degree\n%%EOF\n",
+        content_type="application/pdf"),
+    Row("GET", "/v1/applications/{app_id}/documents/{kind}/content",
+        only(Caller.qualification_officer, Caller.licensing_officer, Caller.auditor,
+             Caller.admin), codes(200, 404)),
+    # DOC-2: the owner is not waiting for the qualification check or the licence (409).
+    Row("POST", "/v1/applications/{app_id}/document-requests",
+        only(Caller.qualification_officer, Caller.licensing_officer), codes(409),
+        json=lambda _: {"kind": "degree", "reason": "unreadable"}),
     # The owner declared no occupation: ART11-1 proof is refused as needless (422).
     Row("POST", "/v1/applications/{app_id}/documents", only(Caller.applicant), codes(422),
         json=lambda _: {"kind": "occupation_ended", "reference": "DOC-1"}),
@@ -218,6 +234,8 @@ ROWS: list[Row] = [
     Row("POST", "/v1/audit/replay", only(Caller.auditor), codes(200),
         json=lambda w: {"application_id": w.owner.id}),
     Row("GET", "/v1/access-log", only(Caller.auditor), codes(200)),
+    Row("GET", "/v1/notifications", only(Caller.admin, Caller.auditor), codes(200),
+        params={"application_id": "0123456789abcdef"}),
     Row("GET", "/v1/cycles", STAFF, codes(200)),
     # An amendment that changes nothing: refused (422 CYC-1), the cycle stays as it is.
     Row("PATCH", "/v1/cycles/{year}", only(Caller.admin), codes(422), json=lambda _: {}),

@@ -1,4 +1,5 @@
-"""The photo upload (REG-4): a refused photo leaves nothing stored, and a JPEG whose header
+"""The photo upload (REG-4): the bytes go to the object store and a row names them; a refused
+photo leaves no row (and the object, which another row may name), and a JPEG whose header
 claims another size than its image data fills is refused."""
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ async def test_a_photo_refused_at_the_wrong_stage_stores_nothing(
     await advance(api, app, "awaiting_exam")  # photo (image()) and fee are in
     accepted = hashlib.sha256(image()).hexdigest()
     assert stored(stack, app.id) == {accepted}
+    assert stack.objects.get(accepted) == image()
+    with Session(stack.engine) as session:
+        row = session.get(PhotoRecord, (app.id, accepted))
+        assert row is not None and row.content is None, "the read model keeps no bytes"
+        assert (row.size, row.content_type) == (len(image()), "image/jpeg")
 
     other = image(size=(260, 360))
     r = await put_photo(api, app, other)
@@ -55,3 +61,18 @@ async def test_a_header_claiming_more_pixels_than_the_data_is_refused(
     assert "300×400" in r.text
     assert stored(stack, app.id) == set()
     assert (await put_photo(api, app, image(size=(300, 400)))).status_code == 204
+
+
+async def test_a_refused_photo_leaves_the_object_another_application_names(
+        api: httpx.AsyncClient, stack: Stack, cycle: int) -> None:
+    shared = image(size=(270, 370))
+    key = hashlib.sha256(shared).hexdigest()
+    first = await register(api)
+    assert (await put_photo(api, first, shared)).status_code == 204
+    second = await register(api)
+    await advance(api, second, "awaiting_exam")  # its photo is in: another is refused
+    r = await put_photo(api, second, shared)
+    assert r.status_code == 409, r.text
+    assert key not in stored(stack, second.id)
+    assert stored(stack, first.id) == {key}
+    assert stack.objects.get(key) == shared, "the first application's photo keeps its bytes"

@@ -12,6 +12,7 @@ from daftar.activities.amendments import AmendmentActivities
 from daftar.activities.cohort import CohortActivities
 from daftar.activities.corrections import ClosingActivities
 from daftar.activities.exam_sessions import ExamActivities
+from daftar.activities.notices import NoticeActivities
 from daftar.activities.records import RecordActivities
 from daftar.contracts import activities as interfaces
 from daftar.contracts.workflows import Applicant, Cycle, Query, Update
@@ -45,7 +46,7 @@ def test_every_activity_interface_has_its_implementation() -> None:
     implemented = {
         activity._Definition.must_from_callable(fn).name: fn
         for cls in (RecordActivities, CohortActivities, AmendmentActivities, ExamActivities,
-                    ClosingActivities)
+                    ClosingActivities, NoticeActivities)
         for _, fn in inspect.getmembers(cls, inspect.isfunction)
         if activity._Definition.from_callable(fn) is not None}
     named = {

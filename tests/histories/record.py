@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 import os
 import sys
@@ -35,14 +36,17 @@ from daftar.contracts.applicant import (
     CloseIn,
     DocumentIn,
     DocumentKind,
+    DocumentRequestIn,
     ReinstateIn,
     ReopenIn,
     SeatIn,
     TermsIn,
+    UploadIn,
     WithdrawIn,
 )
 from daftar.core.codec import data_converter
 from daftar.domain.decisions import Outcome
+from daftar.domain.documents import DocKind
 from daftar.domain.stages import DEFAULT_SLA_DAYS, DecisionStage, Role
 from daftar.services.archive import history_json
 from daftar.store.models import ExamSessionRecord, VenueRecord
@@ -167,6 +171,38 @@ async def seated_on_entry(h: Any, harness: Harness) -> None:
     await steps.exam(h)
 
 
+def _upload(app_id: str, kind: DocKind, data: bytes) -> UploadIn:
+    return UploadIn(actor=steps.applicant(app_id), kind=kind,
+                    sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                    content_type="application/pdf")
+
+
+_ASK = DocumentRequestIn(actor=steps.staff(Role.qualification_officer, "qual-1"),
+                         kind=DocKind.degree, reason="the scan cannot be read", days=3)
+
+
+async def document_requested(h: Any, harness: Harness) -> None:
+    """DOC-1, DOC-2: a degree uploaded, asked for again at qualification, uploaded, passed."""
+    app_id = (await steps.state(h)).application_id
+    await h.execute_update(ApplicantWorkflow.upload_document,
+                           _upload(app_id, DocKind.degree, b"%PDF-1 blurred"))
+    await steps.to_decision(h, DecisionStage.qualification)
+    await h.execute_update(ApplicantWorkflow.request_document, _ASK)
+    await harness.env.sleep(timedelta(days=1))
+    await h.execute_update(ApplicantWorkflow.upload_document,
+                           _upload(app_id, DocKind.degree, b"%PDF-1 readable"))
+    await steps.decide(h, DecisionStage.qualification,
+                       actor=steps.staff(Role.qualification_officer, "qual-1"))
+
+
+async def document_lapsed(h: Any, harness: Harness) -> None:
+    """DOC-2: the requested document never came: rejected under DOC-2 at the deadline."""
+    await steps.to_decision(h, DecisionStage.qualification)
+    await h.execute_update(ApplicantWorkflow.request_document, _ASK)
+    await harness.env.sleep(timedelta(days=3, minutes=1))
+    await steps.ended(h)
+
+
 ADMIN, SECOND_ADMIN = steps.staff(Role.admin, "admin-1"), steps.staff(Role.admin, "admin-2")
 
 
@@ -266,6 +302,8 @@ async def record(env: WorkflowEnvironment, engine: Engine, only: set[str]) -> No
         "reinstated": (reinstated, {}),
         "rejected_then_closed": (rejected_then_closed, {}),
         "absent": (absent, {}),
+        "document_requested": (document_requested, {}),
+        "document_lapsed": (document_lapsed, {}),
     }
     async with running_worker(env.client, engine, task_queue=harness.task_queue,
                               max_workers=8):

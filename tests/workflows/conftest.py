@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -54,9 +55,16 @@ class Harness:
     async def stop_all(self) -> None:
         """End the workflows this test left running: once its worker is gone, their next
         timer (a reminder) would leave a task nobody takes, and the time-skipping server
-        skips no more time while any task is outstanding."""
+        skips no more time while any task is outstanding. Each is left to finish the
+        activities it has started (its notices, NOTE-1) first: an activity whose workflow is
+        terminated under it is never released by the time-skipping server either."""
         for handle in self.started:
             with contextlib.suppress(RPCError):
+                for _ in range(100):
+                    described = await handle.describe()
+                    if not described.raw_description.pending_activities:
+                        break
+                    await asyncio.sleep(0.05)
                 await handle.terminate(reason="end of test")
 
     async def start(self, *, window_days: float = 10, sla_days: dict[str, int] | None = None,

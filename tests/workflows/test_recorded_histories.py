@@ -22,7 +22,7 @@ ENDINGS = {"licensed_then_revoked", "licensed_open", "rejected_exam", "rejected_
            "incomplete", "escalated_waiting", "escalated_reminded",
            "escalated_before_reminders", "amended", "amended_incomplete",
            "seated", "seated_on_entry", "reopened", "reinstated", "rejected_then_closed",
-           "absent"}
+           "absent", "document_requested", "document_lapsed"}
 
 
 async def test_every_recorded_history_replays() -> None:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from daftar.api.auth import current_principal, require
-from daftar.api.deps import ApplicantsDep, SessionDep, SessionsDep, SettingsDep
+from daftar.api.deps import ApplicantsDep, ObjectsDep, SessionDep, SessionsDep, SettingsDep
 from daftar.api.errors import responses
 from daftar.api.schemas import (
     DisqualifyBody,
@@ -78,14 +78,15 @@ async def upload_photo(
     principal: Annotated[Principal, Depends(require(Role.applicant))],
     applicants: ApplicantsDep,
     sessions: SessionsDep,
+    objects: ObjectsDep,
 ) -> Response:
     """The applicant's JPG photo (REG-4): checked, stored, then given to the workflow.
 
-    A photo the workflow refuses (the wrong stage, a closed window) leaves nothing stored.
+    A photo the workflow refuses (the wrong stage, a closed window) leaves nothing recorded.
     """
     applications.own(principal, app_id)
     data = await request.body()  # bounded by the route's body limit (daftar.api.limits)
-    await photos.submit_photo(applicants, sessions, principal, app_id, data)
+    await photos.submit_photo(applicants, sessions, objects, principal, app_id, data)
     return Response(status_code=204)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from daftar.api.auth import require
-from daftar.api.deps import ApplicantsDep, CyclesDep, SessionsDep
+from daftar.api.deps import ApplicantsDep, CyclesDep, ObjectsDep, SessionsDep
 from daftar.api.errors import responses
 from daftar.api.routes.applications import Anyone
 from daftar.api.schemas import Year
@@ -51,8 +51,8 @@ def get_exam_session(year: Year, sessions: SessionsDep, _: Staff,
                              "description": "The admission card, a printable Persian PDF"},
                        **responses(409, e409="Before the card date (named), or no seat yet")})
 async def admission_card(app_id: str, principal: Anyone, applicants: ApplicantsDep,
-                         sessions: SessionsDep) -> Response:
+                         sessions: SessionsDep, objects: ObjectsDep) -> Response:
     """The candidate's admission card (EXAM-5): from the card date, for them and staff."""
-    pdf = await exam_sessions.admission_card(applicants, sessions, principal, app_id)
+    pdf = await exam_sessions.admission_card(applicants, sessions, objects, principal, app_id)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="admission-card-{app_id}.pdf"'})

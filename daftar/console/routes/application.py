@@ -28,9 +28,11 @@ from daftar.domain.refusals import RefusalKind
 from daftar.domain.registration import Gender
 from daftar.domain.rules import rule_text
 from daftar.domain.stages import DECISION_FLOW, STAFF_ROLES, DecisionStage, Role
+from daftar.domain.transitions.licensing import REQUESTED_AT
 from daftar.domain.violations import Violation
 from daftar.gateway.workflows import Applicants
-from daftar.services import decisions, exam_sessions
+from daftar.services import decisions, documents, exam_sessions
+from daftar.services.documents import DocumentRequestBody, DocumentView, documents_of
 from daftar.services.photos import photo_bytes
 from daftar.services.schemas import DecisionBody
 from daftar.services.views import application_view
@@ -45,7 +47,9 @@ _DONE = {"decided": "تصمیم ثبت شد.", "claimed": "پرونده بردا
          "proposed": "پیشنهاد اعادهٔ پرونده ثبت شد؛ مدیر دیگری باید آن را تأیید کند (COR-2).",
          "reinstated": "اعادهٔ پرونده تأیید شد و پرونده به مرحله‌ای که در آن بود بازگشت "
                        "(COR-2).",
-         "assigned": "تصمیم به بررسی‌کننده واگذار شد (COR-3)."}
+         "assigned": "تصمیم به بررسی‌کننده واگذار شد (COR-3).",
+         "requested": "درخواست مدرک برای متقاضی فرستاده شد؛ پرونده تا بارگذاری آن در انتظار "
+                      "متقاضی است (DOC-2)."}
 
 
 def _url(app_id: str, done: str | None = None) -> str:
@@ -94,6 +98,12 @@ async def render_application(request: Request, who: Viewer, app_id: str, *,
     notes = checklist_notes(state.flags)
     claim = state.claim
     headline, refused = correction_refusal(error) if correction and error else ("", [])
+    papers = documents_of(state)
+    # QUAL-1: beside each checklist item, the documents that prove it (DOC-1).
+    proving: dict[str, list[DocumentView]] = {}
+    for d in papers.documents:
+        for rule in d.rules:
+            proving.setdefault(rule, []).append(d)
     return page(
         request, "application.html", viewer=who, status=status,
         title=f"پرونده {state.tracking_code}", app=view, state=state, claim=claim,
@@ -106,6 +116,10 @@ async def render_application(request: Request, who: Viewer, app_id: str, *,
         cards_open=cards_open(state.seat),
         checklist=[(r, rule_text(r), notes.get(r))
                    for r in qualification_checklist(male=male, veteran=state.veteran)],
+        papers=papers.documents, proving=proving,
+        may_read_documents=who.principal.has(*documents.READERS),
+        may_request=any(r in who.principal.roles and state.stage == at
+                        for r, at in REQUESTED_AT.items()),
         may_claim=bool(at_stage) or (claim is not None and who.principal.has(Role.admin)),
         reads_history=who.principal.has(Role.auditor, Role.admin),
         temporal=temporal_url(request.app.state.settings, app_id))
@@ -164,6 +178,32 @@ async def decide(request: Request, app_id: str) -> Response:
     return RedirectResponse(_url(app_id, "decided"), status_code=303)
 
 
+@routes.post("/applications/{app_id}/document-request")
+async def request_document(request: Request, app_id: str) -> Response:
+    """DOC-2: ask the applicant for a document; a refusal comes back into the form."""
+    who, form = await posted(request)
+    kept = {"kind": form.get("kind"), "reason": form.get("reason"), "days": form.get("days")}
+    try:
+        body = DocumentRequestBody.model_validate({
+            "kind": form.get("kind"), "reason": clean_text(form.get("reason"), 2000),
+            "days": clean_text(form.get("days"), 3) or 10})
+    except ValidationError as err:
+        error = ServiceError(422, "invalid_request", "The request form is incomplete.", [
+            Violation(rule="DOC-2", field=".".join(str(p) for p in e["loc"]) or None,
+                      message=e["msg"]) for e in err.errors()])
+        return await render_application(request, who, app_id, status=422, error=error,
+                                        correction="request", correction_kept=kept)
+    try:
+        await documents.request_document(request.app.state.applicants, who.principal, app_id,
+                                         body)
+    except ServiceError as err:
+        if err.code == "not_found":
+            raise
+        return await render_application(request, who, app_id, status=err.status, error=err,
+                                        correction="request", correction_kept=kept)
+    return RedirectResponse(_url(app_id, "requested"), status_code=303)
+
+
 @routes.post("/applications/{app_id}/claim")
 async def claim(request: Request, app_id: str) -> Response:
     """Claim the waiting decision."""
@@ -198,15 +238,29 @@ async def _claim_or_release(request: Request, who: Viewer, app_id: str, *,
 @routes.get("/applications/{app_id}/photo")
 async def photo(request: Request, app_id: str, who: ViewerDep,
                 sha: Annotated[str | None, Query(max_length=64)] = None) -> Response:
-    """The applicant's photo (REG-4) from the read model, for staff only.
+    """The applicant's photo (REG-4) from the object store, for staff only.
 
     Never cached by a shared cache.
     """
     need(who, *STAFF_ROLES)
+    objects = request.app.state.objects
     content = await asyncio.to_thread(in_session, request,
-                                      lambda s: photo_bytes(s, app_id, sha))
+                                      lambda s: photo_bytes(s, objects, app_id, sha))
     return Response(content, media_type="image/jpeg", headers={
         "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})
+
+
+@routes.get("/applications/{app_id}/documents/{kind}")
+async def document(request: Request, app_id: str, kind: str, who: ViewerDep) -> Response:
+    """A document the applicant uploaded (DOC-1), for the reviewers who read documents.
+
+    Served inline (a PDF or a JPEG, as read from its bytes), never cached by a shared cache.
+    """
+    data, content_type = await documents.document_content(
+        request.app.state.applicants, request.app.state.objects, who.principal, app_id, kind)
+    return Response(data, media_type=content_type, headers={
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'inline; filename="{kind}"'})
 
 
 @routes.get("/applications/{app_id}/admission-card")
@@ -214,7 +268,8 @@ async def admission_card(request: Request, app_id: str, who: ViewerDep) -> Respo
     """The candidate's admission card (EXAM-5) as a PDF, for staff, from the card date on."""
     need(who, *STAFF_ROLES)
     pdf = await exam_sessions.admission_card(request.app.state.applicants,
-                                             request.app.state.sessions, who.principal, app_id)
+                                             request.app.state.sessions,
+                                             request.app.state.objects, who.principal, app_id)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="admission-card-{app_id}.pdf"',
         "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})

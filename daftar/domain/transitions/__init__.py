@@ -25,7 +25,15 @@ from daftar.domain.transitions.cohort import (
     seats,
     still_running,
 )
-from daftar.domain.transitions.licensing import disqualify, document, licence, office, withdraw
+from daftar.domain.transitions.licensing import (
+    disqualify,
+    document,
+    licence,
+    office,
+    request_document,
+    upload,
+    withdraw,
+)
 from daftar.domain.transitions.registration import (
     absence,
     exam_result,
@@ -72,7 +80,7 @@ __all__ = [
     "absence", "amend", "claim", "claim_role_refusal", "closable", "close_cycle", "decision",
     "decision_role_refusal", "disqualify", "document", "exam_result", "launch_round",
     "licence", "office", "payment", "photo", "publish", "registration_complete", "release",
-    "release_role_refusal", "seat", "seats", "still_running", "terms",
+    "release_role_refusal", "request_document", "seat", "seats", "still_running", "terms", "upload",
     "window_closed_outcome", "withdraw",
 ]
 

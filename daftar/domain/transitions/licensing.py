@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from daftar.domain.actors import Actor
+from daftar.domain.documents import case_needs
 from daftar.domain.refusals import Refusal, RefusalKind, refusal
 from daftar.domain.stages import (
     Role,
     Stage,
 )
-from daftar.domain.transitions.checks import at_stage, needs_role, own_application, still_open
+from daftar.domain.transitions.checks import (
+    at_stage,
+    claimed_by_another,
+    needs_role,
+    own_application,
+    still_open,
+)
 from daftar.domain.transitions.views import (
     OCCUPATION_ENDED,
     VETERAN_CERTIFICATE,
@@ -161,3 +168,73 @@ def disqualify(
     return None
 
 
+
+
+def upload(state: ApplicationLike, actor: Actor, kind: str, now: datetime) -> Refusal | None:
+    """DOC-1: the applicant uploads one of the documents their case needs.
+
+    Args:
+        state: The application.
+        actor: The verified sender; must be the applicant of this application.
+        kind: The document's kind (`daftar.domain.documents.DocKind`).
+        now: When the message is checked (not read).
+
+    Returns:
+        None when the upload may be recorded; else the refusal under DOC-1: another's
+        application, a closed one or a licence issued (`wrong_stage`), or a document this case
+        does not need (`invalid` on `kind`).
+    """
+    wrong = own_application(state, actor, "DOC-1") or still_open(state, "DOC-1")
+    if wrong is not None:
+        return wrong
+    if state.stage == Stage.licensed:
+        return refusal(RefusalKind.wrong_stage, "DOC-1",
+                       "The licence is issued: the case's documents are closed.")
+    needs = case_needs(state.form, state.flags, state.veteran)
+    if kind not in {n.kind.value for n in needs}:
+        return refusal(RefusalKind.invalid, "DOC-1", (
+            f"This case does not need a {kind} document; it needs: "
+            + ", ".join(n.kind.value for n in needs) + "."), "kind")
+    return None
+
+
+#: DOC-2: the stage each reviewer asks for documents at.
+REQUESTED_AT = {Role.qualification_officer: Stage.awaiting_qualification,
+                Role.licensing_officer: Stage.awaiting_licence}
+
+
+def request_document(state: ApplicationLike, actor: Actor, kind: str, reason: str,
+                     now: datetime) -> Refusal | None:
+    """DOC-2: a reviewer asks the applicant for a missing or unreadable document.
+
+    Args:
+        state: The application.
+        actor: The verified sender: the qualification officer while the case waits for the
+            qualification check, or the licensing officer while it waits for the licence.
+        kind: The document asked for; one the case needs (DOC-1).
+        reason: Why, for the applicant; not blank.
+        now: When the message is checked; a claim by another reviewer holds until it lapses.
+
+    Returns:
+        None when the request may be recorded; else the refusal under DOC-2.
+    """
+    roles = [r for r in REQUESTED_AT if r in actor.roles]
+    if not roles:
+        return refusal(RefusalKind.forbidden, "DOC-2", (
+            "Only the qualification officer or the licensing officer asks for documents."))
+    if state.stage not in {REQUESTED_AT[r] for r in roles}:
+        return refusal(RefusalKind.wrong_stage, "DOC-2", (
+            f"The application is at {state.stage.value}: documents are asked for while it "
+            "waits for the qualification check or the licence."))
+    held = claimed_by_another(state, actor, "DOC-2", now)
+    if held is not None:
+        return held
+    needs = case_needs(state.form, state.flags, state.veteran)
+    if kind not in {n.kind.value for n in needs}:
+        return refusal(RefusalKind.invalid, "DOC-2", (
+            f"This case does not need a {kind} document; it needs: "
+            + ", ".join(n.kind.value for n in needs) + "."), "kind")
+    if not reason.strip():
+        return refusal(RefusalKind.invalid, "DOC-2",
+                       "Say why the document is asked for: the applicant reads it.", "reason")
+    return None

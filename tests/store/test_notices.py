@@ -1,0 +1,215 @@
+"""NoticeActivities (NOTE-1) run as activities over a real read model: each notice once
+through retries, failures counted and raised, the per-number hourly limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from sqlmodel import select
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from daftar.activities.notices import DEFERRED_ERROR, PARAMS_ERROR, NoticeActivities
+from daftar.contracts.notices import NoticeEvent, NoticeIn
+from daftar.core.sms import KavenegarProvider, SmsError, SmsProvider
+from daftar.store.db import SessionFactory
+from daftar.store.models import LocalSmsRecord, NoticeRecord
+from daftar.store.notices import LocalSmsProvider, list_notices, local_messages
+from tests.fakes.kavenegar import API_KEY, FakeKavenegar, running_kavenegar
+from tests.store.rows import new_id
+
+_numbers = count(1)
+
+
+def mobile() -> str:
+    """A number no other test of this run texts (the hourly limit is per number)."""
+    return f"0912{next(_numbers):07d}"
+
+
+def notice(event: NoticeEvent = NoticeEvent.registered, *, to: str | None = None,
+           application_id: str | None = None, version: int = 1,
+           **params: str) -> NoticeIn:
+    app = application_id or new_id("ntc")
+    return NoticeIn(key=f"{app}:{event.value}:{version}", application_id=app,
+                    tracking_code="00000000000000004242", mobile=to or mobile(), event=event,
+                    params=params)
+
+
+def row(sessions: SessionFactory, key: str) -> NoticeRecord:
+    with sessions() as session:
+        found = session.get(NoticeRecord, key)
+        assert found is not None
+        return found
+
+
+def stored(sessions: SessionFactory, to: str) -> list[LocalSmsRecord]:
+    with sessions() as session:
+        return local_messages(session, to=to)
+
+
+async def run(acts: NoticeActivities, msg: NoticeIn) -> None:
+    await ActivityEnvironment().run(acts.send_notice, msg)
+
+
+class Flaky:
+    """A provider that refuses the first `failures` sends, then stores like the local one."""
+
+    name = "flaky"
+
+    def __init__(self, sessions: SessionFactory, failures: int, *,
+                 retryable: bool = True) -> None:
+        self.inner = LocalSmsProvider(sessions)
+        self.failures = failures
+        self.retryable = retryable
+        self.calls = 0
+
+    async def send(self, to: str, text: str, *, idempotency_key: str) -> str:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise SmsError("Kavenegar 418: اعتبار حساب کافی نمی باشد", retryable=self.retryable,
+                           status=418)
+        return await self.inner.send(to, text, idempotency_key=idempotency_key)
+
+
+async def test_the_same_notice_twice_is_one_row_and_one_message(
+        sessions: SessionFactory) -> None:
+    acts = NoticeActivities(sessions, LocalSmsProvider(sessions))
+    msg = notice(NoticeEvent.stage_passed, stage="interview", score="84")
+    await run(acts, msg)
+    await run(acts, msg)  # a retried activity, or the same event sent again
+    sent = row(sessions, msg.key)
+    assert (sent.status, sent.attempts, sent.last_error) == ("sent", 1, None)
+    assert sent.sent_at is not None and sent.provider_id and sent.provider_id.startswith("local-")
+    assert sent.template == "stage_passed.v1" and "مصاحبهٔ علمی" in sent.text
+    assert (sent.channel, sent.to, sent.event) == ("sms", msg.mobile, "stage_passed")
+    messages = stored(sessions, msg.mobile)
+    assert [(m.text, m.idempotency_key) for m in messages] == [(sent.text, msg.key)]
+    with sessions() as session:
+        rows, total = list_notices(session, application_id=msg.application_id)
+        assert total == 1 and rows[0].key == msg.key
+
+
+async def test_a_provider_failure_is_counted_raised_and_retried(
+        sessions: SessionFactory) -> None:
+    flaky = Flaky(sessions, failures=2)
+    acts = NoticeActivities(sessions, flaky)
+    msg = notice(NoticeEvent.licence, licence_number="1405-7")
+    for attempt in (1, 2):
+        with pytest.raises(ApplicationError, match="Kavenegar 418") as caught:
+            await run(acts, msg)
+        assert not caught.value.non_retryable  # Temporal retries it with backoff
+        failed = row(sessions, msg.key)
+        assert (failed.status, failed.attempts) == ("failed", attempt)
+        assert failed.last_error == "Kavenegar 418: اعتبار حساب کافی نمی باشد"
+    await run(acts, msg)
+    sent = row(sessions, msg.key)
+    assert (sent.status, sent.attempts, sent.last_error) == ("sent", 3, None)
+    assert len(stored(sessions, msg.mobile)) == 1
+
+
+async def test_a_permanent_refusal_is_not_retried(sessions: SessionFactory) -> None:
+    acts = NoticeActivities(sessions, Flaky(sessions, failures=1, retryable=False))
+    msg = notice(NoticeEvent.withdrawn)
+    with pytest.raises(ApplicationError) as caught:
+        await run(acts, msg)
+    assert caught.value.non_retryable
+    assert row(sessions, msg.key).status == "failed"
+
+
+async def test_params_no_template_can_use_fail_for_good(sessions: SessionFactory) -> None:
+    provider = LocalSmsProvider(sessions)
+    acts = NoticeActivities(sessions, provider)
+    msg = notice(NoticeEvent.stage_failed)  # no stage
+    with pytest.raises(ApplicationError, match="stage_failed needs stage") as caught:
+        await run(acts, msg)
+    assert caught.value.non_retryable and caught.value.type == PARAMS_ERROR
+    failed = row(sessions, msg.key)
+    assert (failed.status, failed.attempts, failed.text) == ("failed", 0, "")
+    assert stored(sessions, msg.mobile) == []
+    # The same event with the params it needs (a fixed workflow) is rendered and sent.
+    await run(acts, msg.model_copy(update={"params": {"stage": "qualification"}}))
+    sent = row(sessions, msg.key)
+    assert (sent.status, sent.template) == ("sent", "stage_failed.v1")
+    assert [m.text for m in stored(sessions, msg.mobile)] == [sent.text]
+    assert "بررسی صلاحیت" in sent.text
+
+
+async def test_the_hourly_limit_per_number_defers(sessions: SessionFactory) -> None:
+    acts = NoticeActivities(sessions, LocalSmsProvider(sessions), per_hour=2)
+    to, other = mobile(), mobile()
+    app = new_id("ntc")
+    first, second, third = (notice(NoticeEvent.document_reminder, to=to, application_id=app,
+                                   version=v, document="مدرک تحصیلی") for v in (1, 2, 3))
+    await run(acts, first)
+    await run(acts, second)
+    with pytest.raises(ApplicationError) as caught:
+        await run(acts, third)
+    assert caught.value.type == DEFERRED_ERROR and not caught.value.non_retryable
+    delay = caught.value.next_retry_delay
+    assert delay is not None and timedelta(minutes=59) < delay <= timedelta(hours=1)
+    deferred = row(sessions, third.key)
+    assert (deferred.status, deferred.attempts) == ("deferred", 0)
+    assert "limit 2" in (deferred.last_error or "")
+    assert len(stored(sessions, to)) == 2
+    await run(acts, notice(to=other))  # another number is not held back
+    assert len(stored(sessions, other)) == 1
+    # A sent message asked for again is no new send, even at the limit.
+    await run(acts, first)
+    with sessions() as session:
+        assert session.exec(select(LocalSmsRecord).where(LocalSmsRecord.to == to)).all()
+        assert len(local_messages(session, to=to)) == 2
+
+
+async def test_no_limit_when_the_limit_is_zero(sessions: SessionFactory) -> None:
+    acts = NoticeActivities(sessions, LocalSmsProvider(sessions), per_hour=0)
+    to, app = mobile(), new_id("ntc")
+    for version in range(1, 13):
+        await run(acts, notice(NoticeEvent.document_reminder, to=to, application_id=app,
+                               version=version))
+    assert len(stored(sessions, to)) == 12
+    with pytest.raises(ValueError, match="per_hour"):
+        NoticeActivities(sessions, LocalSmsProvider(sessions), per_hour=-1)
+
+
+@pytest.fixture(scope="module")
+def kavenegar() -> Iterator[FakeKavenegar]:
+    with running_kavenegar() as fake:
+        yield fake
+
+
+class LostAnswer:
+    """Kavenegar takes the message, then the worker dies before it hears back."""
+
+    name = "kavenegar"
+
+    def __init__(self, real: SmsProvider) -> None:
+        self.real = real
+        self.lost = True
+
+    async def send(self, to: str, text: str, *, idempotency_key: str) -> str:
+        message_id = await self.real.send(to, text, idempotency_key=idempotency_key)
+        if self.lost:
+            self.lost = False
+            raise TimeoutError("read timeout")
+        return message_id
+
+
+async def test_through_kavenegar_a_lost_answer_sends_once(sessions: SessionFactory,
+                                                          kavenegar: FakeKavenegar) -> None:
+    real = KavenegarProvider(API_KEY, url=kavenegar.url)
+    acts = NoticeActivities(sessions, LostAnswer(real))
+    msg = notice(NoticeEvent.office, province="10", city="اصفهان")
+    with pytest.raises(ApplicationError, match="read timeout"):
+        await run(acts, msg)
+    assert row(sessions, msg.key).status == "failed"
+    await run(acts, msg)  # Temporal's retry: the same localid
+    await run(acts, msg)  # and the same event once more: the outbox answers
+    sent = row(sessions, msg.key)
+    assert (sent.status, sent.attempts) == ("sent", 2)
+    delivered = kavenegar.to(msg.mobile)
+    assert len(delivered) == 1 and sent.provider_id == str(delivered[0]["messageid"])
+    assert "استان اصفهان" in delivered[0]["message"]
+    assert len([r for r in kavenegar.requests if r["receptor"] == msg.mobile]) == 2
