@@ -16,7 +16,7 @@ from daftar.domain.stages import Role
 from daftar.store.access_log import AccessLogEntry
 from tests.api.helpers import Stack, auth, decide, get_app, open_cycle, pay, put_photo
 from tests.console.conftest import Browsing, accessible
-from tests.portal.conftest import WALK, outbox, shot
+from tests.portal.conftest import WALK, outbox, shot, until
 from tests.portal.helpers import PDF, jpeg, register, sign_in, upload
 
 #: The documents of a man of the free quota with no occupation (DOC-1), as the page names them.
@@ -82,6 +82,11 @@ async def test_one_applicant_walks_the_portal(http: httpx.AsyncClient, portal_st
                                  "name": "دانشگاه تهران", "address": "خیابان انقلاب",
                                  "seats": 10}]})
     assert r.status_code == 200, r.text
+
+    async def seated() -> bool:  # the seat reaches the workflow by the session's fan-out
+        return (await get_app(http, app, auth(Role.admin)))["seat"] is not None
+
+    await until(seated, "the seat in the candidate's record")
     await page.reload()
     await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_exam")
     await expect(page.locator("#next [data-step='card'] a")).to_have_text(
@@ -101,6 +106,11 @@ async def test_one_applicant_walks_the_portal(http: httpx.AsyncClient, portal_st
     r = await http.post(f"/v1/cycles/{WALK}/exam-results/publish",
                         headers=auth(Role.exam_officer))
     assert r.status_code == 202, r.text
+
+    async def published() -> bool:  # publication reaches the workflow by its fan-out
+        return (await get_app(http, app, auth(Role.admin)))["exam_result"] is not None
+
+    await until(published, "the exam result in the candidate's record")
     await page.reload()
     await expect(page.locator("#exam-outcome")).to_have_text("قبول")
     rows = page.locator("#subjects tbody tr")
