@@ -22,7 +22,7 @@ from daftar.contracts.state import ApplicationState
 from daftar.contracts.workflows import Cycle
 from daftar.core.errors import ServiceError, violations_error
 from daftar.domain.jalali import day_start_utc, parse_jalali
-from daftar.domain.places import Province, find_province, is_centre, normalise_place
+from daftar.domain.places import Province, find_province, is_centre, normalise_place, province_code
 from daftar.domain.redaction import mask
 from daftar.domain.seating import ExamCandidate, Venue, assign_seats, seats_fixed
 from daftar.domain.stages import STAFF_ROLES, Role
@@ -145,8 +145,7 @@ def _keeping_every_seat(exam: ExamSessionRecord, exam_date: str, card_date: str,
 
 
 def _province_code(province: str) -> str:
-    found = find_province(province)
-    return found.code if found else "??"
+    return province_code(province) or "??"
 
 
 async def set_exam_session(cycles: Cycles, sessions: SessionFactory, principal: Principal,

@@ -170,6 +170,16 @@ def disqualify(
 
 
 
+def _not_needed(state: ApplicationLike, kind: str, rule: str) -> Refusal | None:
+    """DOC-1: `kind` is a document this case needs, else `invalid` on `kind` under `rule`."""
+    needs = case_needs(state.form, state.flags, state.veteran)
+    if kind in {n.kind.value for n in needs}:
+        return None
+    return refusal(RefusalKind.invalid, rule, (
+        f"This case does not need a {kind} document; it needs: "
+        + ", ".join(n.kind.value for n in needs) + "."), "kind")
+
+
 def upload(state: ApplicationLike, actor: Actor, kind: str, now: datetime) -> Refusal | None:
     """DOC-1: the applicant uploads one of the documents their case needs.
 
@@ -190,12 +200,7 @@ def upload(state: ApplicationLike, actor: Actor, kind: str, now: datetime) -> Re
     if state.stage == Stage.licensed:
         return refusal(RefusalKind.wrong_stage, "DOC-1",
                        "The licence is issued: the case's documents are closed.")
-    needs = case_needs(state.form, state.flags, state.veteran)
-    if kind not in {n.kind.value for n in needs}:
-        return refusal(RefusalKind.invalid, "DOC-1", (
-            f"This case does not need a {kind} document; it needs: "
-            + ", ".join(n.kind.value for n in needs) + "."), "kind")
-    return None
+    return _not_needed(state, kind, "DOC-1")
 
 
 #: DOC-2: the stage each reviewer asks for documents at.
@@ -229,11 +234,9 @@ def request_document(state: ApplicationLike, actor: Actor, kind: str, reason: st
     held = claimed_by_another(state, actor, "DOC-2", now)
     if held is not None:
         return held
-    needs = case_needs(state.form, state.flags, state.veteran)
-    if kind not in {n.kind.value for n in needs}:
-        return refusal(RefusalKind.invalid, "DOC-2", (
-            f"This case does not need a {kind} document; it needs: "
-            + ", ".join(n.kind.value for n in needs) + "."), "kind")
+    wrong = _not_needed(state, kind, "DOC-2")
+    if wrong is not None:
+        return wrong
     if not reason.strip():
         return refusal(RefusalKind.invalid, "DOC-2",
                        "Say why the document is asked for: the applicant reads it.", "reason")
