@@ -45,6 +45,9 @@ class Refusing:
     async def send(self, to: str, text: str, *, idempotency_key: str) -> str:
         raise SmsError("Kavenegar 418: اعتبار حساب کافی نمی باشد", status=418)
 
+    async def find(self, idempotency_key: str) -> str | None:
+        return None
+
 
 async def deliver(engine: Engine, *notices: NoticeIn, provider: SmsProvider | None = None,
                   ) -> None:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -28,8 +28,10 @@ from fastapi import FastAPI
 from daftar import console
 from daftar.contracts import search
 from daftar.core.settings import Settings, load_settings
+from daftar.core.sms import KavenegarProvider, choose_provider
 from daftar.gateway.temporal import tls_config
 from daftar.services.objects import object_store
+from daftar.store.notices import LocalSmsProvider
 from daftar.store.objects import S3Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -500,6 +502,31 @@ def test_the_api_and_migrate_keep_files_in_minio(stack: dict[str, Any],
         assert (store.bucket, store.endpoint_url) == ("daftar", "http://minio:9000")
     assert "minio" not in stack["worker"].get("depends_on", {}), "the worker keeps no files"
     assert "DAFTAR_OBJECT_STORE" not in environment(stack["worker"])
+
+
+@pytest.mark.parametrize("chosen", ["", "kavenegar"])
+def test_the_worker_and_the_api_send_sms_through_one_provider(
+        generated: tuple[dict[str, str], Path], chosen: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    dotenv = dict(generated[0])
+    if chosen:
+        dotenv.update(DAFTAR_SMS_PROVIDER=chosen, DAFTAR_KAVENEGAR_API_KEY="7A6B-KEY",
+                      DAFTAR_KAVENEGAR_SENDER="10004346")
+    services = compose(dotenv)
+    sms = {name: {k: v for k, v in environment(services[name]).items()
+                  if k.startswith(("DAFTAR_SMS_", "DAFTAR_KAVENEGAR_"))}
+           for name in ("worker", "api")}
+    assert sms["worker"] == sms["api"] and sms["worker"]["DAFTAR_SMS_PER_NUMBER_PER_HOUR"]
+    for variable in list(os.environ):
+        if variable.startswith("DAFTAR_") or variable == "DATABASE_URL":
+            monkeypatch.delenv(variable)
+    for variable, value in sms["worker"].items():
+        monkeypatch.setenv(variable, value)
+    settings = load_settings()
+    provider = choose_provider(settings, local=lambda: LocalSmsProvider(cast(Any, None)))
+    assert provider.name == (chosen or "local")
+    if chosen:
+        assert isinstance(provider, KavenegarProvider) and settings.kavenegar_sender == "10004346"
 
 
 def test_settings_without_tls_stay_plain() -> None:

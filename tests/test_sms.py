@@ -58,6 +58,24 @@ async def test_the_same_localid_twice_is_one_message(fake: FakeKavenegar) -> Non
     assert "sender" not in fake.requests[0]  # the account's default line
 
 
+async def test_a_lookup_by_localid_finds_only_what_was_sent(fake: FakeKavenegar) -> None:
+    provider = client(fake)
+    messages, lookups = len(fake.messages), len(fake.lookups)
+    assert await provider.find("b2:office:7") is None
+    sent = await provider.send(MOBILE, TEXT, idempotency_key="b2:office:7")
+    assert await provider.find("b2:office:7") == sent
+    assert await provider.find("b2:licence:8") is None
+    assert [r["localid"] for r in fake.lookups[lookups:]] == [
+        str(kavenegar_localid(k)) for k in ("b2:office:7", "b2:office:7", "b2:licence:8")]
+    assert len(fake.messages) == messages + 1  # a lookup sends nothing
+
+
+async def test_a_lookup_with_a_wrong_key_is_an_error(fake: FakeKavenegar) -> None:
+    with pytest.raises(SmsError, match="Kavenegar 403") as err:
+        await KavenegarProvider("WRONG-KEY", url=fake.url).find("a1:office:7")
+    assert "WRONG-KEY" not in str(err.value)
+
+
 async def test_the_providers_error_is_surfaced(fake: FakeKavenegar) -> None:
     fake.fail_next(418, "اعتبار حساب کافی نمی باشد")
     with pytest.raises(SmsError, match="Kavenegar 418: اعتبار حساب کافی نمی باشد") as caught:

@@ -2,9 +2,12 @@
 
 The workflow schedules `send_notice` with a key of the event (`NoticeIn.key`). The outbox row
 of that key is inserted once; a message already sent returns at once; the number's hourly
-limit is checked; then the provider is called with the key as its idempotency key (Kavenegar's
-`localid`), and the row records the outcome. A crash between the provider's answer and the
-row's update sends again with the same key, which the provider takes as the same message.
+limit is checked; the row is marked `sending`; then the provider is called with the key as its
+idempotency key (Kavenegar's `localid`), and the row records the outcome. An attempt that finds
+its row still `sending` (an earlier one died waiting for the provider, or got no answer) asks
+the provider whether it has a message of that key before sending again, so a crash between the
+provider's answer and the row's update sends nothing twice (and the provider's own idempotency
+key is there besides).
 Failures raise, so Temporal retries them with the workflow's backoff, and the row shows them
 (`attempts`, `last_error`) in the admin's view meanwhile.
 """
@@ -43,6 +46,8 @@ class _Ready:
     text: str
     sent: bool = False
     retry_after: timedelta | None = None
+    #: An earlier attempt called the provider and recorded no answer: ask before sending.
+    in_doubt: bool = False
 
 
 class NoticeActivities:
@@ -65,10 +70,12 @@ class NoticeActivities:
                 return _Ready(row.to, row.text, sent=True)
             if not row.text:  # an earlier attempt's params rendered nothing; these do
                 row.text, row.template = new.text, new.template
-            if not self._per_hour:
-                return _Ready(row.to, row.text)
-            count, first = outbox.sent_since(session, row.to, now - RATE_WINDOW)
-            if count < self._per_hour:
+            if row.status == outbox.SENDING:
+                return _Ready(row.to, row.text, in_doubt=True)
+            if self._per_hour:
+                count, first = outbox.sent_since(session, row.to, now - RATE_WINDOW)
+            if not self._per_hour or count < self._per_hour:
+                row.status = outbox.SENDING  # committed before the provider is called
                 return _Ready(row.to, row.text)
             wait = max((first or now) + RATE_WINDOW - now, timedelta(seconds=1))
             outbox.mark_deferred(session, row.key, f"deferred: {count} messages to this number "
@@ -80,12 +87,12 @@ class NoticeActivities:
             outbox.ensure_notice(session, new, now=now)
 
     def _update(self, key: str, *, provider_id: str | None = None,
-                error: str | None = None) -> None:
+                error: str | None = None, in_doubt: bool = False) -> None:
         with transaction(self._sessions) as session:
             if provider_id is not None:
                 outbox.mark_sent(session, key, provider_id, at=datetime.now(UTC))
             else:
-                outbox.mark_failed(session, key, error or "unknown error")
+                outbox.mark_failed(session, key, error or "unknown error", in_doubt=in_doubt)
 
     @activity.defn
     async def send_notice(self, notice: NoticeIn) -> None:
@@ -118,12 +125,30 @@ class NoticeActivities:
             raise ApplicationError(
                 f"{mask_mobile(ready.to)} had {self._per_hour} messages in the last hour",
                 type=DEFERRED_ERROR, next_retry_delay=ready.retry_after)
+        if ready.in_doubt:
+            try:
+                found = await self._provider.find(notice.key)
+            except Exception as err:
+                error = f"asking the provider for an earlier send: {str(err) or type(err).__name__}"
+                await asyncio.to_thread(self._update, notice.key, error=error, in_doubt=True)
+                log.warning("notice in doubt", provider=self._provider.name, error=error,
+                            **context)
+                raise ApplicationError(error, type=PROVIDER_ERROR) from err
+            if found is not None:
+                await asyncio.to_thread(self._update, notice.key, provider_id=found)
+                log.info("notice found sent by an earlier attempt",
+                         provider=self._provider.name, provider_id=found, **context)
+                return
         try:
             provider_id = await self._provider.send(ready.to, ready.text,
                                                     idempotency_key=notice.key)
         except Exception as err:
             error = str(err) or type(err).__name__
-            await asyncio.to_thread(self._update, notice.key, error=error)
+            # No answer at all (unreachable, timed out): the provider may have it.
+            unanswered = (not isinstance(err, SmsError) or err.status is None
+                          or err.status >= 500)
+            await asyncio.to_thread(self._update, notice.key, error=error,
+                                    in_doubt=unanswered)
             retryable = not isinstance(err, SmsError) or err.retryable
             log.warning("notice not sent", provider=self._provider.name, error=error,
                         retryable=retryable, **context)

@@ -268,6 +268,7 @@ NOTICE_EVENTS: dict[str, str] = {
     "stage_failed": "نگذراندن مرحله",
     "document_requested": "درخواست مدرک",
     "document_reminder": "یادآوری مدرک",
+    "document_lapsed": "پایان مهلت مدرک",
     "office": "تعیین محل دفتر",
     "licence": "صدور پروانه",
     "withdrawn": "انصراف",
@@ -280,4 +281,5 @@ NOTICE_STATUSES: dict[str, str] = {
     "sent": "فرستاده شد",
     "failed": "ناموفق (تلاش دوباره)",
     "deferred": "به تعویق (سقف ساعتی شماره)",
+    "sending": "در حال ارسال (پاسخ نرسیده)",
 }

@@ -27,6 +27,8 @@ KAVENEGAR_URL = "https://api.kavenegar.com"
 #: cannot send). The others (the key, the credit, the sender line, the IP allow-list, the
 #: rate, Kavenegar itself) are fixed by an operator or by time, so they are retried.
 KAVENEGAR_PERMANENT = frozenset({411, 413, 420, 422})
+#: Kavenegar's status of an entry whose id it does not know ("شناسه نامعتبر").
+KAVENEGAR_UNKNOWN_ID = 100
 #: The largest signed 64-bit number: Kavenegar's `localid` is a `long`.
 _LONG = 2**63 - 1
 
@@ -55,6 +57,15 @@ class SmsProvider(Protocol):
 
         The same `idempotency_key` sent again must not reach the phone twice (where the
         provider can promise it). Raises `SmsError` (or any error: then it is retried).
+        """
+        ...
+
+    async def find(self, idempotency_key: str) -> str | None:
+        """The provider's id of a message sent with `idempotency_key`, or None if it has none.
+
+        Asked before sending again a message whose earlier send has no recorded answer (the
+        worker died while it waited), so it is not sent twice. Raises `SmsError` when the
+        provider cannot say (then it is asked again later).
         """
         ...
 
@@ -138,7 +149,32 @@ class KavenegarProvider:
                            ) from None
         return self._message_id(response)
 
-    def _message_id(self, response: httpx.Response) -> str:
+    async def find(self, idempotency_key: str) -> str | None:
+        """Kavenegar's `sms/statuslocalmessageid`: the `messageid` sent with this `localid`.
+
+        An entry without a `messageid` (0), or with status 100 (Kavenegar's "invalid id"),
+        means no message was sent with it.
+        """
+        url = f"{self._url}/v1/{self._api_key}/sms/statuslocalmessageid.json"
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.post(
+                    url, data={"localid": str(kavenegar_localid(idempotency_key))},
+                    headers={"Accept": "application/json"})
+        except httpx.HTTPError as err:
+            raise SmsError(self._hide(f"Kavenegar unreachable: {type(err).__name__}: {err}"),
+                           ) from None
+        body = self._result(response)
+        for entry in body.get("entries") or []:
+            if not isinstance(entry, dict):
+                continue
+            message_id = entry.get("messageid")
+            if message_id and int(entry.get("status", 0)) != KAVENEGAR_UNKNOWN_ID:
+                return str(message_id)
+        return None
+
+    def _result(self, response: httpx.Response) -> Any:
+        """Kavenegar's JSON answer, or the `SmsError` its `return.status` means."""
         try:
             body: Any = response.json()
             status = int(body["return"]["status"])
@@ -149,8 +185,12 @@ class KavenegarProvider:
         if status != 200 or response.status_code != 200:
             raise SmsError(self._hide(f"Kavenegar {status}: {message}"),
                            retryable=status not in KAVENEGAR_PERMANENT, status=status)
+        return body
+
+    def _message_id(self, response: httpx.Response) -> str:
+        body = self._result(response)
         try:
             return str(body["entries"][0]["messageid"])
         except (KeyError, IndexError, TypeError):
             raise SmsError("Kavenegar accepted the message but named no messageid",
-                           status=status) from None
+                           status=200) from None

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from daftar.domain.digits import ascii_to_persian_digits, normalize_digits
 from daftar.domain.places import province_label
+from daftar.domain.stages import Stage
 
 
 class NoticeEvent(StrEnum):
@@ -32,6 +34,7 @@ class NoticeEvent(StrEnum):
     stage_failed = "stage_failed"  # interview, qualification or security not passed
     document_requested = "document_requested"  # a document is asked for, with a deadline
     document_reminder = "document_reminder"  # the same, its deadline nearing
+    document_lapsed = "document_lapsed"  # the deadline passed without it (DOC-2)
     office = "office"  # the office's city (LAUNCH-1)
     licence = "licence"  # the licence was issued (LIC-1)
     withdrawn = "withdrawn"  # the applicant withdrew (WD-1)
@@ -48,13 +51,27 @@ REQUIRED_PARAMS: dict[NoticeEvent, frozenset[str]] = {
     NoticeEvent.stage_passed: frozenset({"stage"}),
     NoticeEvent.stage_failed: frozenset({"stage"}),
     NoticeEvent.office: frozenset({"city"}),
+    NoticeEvent.document_lapsed: frozenset({"stage"}),
 }
 #: The reviewing stages, as the applicant reads them.
 STAGE_NAMES: dict[str, str] = {
     "interview": "مصاحبهٔ علمی",
     "qualification": "بررسی صلاحیت",
     "security": "بررسی امنیتی",
+    "licence": "صدور پروانه",
 }
+#: The stage a case waits at, as `STAGE_NAMES` keys it (a lapsed DOC-2 request names the stage
+#: that asked: qualification or licence).
+STAGE_OF: dict[Stage, str] = {
+    Stage.awaiting_interview: "interview",
+    Stage.awaiting_qualification: "qualification",
+    Stage.awaiting_security: "security",
+    Stage.awaiting_licence: "licence",
+}
+#: How long before the registration window closes an incomplete registration is reminded.
+PAYMENT_REMINDER = timedelta(days=1)
+#: How long before a DOC-2 request's deadline the applicant is reminded of it.
+DOCUMENT_REMINDER = timedelta(days=2)
 #: What an incomplete registration may still lack (`missing`, comma-separated).
 MISSING_NAMES: dict[str, str] = {"payment": "پرداخت هزینهٔ ثبت‌نام", "photo": "بارگذاری عکس"}
 
@@ -176,6 +193,11 @@ def _document_reminder(code: str, p: Mapping[str, str]) -> str:
             f"بارگذاری کنید. {_code(code)}")
 
 
+def _document_lapsed(code: str, p: Mapping[str, str]) -> str:
+    return (f"مهلت بارگذاری «{_document(p)}» به پایان رسید و این مدرک به دست ما نرسید؛ از این "
+            f"رو درخواست شما در مرحلهٔ {_stage(p)} پذیرفته نشد. {_code(code)}")
+
+
 def _office(code: str, p: Mapping[str, str]) -> str:
     province = f"، استان {province_label(p['province'])}" if p.get("province") else ""
     return (f"محل دفتر شما تعیین شد: شهر {p['city']}{province}. مرحلهٔ بعد صدور پروانه "
@@ -219,6 +241,7 @@ TEMPLATES: dict[NoticeEvent, tuple[int, Template]] = {
     NoticeEvent.stage_failed: (1, _stage_failed),
     NoticeEvent.document_requested: (1, _document_requested),
     NoticeEvent.document_reminder: (1, _document_reminder),
+    NoticeEvent.document_lapsed: (1, _document_lapsed),
     NoticeEvent.office: (1, _office),
     NoticeEvent.licence: (1, _licence),
     NoticeEvent.withdrawn: (1, _withdrawn),
@@ -253,6 +276,16 @@ def render(event: NoticeEvent, tracking_code: str, params: Mapping[str, str]) ->
     body = template(tracking_code, params)
     return Rendered(template=f"{event.value}.v{version}",
                     text=f"{_GREETING} {body}\n{_SIGNATURE}")
+
+
+def reminder_at(due_at: datetime, before: timedelta, told_at: datetime) -> datetime | None:
+    """When to remind the applicant of the deadline `due_at`: `before` it.
+
+    None when that moment is not after `told_at`, when the applicant was told of the deadline
+    (a registration in the window's last day has its deadline in the `registered` message).
+    """
+    at = due_at - before
+    return at if at > told_at else None
 
 
 def mask_mobile(number: str) -> str:

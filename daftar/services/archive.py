@@ -68,6 +68,19 @@ def history_json(history: WorkflowHistory) -> str:
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
+_FLOATS = (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT)
+
+
+def _go_float(value: Any) -> Any:
+    """A float as Go's protojson writes it: a whole number without `.0`.
+
+    A retry policy's `backoffCoefficient` of 2 is `2`, where Python would write `2.0`.
+    """
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    return value
+
+
 def _cli_order(descriptor: Descriptor, value: Any) -> Any:
     """`value`, the proto JSON of a `descriptor` message, reordered as Go's protojson orders."""
     if not isinstance(value, dict) or descriptor.full_name.startswith("google.protobuf."):
@@ -78,7 +91,7 @@ def _cli_order(descriptor: Descriptor, value: Any) -> Any:
             continue
         item = value[field.json_name]
         if field.message_type is None:
-            out[field.json_name] = item
+            out[field.json_name] = (_go_float(item) if field.type in _FLOATS else item)
         elif field.message_type.GetOptions().map_entry:
             key_type = field.message_type.fields_by_name["key"].type
             numeric = key_type not in (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BOOL)

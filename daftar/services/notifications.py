@@ -23,7 +23,7 @@ from daftar.store.models import NoticeRecord
 
 #: An outbox row's status: waiting for its first send, sent, refused or unreachable at the
 #: last attempt (retried), held back by the number's hourly limit (retried).
-Status = Literal["pending", "sent", "failed", "deferred"]
+Status = Literal["pending", "sending", "sent", "failed", "deferred"]
 
 
 class NotificationItem(BaseModel):

@@ -19,9 +19,11 @@ from sqlmodel import Session, col, select
 from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import LocalSmsRecord, NoticeRecord
 
-#: The statuses of an outbox row.
-PENDING, SENT, FAILED, DEFERRED = "pending", "sent", "failed", "deferred"
-STATUSES = (PENDING, SENT, FAILED, DEFERRED)
+#: The statuses of an outbox row. `sending`: the provider was called and its answer is not
+#: recorded yet (or never was: the worker died meanwhile), so the next attempt asks the provider
+#: whether it has the message before sending it again.
+PENDING, SENDING, SENT, FAILED, DEFERRED = "pending", "sending", "sent", "failed", "deferred"
+STATUSES = (PENDING, SENDING, SENT, FAILED, DEFERRED)
 #: The longest error text kept on a row.
 _ERROR_CHARS = 1000
 
@@ -89,11 +91,23 @@ def mark_deferred(session: Session, key: str, reason: str) -> None:
     ).values(status=DEFERRED, last_error=_error(reason)))
 
 
-def mark_failed(session: Session, key: str, error: str) -> None:
-    """The provider was called and did not take the message."""
+def mark_sending(session: Session, key: str) -> None:
+    """The provider is about to be called: until its answer is recorded, the send is in doubt."""
     session.exec(update(NoticeRecord).where(
         col(NoticeRecord.key) == key, col(NoticeRecord.status) != SENT,
-    ).values(status=FAILED, attempts=NoticeRecord.attempts + 1, last_error=_error(error)))
+    ).values(status=SENDING))
+
+
+def mark_failed(session: Session, key: str, error: str, *, in_doubt: bool = False) -> None:
+    """The provider was called and did not take the message.
+
+    `in_doubt`: it gave no answer (a timeout, a dropped connection), so it may have taken it,
+    and the row stays `sending` for the next attempt to ask it first.
+    """
+    session.exec(update(NoticeRecord).where(
+        col(NoticeRecord.key) == key, col(NoticeRecord.status) != SENT,
+    ).values(status=SENDING if in_doubt else FAILED, attempts=NoticeRecord.attempts + 1,
+             last_error=_error(error)))
 
 
 def mark_sent(session: Session, key: str, provider_id: str, *, at: datetime) -> bool:
@@ -157,3 +171,18 @@ class LocalSmsProvider:
     async def send(self, to: str, text: str, *, idempotency_key: str) -> str:
         """Store the message; its id in `sms_local` (`local-N`)."""
         return await asyncio.to_thread(self._store, to, text, idempotency_key)
+
+    def _find(self, idempotency_key: str) -> str | None:
+        with self._sessions() as session:
+            found = session.exec(select(LocalSmsRecord.id).where(
+                LocalSmsRecord.idempotency_key == idempotency_key)
+                .order_by(col(LocalSmsRecord.id)).limit(1)).first()
+        return None if found is None else f"local-{found}"
+
+    async def find(self, idempotency_key: str) -> str | None:
+        """The id of the message stored with `idempotency_key`, or None.
+
+        A lookup, as a real provider's status API answers it; the send itself de-duplicates
+        nothing.
+        """
+        return await asyncio.to_thread(self._find, idempotency_key)

@@ -61,6 +61,8 @@ with workflow.unsafe.imports_passed_through():
     from daftar.domain.actors import Actor
     from daftar.domain.decisions import Outcome, failed_rules
     from daftar.domain.documents import HANDED_IN, NEEDS
+    from daftar.domain.jalali import format_instant
+    from daftar.domain.notices import STAGE_OF, NoticeEvent
     from daftar.domain.scoring import passes
     from daftar.domain.stages import (
         DECISION_AT,
@@ -107,6 +109,7 @@ class ApplicantWorkflow(Corrections):
         self._indexed: Stage | None = None
         # Whether the candidate asked for a seat since they last came to wait for the exam.
         self._seat_sought = False
+        self._init_notices()
         inp = start_input(ApplicantInput, raw)
         self._readable = inp is not None
         if inp is None:
@@ -141,10 +144,14 @@ class ApplicantWorkflow(Corrections):
         """
         if not self._readable:  # sealed by daftar, yet not an ApplicantInput: a defect
             raise RuntimeError(f"the start input is not an ApplicantInput: {unreadable(raw)}")
+        if self._notices_on():
+            self._notify(NoticeEvent.registered, cycle=str(self._terms.year),
+                         deadline=format_instant(self._terms.registration_closes_at))
         while True:
             if self._synced != self._state.version:
                 await self._sync()
                 continue
+            self._dispatch_notices()
             if self._wants_seat():
                 await self._take_seat()
                 continue
@@ -158,16 +165,27 @@ class ApplicantWorkflow(Corrections):
                 await workflow.wait_condition(
                     lambda: self._closed or self._synced != self._state.version)
                 continue
+            # NOTE-1's reminders and the card's opening wait beside the stage's deadline.
+            moment = self._next_moment()
+            if moment is not None and moment.at <= workflow.now():
+                self._tell(moment)
+                continue
             timeout = self._until_deadline()
             if timeout is not None and timeout <= timedelta(0):
                 await self._deadline_passed()
                 continue
+            first = moment is not None and (timeout is None
+                                            or moment.at - workflow.now() < timeout)
+            if moment is not None and first:
+                timeout = moment.at - workflow.now()
             try:
                 await workflow.wait_condition(
                     lambda: self._synced != self._state.version, timeout=timeout)
             except TimeoutError:
-                await self._deadline_passed()
+                if not first:
+                    await self._deadline_passed()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._notices_sent()
         return self._state
 
     @workflow.query
@@ -273,6 +291,8 @@ class ApplicantWorkflow(Corrections):
             self._move(Stage.awaiting_interview)
         else:
             self._reject(["EXAM-2"])
+        self._notify(NoticeEvent.exam_result, outcome="pass" if passed else "fail",
+                     score=f"{msg.total_score:g}")
         return self._state
 
     @record_exam_result.validator
@@ -287,6 +307,7 @@ class ApplicantWorkflow(Corrections):
             at=workflow.now(), rules=["EXAM-6"]))
         self._state.rules = ["EXAM-6"]
         self._move(Stage.absent)
+        self._notify(NoticeEvent.absent)
         return self._state
 
     @record_absence.validator
@@ -306,8 +327,11 @@ class ApplicantWorkflow(Corrections):
             checks=msg.checks, rules=rules))
         if msg.outcome is Outcome.passed:
             self._move(next_stage)
+            self._notify(NoticeEvent.stage_passed, stage=msg.stage.value,
+                         score=None if msg.score is None else f"{msg.score:g}")
         else:
             self._reject(rules)
+            self._notify(NoticeEvent.stage_failed, stage=msg.stage.value)
         return self._state
 
     @decide.validator
@@ -353,6 +377,7 @@ class ApplicantWorkflow(Corrections):
                                     at=workflow.now())
         self._event("launch", msg.actor, Role.licensing_officer)
         self._move(Stage.awaiting_licence)
+        self._notify(NoticeEvent.office, province=msg.province, city=msg.city)
         return self._state
 
     @assign_office.validator
@@ -421,6 +446,8 @@ class ApplicantWorkflow(Corrections):
             rules=["DOC-2", *NEEDS[msg.kind].rules]))
         self._move(Stage.awaiting_applicant)
         s.request, s.due_at = request, request.due_at
+        self._notify(NoticeEvent.document_requested, document=NEEDS[msg.kind].name_fa,
+                     deadline=format_instant(request.due_at))
         return s
 
     @request_document.validator
@@ -448,6 +475,7 @@ class ApplicantWorkflow(Corrections):
         self._state.licence_number = f"{self._terms.year}-{self._state.tracking_code}"
         self._event("licence", msg.actor, Role.licensing_officer)
         self._move(Stage.licensed)
+        self._notify(NoticeEvent.licence, licence_number=self._state.licence_number)
         return self._state
 
     @issue_licence.validator
@@ -464,6 +492,7 @@ class ApplicantWorkflow(Corrections):
                                     at=workflow.now(), reason=msg.reason, rules=["WD-1"]))
         self._state.rules = ["WD-1"]
         self._move(Stage.withdrawn)
+        self._notify(NoticeEvent.withdrawn)
         return self._state
 
     @withdraw.validator
@@ -481,6 +510,7 @@ class ApplicantWorkflow(Corrections):
         self._state.rejected_stage = self._state.stage
         self._state.rules = ["FRAUD-1"]
         self._move(Stage.revoked if revoking else Stage.disqualified)
+        self._notify(NoticeEvent.revoked if revoking else NoticeEvent.disqualified)
         return self._state
 
     @disqualify.validator
@@ -542,12 +572,15 @@ class ApplicantWorkflow(Corrections):
             s.rules = ["DOC-2", *NEEDS[lapsed.kind].rules]
             s.rejected_stage = lapsed.stage
             self._move(Stage.rejected)
+            self._notify(NoticeEvent.document_lapsed, document=NEEDS[lapsed.kind].name_fa,
+                         stage=STAGE_OF.get(lapsed.stage))
             return
         closed = transitions.window_closed_outcome(s)
         if closed is not None:
             stage, s.rules = closed
             s.rejected_stage = s.stage
             self._move(stage)
+            self._notify(NoticeEvent.incomplete)
             return
         assert s.due_at is not None
         escalation = Escalation(stage=s.stage, due_at=s.due_at, at=workflow.now())

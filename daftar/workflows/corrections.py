@@ -13,11 +13,12 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from daftar.contracts.applicant import AssignIn, CloseIn, ReinstateIn, ReopenIn
     from daftar.contracts.state import ApplicationState, Claim, HistoryEntry, Reinstatement
+    from daftar.domain.notices import NoticeEvent
     from daftar.domain.stages import DECISION_AT, DECISION_FLOW, Role, Stage
-    from daftar.workflows.application import Application
+    from daftar.workflows.notices import Notices
 
 
-class Corrections(Application):
+class Corrections(Notices):
     """The admins' corrections of an application, and the end of its wait."""
 
     @workflow.update
@@ -62,6 +63,7 @@ class Corrections(Application):
         if back == Stage.awaiting_exam:
             s.exam_result = None  # the result it was rejected on is to be given again
         self._move(back)
+        self._notify(NoticeEvent.reinstated)
         return s
 
     @reinstate.validator

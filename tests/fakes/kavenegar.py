@@ -1,12 +1,14 @@
 """A local HTTP server that speaks Kavenegar's send API, for the client's tests.
 
-`POST /v1/{API-KEY}/sms/send.json` with the form fields `receptor`, `message`, `sender` and
-`localid`, answered as Kavenegar does: `{"return": {"status": 200, "message": "تایید شد"},
+`POST /v1/{API-KEY}/sms/send.json` with the form fields `receptor`, `message`, `sender`
+and `localid`, answered as Kavenegar does: `{"return": {"status": 200, "message": "تایید شد"},
 "entries": [{"messageid", "message", "status", "statustext", "sender", "receptor", "date",
 "cost"}]}`; an error with the HTTP status equal to `return.status` and a Persian message (403
 for a wrong key, 411 for an invalid receptor, 413 for an empty message). A `localid` seen
-before is not sent again: the answer is the first message's entry. It counts every request
-it receives and every message it would deliver.
+before is not sent again: the answer is the first message's entry. `sms/statuslocalmessageid`
+with `localid` answers `entries: [{"messageid", "localid", "status", "statustext"}]`, with
+`messageid` 0 and status 100 for a `localid` it never sent. It counts every request it
+receives and every message it would deliver.
 
 Runs under uvicorn on a free loopback port in a thread of its own, so sync and async tests
 can use it alike.
@@ -14,6 +16,7 @@ can use it alike.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import threading
@@ -40,12 +43,17 @@ class FakeKavenegar:
 
     api_key: str = API_KEY
     url: str = ""
-    #: Every request's form, in order (wrong keys and refusals too).
+    #: Every send request's form, in order (wrong keys and refusals too).
     requests: list[dict[str, str]] = field(default_factory=list)
+    #: Every `statuslocalmessageid` request's form, in order.
+    lookups: list[dict[str, str]] = field(default_factory=list)
     #: Every message it would deliver, in order: its entry.
     messages: list[dict[str, Any]] = field(default_factory=list)
     #: The next requests' answers: (status, Persian message) each, instead of sending.
     failures: list[tuple[int, str]] = field(default_factory=list)
+    #: Seconds a send waits after taking the message before it answers (a slow network: a
+    #: client may die between the two).
+    delay: float = 0.0
     _by_localid: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -89,16 +97,47 @@ class FakeKavenegar:
                 self.messages.append(entry)
                 if localid:
                     self._by_localid[localid] = entry
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return JSONResponse({"return": {"status": 200, "message": "تایید شد"},
                              "entries": [entry]})
+
+    def sends_by_localid(self) -> dict[str, int]:
+        """How many send requests carried each `localid` (retries included)."""
+        out: dict[str, int] = {}
+        for form in self.requests:
+            if form.get("localid"):
+                out[form["localid"]] = out.get(form["localid"], 0) + 1
+        return out
+
+    async def status_by_localid(self, request: Request) -> JSONResponse:
+        """Kavenegar's `sms/statuslocalmessageid`."""
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        if request.method == "GET":
+            form.update(request.query_params)
+        with self._lock:
+            self.lookups.append(form)
+            if request.path_params["key"] != self.api_key:
+                return self._error(403, "کد شناسائی API-Key معتبر نمی‌باشد")
+            entries = []
+            for localid in form.get("localid", "").split(","):
+                entry = self._by_localid.get(localid)
+                entries.append({"messageid": entry["messageid"], "localid": localid,
+                                "status": entry["status"], "statustext": entry["statustext"]}
+                               if entry else {"messageid": 0, "localid": localid,
+                                              "status": 100, "statustext": "شناسه نامعتبر"})
+        return JSONResponse({"return": {"status": 200, "message": "تایید شد"},
+                             "entries": entries})
 
 
 @contextlib.contextmanager
 def running_kavenegar(api_key: str = API_KEY) -> Iterator[FakeKavenegar]:
     """The fake, served on a free port until the block ends (its `url` set)."""
     fake = FakeKavenegar(api_key=api_key)
-    app = Starlette(routes=[Route("/v1/{key}/sms/send.json", fake.send,
-                                  methods=["GET", "POST"])])
+    app = Starlette(routes=[
+        Route("/v1/{key}/sms/send.json", fake.send, methods=["GET", "POST"]),
+        Route("/v1/{key}/sms/statuslocalmessageid.json", fake.status_by_localid,
+              methods=["GET", "POST"])])
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
                                            log_level="warning", lifespan="off"))

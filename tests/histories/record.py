@@ -304,6 +304,14 @@ async def record(env: WorkflowEnvironment, engine: Engine, only: set[str]) -> No
         "absent": (absent, {}),
         "document_requested": (document_requested, {}),
         "document_lapsed": (document_lapsed, {}),
+        # NOTE-1: the same paths with the applicant's SMS (workflow.patched("notices")).
+        "notified_licensed_then_revoked": (licensed_then_revoked,
+                                           {"quota": VETERAN, "birth_date": "1340/01/01"}),
+        "notified_incomplete": (incomplete, {"window_days": 3}),
+        "notified_seated": (seated, {}),
+        "notified_document_lapsed": (document_lapsed, {}),
+        "notified_reinstated": (reinstated, {}),
+        "notified_withdrawn": (withdrawn, {}),
     }
     async with running_worker(env.client, engine, task_queue=harness.task_queue,
                               max_workers=8):
@@ -312,6 +320,7 @@ async def record(env: WorkflowEnvironment, engine: Engine, only: set[str]) -> No
                 continue
             h = await harness.start(**overrides)
             await run(h, harness)
+            await steps.notices_sent(h)
             history = await h.fetch_history()
             plain = await _plaintext(json.loads(history_json(history)))
             (HERE / f"{name}.json").write_text(json.dumps(plain, indent=2) + "\n")

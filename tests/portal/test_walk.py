@@ -1,6 +1,7 @@
 """One applicant through the portal, start to withdrawal: sign in by SMS code (never in the
 outbox), upload the documents, see every stage's outcome (the exam's per subject), answer a
-reviewer's request for a document (DOC-2), withdraw with confirmation."""
+reviewer's request for a document (DOC-2), withdraw with confirmation; the SMS of each event
+(NOTE-1) checked in the outbox at each step."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from playwright.async_api import expect
 from sqlmodel import Session, select
 
 from daftar.domain import jalali
+from daftar.domain.digits import ascii_to_persian_digits as persian
+from daftar.domain.digits import normalize_digits
 from daftar.domain.stages import Role
 from daftar.store.access_log import AccessLogEntry
 from tests.api.helpers import Stack, auth, decide, get_app, open_cycle, pay, put_photo
 from tests.console.conftest import Browsing, accessible
-from tests.portal.conftest import WALK, outbox, shot, until
+from tests.portal.conftest import WALK, outbox, sent, shot, sms_to, until
 from tests.portal.helpers import PDF, jpeg, register, sign_in, upload
 
 #: The documents of a man of the free quota with no occupation (DOC-1), as the page names them.
@@ -46,9 +49,13 @@ async def test_one_applicant_walks_the_portal(http: httpx.AsyncClient, portal_st
     context = await browsing.context()
     page = await context.new_page()
 
+    # Registered: the tracking code by SMS (NOTE-1).
+    await sent(engine, app.id, "registered")
     # Sign in by SMS code: the code is its own message, never in the outbox.
     await sign_in(page, engine, app, number)
-    assert await outbox(engine, app.id) == []
+    assert await outbox(engine, app.id) == [("registered", "sent")]
+    texts = await sms_to(engine, number)
+    assert any(persian(app.tracking_code) in t and "دریافت شد" in t for t in texts)
     await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_payment")
     await expect(page.locator("#next [data-step='pay'] bdi.day")).to_have_text(
         re.compile("^[۰-۹]{4}/[۰-۹]{2}/[۰-۹]{2}$"))
@@ -87,6 +94,7 @@ async def test_one_applicant_walks_the_portal(http: httpx.AsyncClient, portal_st
         return (await get_app(http, app, auth(Role.admin)))["seat"] is not None
 
     await until(seated, "the seat in the candidate's record")
+    await sent(engine, app.id, "card_available")  # the card opens today
     await page.reload()
     await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_exam")
     await expect(page.locator("#next [data-step='card'] a")).to_have_text(
@@ -111,6 +119,7 @@ async def test_one_applicant_walks_the_portal(http: httpx.AsyncClient, portal_st
         return (await get_app(http, app, auth(Role.admin)))["exam_result"] is not None
 
     await until(published, "the exam result in the candidate's record")
+    await sent(engine, app.id, "exam_result")
     await page.reload()
     await expect(page.locator("#exam-outcome")).to_have_text("قبول")
     rows = page.locator("#subjects tbody tr")
@@ -134,6 +143,9 @@ async def test_one_applicant_walks_the_portal(http: httpx.AsyncClient, portal_st
                         json={"kind": "national_card", "days": 7,
                               "reason": "تصویر کارت ملی ناخواناست؛ پشت و روی کارت را بفرستید."})
     assert r.status_code == 200, r.text
+    await sent(engine, app.id, "document_requested")
+    assert [e for e, _ in await outbox(engine, app.id)] == [
+        "registered", "card_available", "exam_result", "stage_passed", "document_requested"]
     await page.reload()
     await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_applicant")
     request = page.locator("#document-request")
@@ -164,6 +176,9 @@ async def test_one_applicant_walks_the_portal(http: httpx.AsyncClient, portal_st
     r = await http.post(f"/v1/applications/{app.id}/office", headers=auth(Role.licensing_officer),
                         json={"province": "Tehran", "city": "Tehran"})
     assert r.status_code == 200, r.text
+    await sent(engine, app.id, "office")
+    office_sms = (await sms_to(engine, number))[-1]
+    assert "تهران" in office_sms and persian(app.tracking_code) in office_sms
 
     await page.reload()
     await expect(page.locator("#stage")).to_have_attribute("data-stage", "awaiting_licence")
@@ -187,7 +202,14 @@ async def test_one_applicant_walks_the_portal(http: httpx.AsyncClient, portal_st
     await expect(page.get_by_role("link", name="انصراف از ادامهٔ فرایند")).to_have_count(0)
     view = await get_app(http, app, auth(Role.admin))
     assert view["stage"] == "withdrawn"
-    assert await outbox(engine, app.id) == []  # the sign-in codes are no event's notice
+    await sent(engine, app.id, "withdrawn")
+    # One SMS per event, each sent; the sign-in codes are no event's notice.
+    assert await outbox(engine, app.id) == [(e, "sent") for e in (
+        "registered", "card_available", "exam_result", "stage_passed", "document_requested",
+        "stage_passed", "stage_passed", "office", "withdrawn")]
+    texts = await sms_to(engine, number)
+    assert len([t for t in texts if "کد ورود" not in t]) == 9
+    assert not any(app.national_id in normalize_digits(t) for t in texts)
     await accessible(page)
 
     # The applicant's own reads are not in the access log (staff reads only).

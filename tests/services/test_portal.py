@@ -52,6 +52,10 @@ class Outbox:
         self.sent.append((to, text, idempotency_key))
         return f"m-{len(self.sent)}"
 
+    async def find(self, idempotency_key: str) -> str | None:
+        found = [i for i, sent in enumerate(self.sent, 1) if sent[2] == idempotency_key]
+        return f"m-{found[0]}" if found else None
+
     def code(self) -> str:
         """The six digits of the latest message."""
         digits = [c for c in normalize_digits(self.sent[-1][1]) if c.isdigit()]

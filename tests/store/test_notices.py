@@ -14,7 +14,7 @@ from temporalio.testing import ActivityEnvironment
 
 from daftar.activities.notices import DEFERRED_ERROR, PARAMS_ERROR, NoticeActivities
 from daftar.contracts.notices import NoticeEvent, NoticeIn
-from daftar.core.sms import KavenegarProvider, SmsError, SmsProvider
+from daftar.core.sms import KavenegarProvider, SmsError, SmsProvider, kavenegar_localid
 from daftar.store.db import SessionFactory
 from daftar.store.models import LocalSmsRecord, NoticeRecord
 from daftar.store.notices import LocalSmsProvider, list_notices, local_messages
@@ -72,6 +72,9 @@ class Flaky:
             raise SmsError("Kavenegar 418: اعتبار حساب کافی نمی باشد", retryable=self.retryable,
                            status=418)
         return await self.inner.send(to, text, idempotency_key=idempotency_key)
+
+    async def find(self, idempotency_key: str) -> str | None:
+        return await self.inner.find(idempotency_key)
 
 
 async def test_the_same_notice_twice_is_one_row_and_one_message(
@@ -196,6 +199,9 @@ class LostAnswer:
             raise TimeoutError("read timeout")
         return message_id
 
+    async def find(self, idempotency_key: str) -> str | None:
+        return await self.real.find(idempotency_key)
+
 
 async def test_through_kavenegar_a_lost_answer_sends_once(sessions: SessionFactory,
                                                           kavenegar: FakeKavenegar) -> None:
@@ -204,12 +210,65 @@ async def test_through_kavenegar_a_lost_answer_sends_once(sessions: SessionFacto
     msg = notice(NoticeEvent.office, province="10", city="اصفهان")
     with pytest.raises(ApplicationError, match="read timeout"):
         await run(acts, msg)
-    assert row(sessions, msg.key).status == "failed"
-    await run(acts, msg)  # Temporal's retry: the same localid
+    assert row(sessions, msg.key).status == "sending"  # no answer: in doubt
+    await run(acts, msg)  # Temporal's retry asks Kavenegar by localid before sending
     await run(acts, msg)  # and the same event once more: the outbox answers
     sent = row(sessions, msg.key)
     assert (sent.status, sent.attempts) == ("sent", 2)
     delivered = kavenegar.to(msg.mobile)
     assert len(delivered) == 1 and sent.provider_id == str(delivered[0]["messageid"])
     assert "استان اصفهان" in delivered[0]["message"]
-    assert len([r for r in kavenegar.requests if r["receptor"] == msg.mobile]) == 2
+    sends = [r for r in kavenegar.requests if r.get("receptor") == msg.mobile]
+    assert len(sends) == 1  # the one send; the retry only asked
+    assert sends[0]["localid"] == str(kavenegar_localid(msg.key))
+    assert [r for r in kavenegar.lookups if r["localid"] == sends[0]["localid"]] != []
+
+
+class DiedBeforeSending:
+    """The worker dies after the row is marked `sending`, before Kavenegar hears of it."""
+
+    name = "kavenegar"
+
+    def __init__(self, real: SmsProvider) -> None:
+        self.real = real
+        self.died = False
+
+    async def send(self, to: str, text: str, *, idempotency_key: str) -> str:
+        if not self.died:
+            self.died = True
+            raise TimeoutError("connect timeout")
+        return await self.real.send(to, text, idempotency_key=idempotency_key)
+
+    async def find(self, idempotency_key: str) -> str | None:
+        return await self.real.find(idempotency_key)
+
+
+async def test_a_send_in_doubt_that_never_arrived_is_sent(sessions: SessionFactory,
+                                                          kavenegar: FakeKavenegar) -> None:
+    acts = NoticeActivities(sessions, DiedBeforeSending(
+        KavenegarProvider(API_KEY, url=kavenegar.url)))
+    msg = notice(NoticeEvent.licence, licence_number="1403-ABC")
+    with pytest.raises(ApplicationError, match="connect timeout"):
+        await run(acts, msg)
+    assert row(sessions, msg.key).status == "sending"
+    await run(acts, msg)  # Kavenegar has none with this localid: sent now
+    assert row(sessions, msg.key).status == "sent"
+    assert len(kavenegar.to(msg.mobile)) == 1
+    assert len([r for r in kavenegar.lookups
+                if r["localid"] == str(kavenegar_localid(msg.key))]) == 1
+
+
+async def test_a_send_in_doubt_at_the_local_provider_is_found_not_repeated(
+        sessions: SessionFactory) -> None:
+    local = LocalSmsProvider(sessions)
+    acts = NoticeActivities(sessions, LostAnswer(local))
+    msg = notice(NoticeEvent.withdrawn)
+    with pytest.raises(ApplicationError):
+        await run(acts, msg)
+    await run(acts, msg)
+    with sessions() as session:
+        stored = local_messages(session, to=msg.mobile)
+    assert len(stored) == 1  # stored once: the retry found it, the provider de-duplicates none
+    assert row(sessions, msg.key).provider_id == f"local-{stored[0].id}"
+    assert await local.send(msg.mobile, "x", idempotency_key=msg.key) != (
+        row(sessions, msg.key).provider_id)  # a second send of one key is a second row

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
@@ -45,6 +46,43 @@ def engine(read_model_url: Callable[[str], str]) -> Iterator[Engine]:
         yield db
 
 
+async def settle(handle: WorkflowHandle[Any, Any], attempts: int = 200) -> None:
+    """Wait until `handle` has no activity and no workflow task in flight (bounded): its
+    history ends with a completed workflow task and the commands it made, none of them an
+    activity still running. Read from the history, which the time-skipping server keeps as
+    the real one does (its `describe` names no pending workflow task)."""
+    for _ in range(attempts):
+        events = (await handle.fetch_history()).events
+        open_tasks: set[int] = set()
+        activities: set[int] = set()
+        for e in events:
+            if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+                open_tasks = {e.event_id}
+            elif e.event_type in _TASK_ENDS:
+                open_tasks = set()
+            elif e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+                activities.add(e.event_id)
+            elif e.event_type in _ACTIVITY_ENDS:
+                activities.discard(_scheduled_id(e))
+        if not open_tasks and not activities:
+            return
+        await asyncio.sleep(0.05)
+
+
+_TASK_ENDS = {EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+              EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+              EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT}
+_ACTIVITY_ENDS = {EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+                  EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+                  EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+                  EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED}
+
+
+def _scheduled_id(event: Any) -> int:
+    attributes = getattr(event, event.WhichOneof("attributes"))
+    return int(attributes.scheduled_event_id)
+
+
 @dataclass
 class Harness:
     env: WorkflowEnvironment
@@ -55,16 +93,13 @@ class Harness:
     async def stop_all(self) -> None:
         """End the workflows this test left running: once its worker is gone, their next
         timer (a reminder) would leave a task nobody takes, and the time-skipping server
-        skips no more time while any task is outstanding. Each is left to finish the
-        activities it has started (its notices, NOTE-1) first: an activity whose workflow is
-        terminated under it is never released by the time-skipping server either."""
+        skips no more time while any task is outstanding. Each is first left to finish the
+        activities it has started (its notices, NOTE-1) and the workflow task that takes
+        their results: an activity or a workflow task whose workflow is terminated under it
+        is never released by the time-skipping server either."""
         for handle in self.started:
             with contextlib.suppress(RPCError):
-                for _ in range(100):
-                    described = await handle.describe()
-                    if not described.raw_description.pending_activities:
-                        break
-                    await asyncio.sleep(0.05)
+                await settle(handle)
                 await handle.terminate(reason="end of test")
 
     async def start(self, *, window_days: float = 10, sla_days: dict[str, int] | None = None,

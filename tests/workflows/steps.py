@@ -26,7 +26,7 @@ from daftar.domain.stages import DecisionStage, Role
 from daftar.domain.transitions.corrections import REINSTATABLE
 from daftar.workflows.applicant import ApplicantWorkflow
 from tests.factories import ALL_CHECKS
-from tests.workflows.conftest import FEE
+from tests.workflows.conftest import FEE, settle
 
 Handle = WorkflowHandle[Any, Any]
 
@@ -153,3 +153,10 @@ async def seat_taken(h: Handle, attempts: int = 200) -> ApplicationState:
         await asyncio.sleep(0.05)
         s = await state(h)
     return s
+
+
+
+async def notices_sent(h: Handle) -> None:
+    """Wait until the application has no activity (its SMS, NOTE-1) and no workflow task in
+    flight: its history then stays as it is until the next update or timer."""
+    await settle(h)

@@ -3,6 +3,7 @@ break running applicants is caught, with the first mismatch named."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from daftar.contracts.state import ApplicationState
 from daftar.core.codec import data_converter
 from daftar.gateway.replay import history_files, read_history, replay, replayer
 from daftar.workflows.applicant import OVERDUE_REMINDERS, ApplicantWorkflow
+from daftar.workflows.notices import NOTICES
 from tests.conftest import TEST_KEYRING
 
 HISTORIES = Path(__file__).parent.parent / "histories"
@@ -22,7 +24,9 @@ ENDINGS = {"licensed_then_revoked", "licensed_open", "rejected_exam", "rejected_
            "incomplete", "escalated_waiting", "escalated_reminded",
            "escalated_before_reminders", "amended", "amended_incomplete",
            "seated", "seated_on_entry", "reopened", "reinstated", "rejected_then_closed",
-           "absent", "document_requested", "document_lapsed"}
+           "absent", "document_requested", "document_lapsed",
+           "notified_licensed_then_revoked", "notified_incomplete", "notified_seated",
+           "notified_document_lapsed", "notified_reinstated", "notified_withdrawn"}
 
 
 async def test_every_recorded_history_replays() -> None:
@@ -67,3 +71,38 @@ async def test_reminders_are_behind_a_patch_that_old_histories_skip() -> None:
     old, new = await replay([read_history(HISTORIES / "escalated_before_reminders.json"),
                              read_history(HISTORIES / "escalated_reminded.json")])
     assert old.deterministic and new.deterministic
+
+
+def notices(name: str) -> list[str]:
+    """The events of the SMS a recorded history sends (NOTE-1), in the order it sends them."""
+    history = read_history(HISTORIES / f"{name}.json")
+    out = []
+    for e in history.events:
+        if (e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+                and e.activity_task_scheduled_event_attributes.activity_type.name
+                == "send_notice"):
+            payload = e.activity_task_scheduled_event_attributes.input.payloads[0]
+            out.append(json.loads(payload.data)["event"])
+    return out
+
+
+async def test_notices_are_behind_a_patch_that_old_histories_skip() -> None:
+    assert notices("licensed_then_revoked") == [] and notices("document_lapsed") == []
+    assert not any(NOTICES in m for m in patch_markers("licensed_then_revoked"))
+    assert any(NOTICES in m for m in patch_markers("notified_licensed_then_revoked"))
+    assert notices("notified_licensed_then_revoked") == [
+        "registered", "exam_result", "stage_passed", "stage_passed", "stage_passed", "office",
+        "licence", "revoked"]
+    # The reminders and the card's opening: moments the run loop waits for.
+    assert notices("notified_incomplete") == ["registered", "incomplete_soon", "incomplete"]
+    assert notices("notified_seated") == [
+        "registered", "card_available", "exam_result"]
+    assert notices("notified_document_lapsed") == [
+        "registered", "exam_result", "stage_passed", "document_requested",
+        "document_reminder", "document_lapsed"]
+    assert notices("notified_reinstated") == [
+        "registered", "disqualified", "reinstated", "exam_result"]
+    assert notices("notified_withdrawn") == ["registered", "withdrawn"]
+    verdicts = await replay([read_history(HISTORIES / f"{n}.json") for n in ENDINGS
+                             if n.startswith("notified_")])
+    assert all(v.deterministic for v in verdicts) and len(verdicts) == 6
