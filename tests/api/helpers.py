@@ -246,3 +246,38 @@ def rules_of(r: httpx.Response) -> list[str]:
     assert isinstance(error["code"], str) and error["code"]
     assert isinstance(error["message"], str)
     return [v["rule"] for v in error["rules"]]
+
+
+def quiet(events: list[dict[str, Any]]) -> bool:
+    """Whether an exported history (the CLI's JSON) has no workflow task and no activity in
+    flight: it stays as it is until the next update or timer."""
+    open_task = False
+    running: set[str] = set()
+    for e in events:
+        kind = e.get("eventType", "")
+        if kind == "EVENT_TYPE_WORKFLOW_TASK_SCHEDULED":
+            open_task = True
+        elif kind in ("EVENT_TYPE_WORKFLOW_TASK_COMPLETED", "EVENT_TYPE_WORKFLOW_TASK_FAILED",
+                      "EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT"):
+            open_task = False
+        elif kind == "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED":
+            running.add(e["eventId"])
+        elif kind.startswith("EVENT_TYPE_ACTIVITY_TASK_") and kind != (
+                "EVENT_TYPE_ACTIVITY_TASK_STARTED"):
+            attributes = next(v for k, v in e.items() if k.endswith("EventAttributes"))
+            running.discard(attributes["scheduledEventId"])
+    return not open_task and not running
+
+
+async def quiet_export(api: httpx.AsyncClient, app: Applicant) -> dict[str, Any]:
+    """The auditor's export of `app`'s history once nothing is in flight in it (its SMS,
+    NOTE-1, are sent by activities that run on after the update that queued them)."""
+
+    async def exported() -> dict[str, Any] | None:
+        r = await api.get(f"/v1/applications/{app.id}/history/export",
+                          headers=auth(Role.auditor))
+        assert r.status_code == 200, r.text
+        body: dict[str, Any] = r.json()
+        return body if quiet(body["history"]["events"]) else None
+
+    return await eventually(exported, f"a quiet history of {app.id}")

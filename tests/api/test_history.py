@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from daftar.domain.stages import Role
-from tests.api.helpers import advance, auth, register
+from tests.api.helpers import advance, auth, quiet_export, register
 
 REASON = "Refused after the unit's inquiry."
 
@@ -47,9 +47,7 @@ async def test_export_and_replay(api: httpx.AsyncClient, cycle: int) -> None:
     app = await register(api)
     await advance(api, app, "awaiting_security")
     auditor = auth(Role.auditor)
-    r = await api.get(f"/v1/applications/{app.id}/history/export", headers=auditor)
-    assert r.status_code == 200, r.text
-    exported = r.json()
+    exported = await quiet_export(api, app)
     assert exported["workflow_id"] == f"application-{app.id}"
     assert len(exported["sha256"]) == 64 and exported["history"]["events"]
     denied = await api.get(f"/v1/applications/{app.id}/history/export", headers=auth(Role.admin))
