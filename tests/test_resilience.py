@@ -90,7 +90,8 @@ async def _walk_through_outages(api: httpx.AsyncClient, settings: Settings, engi
     r = await api.get("/readyz")
     assert r.status_code == 503 and r.json()["checks"] == {"temporal": "down",
                                                            "database": "ok",
-                                                           "worker": "unknown"}
+                                                           "worker": "unknown",
+                                                           "objects": "ok"}
     await open_cycle(api, YEAR, engine=engine)
     assert unavailable(await api.post(f"/v1/cycles/{YEAR}/applications", json=form()))
 
@@ -121,7 +122,8 @@ async def _walk_through_outages(api: httpx.AsyncClient, settings: Settings, engi
         listing = await api.get(f"/v1/applications?cycle={YEAR}", headers=admin)
         assert unavailable(listing)
         r = await api.get("/readyz")
-        assert r.json()["checks"] == {"temporal": "ok", "database": "down", "worker": "ok"}
+        assert r.json()["checks"] == {"temporal": "ok", "database": "down", "worker": "ok",
+                                      "objects": "ok"}
         # The exam result needs the cycle's pass mark, which the database holds.
         assert unavailable(await api.post(f"/v1/applications/{first}/exam-result",
                                           json=PASS, headers=auth(Role.exam_officer)))

@@ -15,6 +15,7 @@ Failures raise, so Temporal retries them with the workflow's backoff, and the ro
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -61,6 +62,7 @@ class NoticeActivities:
         self._sessions = sessions
         self._provider = provider
         self._per_hour = per_hour
+        self._turn = threading.Lock()
 
     def _prepare(self, new: outbox.NewNotice, now: datetime) -> _Ready:
         """Insert the row if absent; whether it is sent already, or must wait for the limit."""
@@ -73,6 +75,7 @@ class NoticeActivities:
             if row.status == outbox.SENDING:
                 return _Ready(row.to, row.text, in_doubt=True)
             if self._per_hour:
+                outbox.lock_number(session, row.to)
                 count, first = outbox.sent_since(session, row.to, now - RATE_WINDOW)
             if not self._per_hour or count < self._per_hour:
                 row.status = outbox.SENDING  # committed before the provider is called
@@ -81,6 +84,12 @@ class NoticeActivities:
             outbox.mark_deferred(session, row.key, f"deferred: {count} messages to this number "
                                  f"in the last hour (limit {self._per_hour})")
             return _Ready(row.to, row.text, retry_after=wait)
+
+    def _prepare_in_turn(self, new: outbox.NewNotice, now: datetime) -> _Ready:
+        # One process's sends count and claim their number's hour in turn (SQLite has no
+        # lock to take; PostgreSQL's advisory lock orders the processes, see lock_number).
+        with self._turn:
+            return self._prepare(new, now)
 
     def _refuse(self, new: outbox.NewNotice, now: datetime) -> None:
         with transaction(self._sessions) as session:
@@ -111,7 +120,7 @@ class NoticeActivities:
                 status=outbox.FAILED, last_error=f"template: {err}"), now)
             log.error("notice not rendered", error=str(err), **context)
             raise ApplicationError(str(err), type=PARAMS_ERROR, non_retryable=True) from None
-        ready = await asyncio.to_thread(self._prepare, outbox.NewNotice(
+        ready = await asyncio.to_thread(self._prepare_in_turn, outbox.NewNotice(
             key=notice.key, application_id=notice.application_id,
             tracking_code=notice.tracking_code, event=notice.event.value, to=notice.mobile,
             template=rendered.template, text=rendered.text), now)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from daftar.domain.stages import DecisionStage, Role, Stage
+from daftar.pages.labels import COMMON_REFUSALS
+from daftar.pages.labels import REFUSAL_FALLBACK as REFUSAL_FALLBACK
+from daftar.pages.labels import label as label
 
 STAGES: dict[str, str] = {
     Stage.awaiting_payment: "در انتظار پرداخت",
@@ -79,26 +82,22 @@ DOCUMENTS: dict[str, str] = {
 
 #: The headline of each refusal code an API error carries.
 REFUSALS: dict[str, str] = {
+    **COMMON_REFUSALS,
     "wrong_stage": "این پرونده اکنون در این مرحله نیست.",
     "duplicate": "این مرحله پیش‌تر تصمیم‌گیری شده است.",
     "already_applied": "این تصمیم پیش‌تر ثبت شده است.",
     "not_ready": "شرط لازم این کار هنوز فراهم نیست.",
     "forbidden": "نقش شما اجازهٔ این کار را ندارد.",
     "invalid": "تصمیم کامل یا درست نیست.",
-    "rule_violation": "درخواست با قواعد سازگار نیست.",
     "invalid_request": "درخواست نادرست است.",
     "not_found": "پرونده یا موردی با این مشخصات پیدا نشد.",
     "closed": "این پرونده بسته شده است.",
     "claimed": "این پرونده را همکار دیگری برداشته است.",
     "conflict": "این تغییر با آنچه پیش‌تر رخ داده سازگار نیست.",
-    "unavailable": "سامانه موقتاً در دسترس نیست؛ کمی بعد دوباره تلاش کنید.",
     "unauthenticated": "برای ادامه وارد شوید.",
     "token_expired": "توکن شما منقضی شده است؛ توکن تازه بگیرید و دوباره وارد شوید.",
     "invalid_token": "توکن معتبر نیست.",
-    "csrf": "فرم منقضی یا نامعتبر است؛ صفحه را تازه کنید و دوباره بفرستید.",
-    "internal": "خطای داخلی رخ داد.",
 }
-REFUSAL_FALLBACK = "درخواست پذیرفته نشد."
 
 #: Timeline event kinds (daftar.services.timeline).
 EVENTS: dict[str, str] = {
@@ -141,12 +140,6 @@ RELOCATION: dict[str, str] = {
     "province": "شهر دیگر همان استان",
     "neighbour": "شهر مجاور استان دیگر",
 }
-
-
-def label(table: dict[str, str], key: object) -> str:
-    """`key`'s Persian label in `table`, or the key itself when it has none."""
-    text = str(getattr(key, "value", key))
-    return table.get(text, text)
 
 
 #: Registration values (RegistrationForm), by value.

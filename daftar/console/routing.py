@@ -1,25 +1,18 @@
 """The console's routes: every failure becomes a Persian page (or a trip to sign-in).
 
-Never the JSON API's error body and never a 500 page for something a user did.
+Never the JSON API's error body and never a 500 page for something a user did
+(`daftar.pages.routing`, shared with the portal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
-import structlog
 from fastapi import Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
-from fastapi.routing import APIRoute
+from fastapi.responses import Response
 
 from daftar.console.render import PREFIX, page
-from daftar.console.session import CsrfRefused, SignInRequired, Viewer, viewer
+from daftar.console.session import SignInRequired, Viewer, viewer
 from daftar.core.errors import ServiceError
-from daftar.services.errors import internal, invalid_request, translate
-
-log = structlog.get_logger("daftar.console")
+from daftar.pages.routing import PageRoute, with_retry_after
 
 
 def error_page(request: Request, err: ServiceError) -> Response:
@@ -29,43 +22,16 @@ def error_page(request: Request, err: ServiceError) -> Response:
         who = viewer(request)
     except SignInRequired:
         who = None
-    response = page(request, "error.html", viewer=who, status=err.status, title="خطا",
-                    error=err)
-    if err.retry_after:
-        response.headers["Retry-After"] = str(err.retry_after)
-    return response
+    return with_retry_after(page(request, "error.html", viewer=who, status=err.status,
+                                 title="خطا", error=err), err)
 
 
-def _as_service_error(exc: Exception) -> ServiceError | None:
-    """The refusal a page shows for `exc`.
+class ConsoleRoute(PageRoute):
+    """An APIRoute whose refusals are rendered for people, as the console's pages."""
 
-    The services' translator (the API's too), plus what only a console request raises (its form's
-    CSRF check).
-    """
-    if isinstance(exc, RequestValidationError):
-        return invalid_request(exc.errors())
-    if isinstance(exc, CsrfRefused):
-        return ServiceError(403, "csrf", str(exc))
-    return translate(exc)
+    site = "console"
+    sign_in = f"{PREFIX}/sign-in"
 
-
-class ConsoleRoute(APIRoute):
-    """An APIRoute whose refusals are rendered for people."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """The route's handler, its failures rendered as pages."""
-        handler = super().get_route_handler()
-
-        async def guarded(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except SignInRequired as signin:
-                return RedirectResponse(f"{PREFIX}/sign-in?m={signin.code}", status_code=303)
-            except Exception as exc:
-                err = _as_service_error(exc)
-                if err is None:
-                    log.exception("console page failed")
-                    err = internal()
-                return error_page(request, err)
-
-        return guarded
+    def error_page(self, request: Request, err: ServiceError) -> Response:
+        """The console's error page."""
+        return error_page(request, err)

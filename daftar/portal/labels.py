@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from daftar.domain.digits import ascii_to_persian_digits
 from daftar.domain.stages import Stage
+from daftar.pages.labels import COMMON_REFUSALS
+from daftar.pages.labels import REFUSAL_FALLBACK as REFUSAL_FALLBACK
+from daftar.pages.labels import label as label
 
 #: Where the application stands, as the applicant reads it.
 STAGES: dict[str, str] = {
@@ -67,10 +70,10 @@ SUBJECTS: dict[str, str] = {
 
 #: The headline of each refusal, by its code.
 REFUSALS: dict[str, str] = {
+    **COMMON_REFUSALS,
     "wrong_stage": "این کار در مرحلهٔ کنونی پرونده ممکن نیست.",
     "closed": "پروندهٔ شما بسته شده است.",
     "invalid": "آنچه فرستادید با قواعد سازگار نیست.",
-    "rule_violation": "درخواست با قواعد سازگار نیست.",
     "invalid_request": "فرم کامل یا درست پر نشده است.",
     "not_found": "موردی با این مشخصات پیدا نشد.",
     "forbidden": "این صفحه برای متقاضیان است.",
@@ -78,15 +81,11 @@ REFUSALS: dict[str, str] = {
     "conflict": "این کار با آنچه پیش‌تر رخ داده سازگار نیست.",
     "duplicate": "این کار پیش‌تر انجام شده است.",
     "already_applied": "این کار پیش‌تر انجام شده است.",
-    "unavailable": "سامانه موقتاً در دسترس نیست؛ کمی بعد دوباره تلاش کنید.",
     "unauthenticated": "برای دیدن پرونده وارد شوید.",
     "token_expired": "نشست شما به پایان رسیده است؛ دوباره وارد شوید.",
     "invalid_token": "نشست شما معتبر نیست؛ دوباره وارد شوید.",
-    "csrf": "فرم منقضی یا نامعتبر است؛ صفحه را تازه کنید و دوباره بفرستید.",
     "code_refused": "کد درست نیست یا دیگر معتبر نیست.",
-    "internal": "خطای داخلی رخ داد.",
 }
-REFUSAL_FALLBACK = "درخواست پذیرفته نشد."
 
 #: What a refusal asks of the applicant, by `rule:field` or `rule` (after the headline).
 NOTES: dict[str, str] = {
@@ -110,12 +109,6 @@ DONE: dict[str, str] = {
     "signed_out": "از درگاه خارج شدید.",
     "signed_in": "خوش آمدید.",
 }
-
-
-def label(table: dict[str, str], key: object) -> str:
-    """`key`'s Persian label in `table`, or the key itself when it has none."""
-    text = str(getattr(key, "value", key))
-    return table.get(text, text)
 
 
 def note(rule: str, field: str | None) -> str:

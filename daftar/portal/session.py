@@ -7,15 +7,13 @@ over HTTPS in production, as the console keeps its own. Every form carries a CSR
 signed in, an HMAC of the session token keyed by the signing secret; before, an HMAC of a
 random pre-session cookie (so the sign-in forms cannot be posted from another site either).
 A POST whose `Origin` (or `Sec-Fetch-Site`) says it came from elsewhere is refused first.
+The machinery is `daftar.pages.session`'s, shared with the console; the cookies and the
+HMACs' contexts are the portal's own.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -24,6 +22,10 @@ from starlette.datastructures import FormData
 from daftar.core.errors import ServiceError
 from daftar.core.settings import Settings
 from daftar.domain.stages import Role
+from daftar.pages import session as pages
+from daftar.pages.session import CsrfRefused, SignedIn
+from daftar.pages.session import SignInRequired as SignInRequired
+from daftar.pages.session import settings_of as settings_of
 from daftar.services.auth import Principal, decode_token
 from daftar.services.portal import SESSION_TTL
 
@@ -33,46 +35,19 @@ PRE_COOKIE = "daftar_portal_pre"
 #: The tracking code a code was asked for, between the two sign-in pages.
 PENDING_COOKIE = "daftar_portal_pending"
 PATH = "/portal"
-CSRF_FIELD = "csrf"
 _CSRF_CONTEXT = b"daftar-portal-csrf:"
 _PRE_CONTEXT = b"daftar-portal-pre:"
 #: How long the code page remembers the tracking code.
 PENDING_SECONDS = 15 * 60
 
 
-class SignInRequired(Exception):
-    """No valid session: back to sign-in with `code`'s Persian message."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-class CsrfRefused(Exception):
-    """A POST without a valid CSRF field, or from another origin."""
-
-
-@dataclass(frozen=True)
-class Applicant:
+class Applicant(SignedIn):
     """The signed-in applicant of one portal request."""
-
-    principal: Principal
-    csrf: str
 
     @property
     def app_id(self) -> str:
         """The application the session is for."""
         return self.principal.sub
-
-
-def settings_of(request: Request) -> Settings:
-    """The app's settings."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _hmac(secret: str, context: bytes, value: str) -> str:
-    return hmac.new(secret.encode(), context + value.encode(), hashlib.sha256).hexdigest()
 
 
 def applicant_of(settings: Settings, token: str) -> Principal:
@@ -85,16 +60,9 @@ def applicant_of(settings: Settings, token: str) -> Principal:
 
 def applicant(request: Request) -> Applicant:
     """The session's applicant; SignInRequired when there is none or it is no longer valid."""
-    token = request.cookies.get(COOKIE)
-    if not token:
-        raise SignInRequired("unauthenticated")
-    settings = settings_of(request)
-    try:
-        principal = applicant_of(settings, token)
-    except ServiceError as err:
-        raise SignInRequired(err.code) from err
-    return Applicant(principal=principal,
-                     csrf=_hmac(settings.signing_secret, _CSRF_CONTEXT, token))
+    principal, token = pages.session_principal(request, COOKIE, applicant_of)
+    return Applicant(principal=principal, csrf=pages.csrf_hmac(
+        settings_of(request).signing_secret, _CSRF_CONTEXT, token))
 
 
 def signed_in(request: Request) -> Applicant | None:
@@ -107,26 +75,12 @@ def signed_in(request: Request) -> Applicant | None:
 
 def check_origin(request: Request) -> None:
     """Refuse a state-changing request that a browser says came from another site."""
-    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        raise CsrfRefused("cross-site request")
-    origin = request.headers.get("origin")
-    if origin is None:
-        return
-    ours = urlsplit(str(request.base_url))
-    theirs = urlsplit(origin)
-    if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
-        raise CsrfRefused(f"origin {origin} is not this portal")
+    pages.check_origin(request, "portal")
 
 
 async def posted(request: Request) -> tuple[Applicant, FormData]:
     """A signed-in POST: same origin, a valid session, and the session's CSRF field."""
-    check_origin(request)
-    form = await request.form()
-    who = applicant(request)
-    sent = form.get(CSRF_FIELD)
-    if not isinstance(sent, str) or not hmac.compare_digest(sent, who.csrf):
-        raise CsrfRefused("missing or wrong CSRF field")
-    return who, form
+    return await pages.posted(request, "portal", applicant)
 
 
 def pre_session(request: Request) -> tuple[str, bool]:
@@ -139,7 +93,7 @@ def pre_session(request: Request) -> tuple[str, bool]:
 
 def pre_csrf(settings: Settings, value: str) -> str:
     """The sign-in forms' CSRF field for a pre-session value."""
-    return _hmac(settings.signing_secret, _PRE_CONTEXT, value)
+    return pages.csrf_hmac(settings.signing_secret, _PRE_CONTEXT, value)
 
 
 async def posted_before_sign_in(request: Request) -> FormData:
@@ -147,41 +101,31 @@ async def posted_before_sign_in(request: Request) -> FormData:
     check_origin(request)
     form = await request.form()
     value = request.cookies.get(PRE_COOKIE)
-    sent = form.get(CSRF_FIELD)
-    if (not value or not isinstance(sent, str)
-            or not hmac.compare_digest(sent, pre_csrf(settings_of(request), value))):
+    if not value:
         raise CsrfRefused("missing or wrong CSRF field")
+    pages.check_csrf(form, pre_csrf(settings_of(request), value))
     return form
-
-
-def _cookie(response: Response, settings: Settings, name: str, value: str,
-            max_age: int | None) -> None:
-    response.set_cookie(name, value, path=PATH, httponly=True, samesite="strict",
-                        secure=settings.environment == "production", max_age=max_age)
-
-
-def _forget(response: Response, settings: Settings, name: str) -> None:
-    response.delete_cookie(name, path=PATH, httponly=True, samesite="strict",
-                           secure=settings.environment == "production")
 
 
 def keep_pre_session(response: Response, settings: Settings, value: str) -> None:
     """Keep the pre-session value (for as long as the browser runs)."""
-    _cookie(response, settings, PRE_COOKIE, value, None)
+    pages.keep_cookie(response, settings, name=PRE_COOKIE, value=value, path=PATH)
 
 
 def set_pending(response: Response, settings: Settings, tracking_code: str) -> None:
     """Remember the tracking code a code was asked for."""
-    _cookie(response, settings, PENDING_COOKIE, tracking_code, PENDING_SECONDS)
+    pages.keep_cookie(response, settings, name=PENDING_COOKIE, value=tracking_code, path=PATH,
+                      max_age=PENDING_SECONDS)
 
 
 def set_session(response: Response, settings: Settings, token: str) -> None:
     """Keep `token` in the portal's session cookie; the sign-in's cookies go."""
-    _cookie(response, settings, COOKIE, token, int(SESSION_TTL.total_seconds()))
-    _forget(response, settings, PENDING_COOKIE)
+    pages.keep_cookie(response, settings, name=COOKIE, value=token, path=PATH,
+                      max_age=int(SESSION_TTL.total_seconds()))
+    pages.forget_cookie(response, settings, name=PENDING_COOKIE, path=PATH)
 
 
 def clear_session(response: Response, settings: Settings) -> None:
     """Forget the portal's session cookie."""
-    _forget(response, settings, COOKIE)
-    _forget(response, settings, PENDING_COOKIE)
+    for name in (COOKIE, PENDING_COOKIE):
+        pages.forget_cookie(response, settings, name=name, path=PATH)

@@ -8,11 +8,12 @@ for the hourly limit. Tables of the database's own, beside the read model.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -69,12 +70,31 @@ def ensure_notice(session: Session, new: NewNotice, *, now: datetime) -> NoticeR
     return row
 
 
+def lock_number(session: Session, to: str) -> None:
+    """Take the number's turn until the transaction ends.
+
+    Its hourly count and the send it allows are one step: whichever worker process comes
+    second waits (PostgreSQL's transaction-scoped advisory lock). SQLite needs none: it has
+    one writer at a time, and the embedded stack one worker, whose sends the activity takes
+    in turn.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.sha256(f"daftar-sms:{to}".encode()).digest()
+        key = int.from_bytes(digest[:8], "big", signed=True)
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                     {"key": key})
+
+
 def sent_since(session: Session, to: str, since: datetime) -> tuple[int, datetime | None]:
-    """How many messages to `to` were sent from `since` on, and the earliest of them."""
+    """How many messages to `to` were sent from `since` on, and the earliest of them.
+
+    A message being sent (`sending`, its answer not in yet) counts from when it was made.
+    """
+    at = func.coalesce(NoticeRecord.sent_at, NoticeRecord.created_at)
     count, first = session.exec(
-        select(func.count(), func.min(NoticeRecord.sent_at)).where(
-            NoticeRecord.to == to, NoticeRecord.status == SENT,
-            col(NoticeRecord.sent_at) >= since)).one()
+        select(func.count(), func.min(at)).where(
+            NoticeRecord.to == to, col(NoticeRecord.status).in_((SENT, SENDING)),
+            at >= since)).one()
     if first is not None and first.tzinfo is None:  # an aggregate skips the column's type
         first = first.replace(tzinfo=UTC)
     return int(count), first

@@ -84,6 +84,10 @@ class ObjectStore(Protocol):
         """Where the objects are, for logs and health: `file:/path`, `s3://bucket at URL`."""
         ...
 
+    def reachable(self) -> bool:
+        """Whether the store answers now and could take a file (for readiness)."""
+        ...
+
 
 class FileSystemStore:
     """Objects as files `root/ab/cd/abcd…` (two levels of fan-out by the key's first bytes).
@@ -153,6 +157,14 @@ class FileSystemStore:
     def describe(self) -> str:
         """`file:` and the absolute directory."""
         return f"file:{self.root.resolve()}"
+
+    def reachable(self) -> bool:
+        """Whether the directory is there (or can be made) and writable."""
+        try:
+            self.root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        except OSError:
+            return False
+        return self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -267,6 +279,17 @@ class S3Store:
     def describe(self) -> str:
         """`s3://bucket at <endpoint>` (AWS when no endpoint is set)."""
         return f"s3://{self.bucket} at {self.endpoint_url or 'AWS'}"
+
+    def reachable(self) -> bool:
+        """Whether the service answers: the bucket is there, or absent and to be made."""
+        try:
+            with _answering(self):
+                self._client.head_bucket(Bucket=self.bucket)
+        except ObjectStoreUnavailable:
+            return False
+        except ClientError as err:
+            return _code(err) in _ABSENT
+        return True
 
 
 def _code(err: ClientError) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from temporalio.testing import WorkflowEnvironment
 
+from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain import jalali
 from daftar.domain.stages import Role
 from daftar.services.auth import issue_token
@@ -281,3 +282,14 @@ async def quiet_export(api: httpx.AsyncClient, app: Applicant) -> dict[str, Any]
         return body if quiet(body["history"]["events"]) else None
 
     return await eventually(exported, f"a quiet history of {app.id}")
+
+
+async def quiet_history(stack: Stack, app: Applicant) -> Any:
+    """`app`'s workflow history, read once nothing is in flight in it (see `quiet`)."""
+    handle = stack.env.client.get_workflow_handle(applicant_workflow_id(app.id))
+
+    async def read() -> Any:
+        history = await handle.fetch_history()
+        return history if quiet(history.to_json_dict()["events"]) else None
+
+    return await eventually(read, f"a quiet history of {app.id}")

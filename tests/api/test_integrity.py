@@ -40,6 +40,7 @@ from tests.api.helpers import (
     decide,
     eventually,
     get_app,
+    quiet_history,
     register,
 )
 from tests.conftest import TEMPORAL_CLI, TEST_KEYRING, TEST_SEALS
@@ -74,10 +75,10 @@ class Snapshot:
 
 
 async def snapshot(api: httpx.AsyncClient, stack: Stack, app: Applicant) -> Snapshot:
-    """What the workflow, its history and the read model say of `app`."""
+    """What the workflow, its history and the read model say of `app`, once nothing is in
+    flight in its history (its SMS are sent by activities that run on after an update)."""
+    history = await quiet_history(stack, app)
     state = await get_app(api, app, auth(Role.admin))
-    history = await stack.env.client.get_workflow_handle(
-        applicant_workflow_id(app.id)).fetch_history()
     # What the workflow did: a received signal and the task that handled it are not that.
     kinds = [EventType.Name(e.event_type) for e in history.events
              if e.event_type not in _RECEIVED]

@@ -115,7 +115,8 @@ def test_without_a_worker_readyz_names_the_missing_worker_and_its_queue(
     r = refused.ready
     assert r.status_code == 503, r.text
     assert int(r.headers["Retry-After"]) > 0
-    assert r.json()["checks"] == {"temporal": "ok", "database": "ok", "worker": "down"}
+    assert r.json()["checks"] == {"temporal": "ok", "database": "ok", "worker": "down",
+                                  "objects": "ok"}
     assert "no daftar worker is running" in r.json()["reason"]
     assert refused.stack.task_queue in r.json()["reason"]
 

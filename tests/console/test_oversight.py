@@ -11,7 +11,7 @@ from playwright.async_api import expect
 from daftar.console.render import fa
 from daftar.domain.jalali import to_persian_digits
 from daftar.domain.stages import Role
-from tests.api.helpers import Applicant, auth, token
+from tests.api.helpers import Applicant, auth, quiet_export, token
 from tests.console.conftest import YEAR, Browsing, accessible, shot, sign_in
 from tests.console.helpers import ADMIN, AUDITOR, at_stage, register, to_exam, to_interview
 
@@ -91,6 +91,9 @@ async def test_timeline_export_verify_and_replay(browsing: Browsing, http: httpx
                                                  interviewed: Applicant,
                                                  tmp_path_factory: pytest.TempPathFactory,
                                                  ) -> None:
+    # The history at rest: the SMS of its last decision (NOTE-1) sent, so the page's export
+    # and the API's below are of one history.
+    await quiet_export(http, interviewed)
     context = await browsing.context()
     page = await context.new_page()
     await sign_in(page, token(Role.auditor, sub=AUDITOR))

@@ -86,7 +86,8 @@ async def _scenario(stack: FaultStack) -> None:
 
     ready = await eventually(temporal_answers, "Temporal answering again", attempts=300)
     assert ready["status"] == "unavailable"
-    assert ready["checks"] == {"temporal": "ok", "database": "ok", "worker": "down"}
+    assert ready["checks"] == {"temporal": "ok", "database": "ok", "worker": "down",
+                               "objects": "ok"}
     assert "no daftar worker is running" in ready["reason"]
     r = await api.get(f"/v1/applications/{stopped_on.id}", headers=auth(Role.admin),
                       timeout=PATIENCE)

@@ -3,6 +3,7 @@ through retries, failures counted and raised, the per-number hourly limit."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 from itertools import count
@@ -164,6 +165,48 @@ async def test_the_hourly_limit_per_number_defers(sessions: SessionFactory) -> N
     with sessions() as session:
         assert session.exec(select(LocalSmsRecord).where(LocalSmsRecord.to == to)).all()
         assert len(local_messages(session, to=to)) == 2
+
+
+class Slow:
+    """The local provider, answering each send a little late (a message is `sending` meanwhile)."""
+
+    name = "slow"
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.inner = LocalSmsProvider(sessions)
+
+    async def send(self, to: str, text: str, *, idempotency_key: str) -> str:
+        sent = await self.inner.send(to, text, idempotency_key=idempotency_key)
+        await asyncio.sleep(0.2)
+        return sent
+
+    async def find(self, idempotency_key: str) -> str | None:
+        return await self.inner.find(idempotency_key)
+
+
+async def test_sends_racing_to_one_number_keep_its_limit(sessions: SessionFactory) -> None:
+    """Six messages to one number at once, limit 2: two sent, four deferred, whether one
+    worker sends them or two processes share them (PostgreSQL's lock on the number)."""
+    with sessions() as session:
+        dialect = session.get_bind().dialect.name
+    workers = [NoticeActivities(sessions, Slow(sessions), per_hour=2)
+               for _ in range(2 if dialect == "postgresql" else 1)]
+    to, app = mobile(), new_id("ntc")
+    messages = [notice(NoticeEvent.document_reminder, to=to, application_id=app, version=v,
+                       document="کارت ملی") for v in range(6)]
+
+    async def send(i: int, msg: NoticeIn) -> str:
+        try:
+            await run(workers[i % len(workers)], msg)
+        except ApplicationError as err:
+            return err.type or ""
+        return "sent"
+
+    outcomes = await asyncio.gather(*(send(i, m) for i, m in enumerate(messages)))
+    assert sorted(outcomes) == sorted(["sent"] * 2 + [DEFERRED_ERROR] * 4)
+    assert len(stored(sessions, to)) == 2
+    statuses = sorted(row(sessions, m.key).status for m in messages)
+    assert statuses == ["deferred"] * 4 + ["sent"] * 2
 
 
 async def test_no_limit_when_the_limit_is_zero(sessions: SessionFactory) -> None:

@@ -242,6 +242,19 @@ def test_s3_store_down_is_unavailable_not_missing() -> None:
             call()
 
 
+def test_a_store_that_answers_is_reachable(store: ObjectStore) -> None:
+    assert store.reachable()
+
+
+def test_an_s3_store_down_or_a_directory_that_is_a_file_is_not_reachable(
+        tmp_path: Path) -> None:
+    assert not S3Store("daftar", endpoint_url=f"http://127.0.0.1:{free_port()}",
+                       access_key=ACCESS, secret_key=SECRET).reachable()
+    (tmp_path / "objects").write_bytes(b"not a directory")
+    assert not FileSystemStore(tmp_path / "objects").reachable()
+    assert FileSystemStore(tmp_path / "new" / "objects").reachable()  # made on demand
+
+
 def test_open_store_reads_its_location(tmp_path: Path, moto_url: str) -> None:
     assert isinstance(open_store("file", root=tmp_path), FileSystemStore)
     elsewhere = open_store(f"file:{tmp_path / 'elsewhere'}", root=tmp_path)

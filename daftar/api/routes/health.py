@@ -27,15 +27,23 @@ async def healthz() -> dict[str, str]:
 async def readyz(request: Request) -> Any:
     """Ready when Temporal and the database answer and a daftar worker polls the task queue.
 
-    Without a worker, reads of an application and every decision answer 503.
+    Without a worker, reads of an application and every decision answer 503. The object store
+    is reported too: while it is down the API stays ready (`degraded`), since only uploads,
+    photos, documents and admission cards need it, and those answer 503 meanwhile.
     """
-    temporal, database = await asyncio.gather(_temporal(request), _database(request))
+    temporal, database, objects = await asyncio.gather(
+        _temporal(request), _database(request), _objects(request))
     workers: Workers = request.app.state.applicants.workers
     worker = await _worker(workers) if temporal else "unknown"
     checks = {"temporal": "ok" if temporal else "down",
-              "database": "ok" if database else "down", "worker": worker}
+              "database": "ok" if database else "down", "worker": worker,
+              "objects": "ok" if objects else "down"}
     if all(v == "ok" for v in checks.values()):
         return {"status": "ready", "checks": checks}
+    if all(v == "ok" for k, v in checks.items() if k != "objects"):
+        return {"status": "degraded", "checks": checks,
+                "reason": "the object store is unreachable: uploads, photos, documents and "
+                          "admission cards answer 503 until it is back"}
     reasons = []
     if not temporal:
         reasons.append("Temporal is unreachable")
@@ -49,6 +57,14 @@ async def readyz(request: Request) -> Any:
     body = {"status": "unavailable", "checks": checks, "reason": "; ".join(reasons)}
     return JSONResponse(body, status_code=503,
                         headers={"Retry-After": str(errors.RETRY_AFTER_SECONDS)})
+
+
+async def _objects(request: Request) -> bool:
+    try:
+        return bool(await asyncio.wait_for(
+            asyncio.to_thread(request.app.state.objects.reachable), timeout=3))
+    except Exception:  # any failure means "down"
+        return False
 
 
 async def _temporal(request: Request) -> bool:
