@@ -21,6 +21,7 @@ from daftar.console import labels
 from daftar.console.session import Viewer
 from daftar.contracts.ids import applicant_workflow_id
 from daftar.core.settings import Settings
+from daftar.domain.documents import NEEDS, DocKind
 from daftar.domain.places import PROVINCES, province_code
 from daftar.domain.rules import rule_text
 from daftar.domain.stages import INBOX_STAGES, Role
@@ -46,6 +47,16 @@ def query(params: dict[str, Any], **changes: Any) -> str:
     return "?" + urlencode(kept) if kept else ""
 
 
+def stored_file(what: str) -> str:
+    """A stored file's Persian name: `photo`, or an uploaded document's kind (DOC-1)."""
+    if what == "photo":
+        return "عکس"
+    try:
+        return NEEDS[DocKind(what)].name_fa
+    except ValueError:
+        return what
+
+
 def _env() -> Environment:
     env = environment(HERE / "templates", labels.REFUSALS)
     env.filters.update(
@@ -57,6 +68,7 @@ def _env() -> Environment:
         quota=lambda v: labels.label(labels.QUOTAS, v),
         event=lambda v: labels.label(labels.EVENTS, v),
         document=lambda v: labels.label(labels.DOCUMENTS, v),
+        stored_file=stored_file,
         state=lambda v: labels.label(labels.PUBLICATION, v),
         relocation=lambda v: labels.label(labels.RELOCATION, v),
         value=lambda v: labels.label(labels.VALUES, v),

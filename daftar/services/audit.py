@@ -140,12 +140,16 @@ def check_export(raw: bytes) -> Verification:
 
 async def verify_export(client: Client, app_id: str, raw: bytes,
                         objects: ObjectStore | None = None) -> Verification:
-    """Check an export, and when it holds, whether it is the history Temporal has now.
+    """Check an export of `app_id`, and when it holds, whether it is the history Temporal has now.
 
-    With `objects`, each file the history records (the photos, the documents) is checked in
-    the object store: a file altered or missing there is reported.
+    An export of another application, however intact, is refused (`other_application`): the
+    auditor asked about this one. With `objects`, each file the history records (the photos,
+    the documents) is checked in the object store: a file altered or missing there is reported.
     """
     result = check_export(raw)
+    if result.workflow_id is not None and result.workflow_id != applicant_workflow_id(app_id):
+        result.ok, result.problem, result.live = False, "other_application", None
+        return result
     if result.ok and result.computed:
         live = await export_history(client, app_id)
         result.live = hmac.compare_digest(live.sha256, result.computed)

@@ -11,7 +11,7 @@ from playwright.async_api import expect
 from daftar.console.render import fa
 from daftar.domain.jalali import to_persian_digits
 from daftar.domain.stages import Role
-from tests.api.helpers import Applicant, auth, quiet_export, token
+from tests.api.helpers import Applicant, Stack, auth, quiet_export, token
 from tests.console.conftest import YEAR, Browsing, accessible, shot, sign_in
 from tests.console.helpers import ADMIN, AUDITOR, at_stage, register, to_exam, to_interview
 
@@ -88,7 +88,7 @@ async def test_dashboard(browsing: Browsing, http: httpx.AsyncClient,
 
 
 async def test_timeline_export_verify_and_replay(browsing: Browsing, http: httpx.AsyncClient,
-                                                 interviewed: Applicant,
+                                                 interviewed: Applicant, console_stack: Stack,
                                                  tmp_path_factory: pytest.TempPathFactory,
                                                  ) -> None:
     # The history at rest: the SMS of its last decision (NOTE-1) sent, so the page's export
@@ -140,6 +140,38 @@ async def test_timeline_export_verify_and_replay(browsing: Browsing, http: httpx
     await expect(page.locator("#verification")).to_have_attribute("data-ok", "false")
     await expect(page.locator("#verification")).to_contain_text("تغییر کرده")
 
+    # The photo the history names, checked in the object store: intact, then altered there.
+    photo = await _photo_sha(http, interviewed)
+    await page.get_by_label("فایل خروجی برای بررسی اصالت").set_input_files(path)
+    await page.get_by_role("button", name="بررسی چکیده (SHA-256)").click()
+    stored = page.locator(f"#stored-files li[data-sha256='{photo}']")
+    await expect(stored).to_have_attribute("data-state", "intact")
+    await expect(stored).to_contain_text("عکس: سالم")
+    await expect(page.locator("#verification .hash")).to_have_count(2)  # recorded, computed
+    kept = console_stack.objects.get(photo)
+    file = console_stack.objects.path(photo)  # type: ignore[attr-defined]
+    file.chmod(0o644)
+    file.write_bytes(kept + b"\0")
+    try:
+        await page.get_by_label("فایل خروجی برای بررسی اصالت").set_input_files(path)
+        await page.get_by_role("button", name="بررسی چکیده (SHA-256)").click()
+        await expect(stored).to_have_attribute("data-state", "altered")
+        await expect(stored).to_contain_text("تغییر کرده است")
+    finally:
+        file.write_bytes(kept)
+
+    # Another application's export, intact, is not this one's.
+    other = await register(http)
+    foreign = await quiet_export(http, other)
+    elsewhere = path.with_name("other.json")
+    elsewhere.write_text(json.dumps(foreign))
+    await page.get_by_label("فایل خروجی برای بررسی اصالت").set_input_files(elsewhere)
+    await page.get_by_role("button", name="بررسی چکیده (SHA-256)").click()
+    await expect(page.locator("#verification")).to_have_attribute("data-ok", "false")
+    await expect(page.locator("#verification [data-problem='other_application']")).to_contain_text(
+        "پروندهٔ دیگری")
+    await expect(page.locator("#verification")).to_contain_text(f"application-{other.id}")
+
     # Replay on the running code.
     await page.get_by_role("button", name="بازپخش روی کد فعلی").click()
     verdict = page.locator("#replay-verdict")
@@ -162,3 +194,9 @@ async def test_reviewers_cannot_open_the_dashboard(browsing: Browsing,
     assert response is not None and response.status == 404
     await expect(page.locator("[data-code='not_found']")).to_be_visible()
     await context.close()
+
+
+async def _photo_sha(http: httpx.AsyncClient, app: Applicant) -> str:
+    r = await http.get(f"/v1/applications/{app.id}", headers=auth(Role.admin))
+    sha: str = r.json()["photo"]["sha256"]
+    return sha

@@ -75,7 +75,8 @@ async def verify(request: Request, app_id: str) -> Response:
         result = Verification(ok=False, problem="no_file")
     else:
         raw = await upload.read(MAX_EXPORT_BYTES + 1)
-        result = await audit.verify_export(request.app.state.client, app_id, raw)
+        result = await audit.verify_export(request.app.state.client, app_id, raw,
+                                           objects=request.app.state.objects)
     return await render_timeline(request, who, app_id, verification=result,
                                  status=200 if result.ok else 422)
 
