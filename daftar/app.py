@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
 from daftar import console, portal
-from daftar.api import access, errors, limits, metrics
+from daftar.api import access, docs, errors, limits, metrics
 from daftar.api.routes import (
     access_log,
     applications,
@@ -89,7 +89,10 @@ def create_app(settings: Settings, *, client: Client | None = None,
         version="1",
         summary="Licensing of Judicial Electronic Services Offices",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    docs.install(app)
     errors.install(app)
     limits.install(app)  # innermost middleware: the others see its 413s
     # Before metrics: the recorder then runs inside the request's log context (its request id).
