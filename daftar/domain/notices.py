@@ -18,7 +18,6 @@ from enum import StrEnum
 
 from daftar.domain.digits import ascii_to_persian_digits, normalize_digits
 from daftar.domain.places import province_label
-from daftar.domain.stages import Stage
 
 
 class NoticeEvent(StrEnum):
@@ -53,20 +52,13 @@ REQUIRED_PARAMS: dict[NoticeEvent, frozenset[str]] = {
     NoticeEvent.office: frozenset({"city"}),
     NoticeEvent.document_lapsed: frozenset({"stage"}),
 }
-#: The reviewing stages, as the applicant reads them.
+#: The reviewing stages, as the applicant reads them (keyed as daftar.domain.stages.SLA_KEYS
+#: names a waiting stage: a lapsed DOC-2 request names the stage that asked).
 STAGE_NAMES: dict[str, str] = {
     "interview": "مصاحبهٔ علمی",
     "qualification": "بررسی صلاحیت",
     "security": "بررسی امنیتی",
     "licence": "صدور پروانه",
-}
-#: The stage a case waits at, as `STAGE_NAMES` keys it (a lapsed DOC-2 request names the stage
-#: that asked: qualification or licence).
-STAGE_OF: dict[Stage, str] = {
-    Stage.awaiting_interview: "interview",
-    Stage.awaiting_qualification: "qualification",
-    Stage.awaiting_security: "security",
-    Stage.awaiting_licence: "licence",
 }
 #: How long before the registration window closes an incomplete registration is reminded.
 PAYMENT_REMINDER = timedelta(days=1)

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import LocalSmsRecord, NoticeRecord
+from daftar.store.writes import dialect_insert
 
 #: The statuses of an outbox row. `sending`: the provider was called and its answer is not
 #: recorded yet (or never was: the worker died meanwhile), so the next attempt asks the provider
@@ -44,23 +44,13 @@ class NewNotice:
     last_error: str | None = None
 
 
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    table = NoticeRecord.__table__  # type: ignore[attr-defined]
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise RuntimeError(f"unsupported database dialect {dialect}")
-
-
 def ensure_notice(session: Session, new: NewNotice, *, now: datetime) -> NoticeRecord:
     """The outbox row of `new.key`: inserted now, or the one an earlier attempt inserted.
 
     An existing row is returned as it is (its text included): a message is the words it was
     first given, whatever a later attempt renders.
     """
-    session.exec(_insert(session).values(
+    session.exec(dialect_insert(session, NoticeRecord).values(
         key=new.key, application_id=new.application_id, tracking_code=new.tracking_code,
         event=new.event, channel="sms", to=new.to, template=new.template, text=new.text,
         status=new.status, attempts=0, last_error=new.last_error, created_at=now,

@@ -76,7 +76,8 @@ _MOVE = update(_APPS).where(_APPS.c.application_id == bindparam("id"),
                             _APPS.c.history_length == bindparam("was_length"))
 
 
-def _insert(session: Session, model: type[SQLModel]) -> Any:
+def dialect_insert(session: Session, model: type[SQLModel]) -> Any:
+    """An INSERT of `model` in the session's dialect (for its ON CONFLICT clauses)."""
     dialect = session.get_bind().dialect.name
     table = model.__table__  # type: ignore[attr-defined]
     if dialect == "postgresql":
@@ -133,7 +134,7 @@ def _upsert_full(session: Session, row: ApplicationValues,
                  decisions: Sequence[DecisionValues], recorded_decisions: int) -> None:
     values: dict[str, Any] = dict(row)
     inserted = session.exec(
-        _insert(session, ApplicationRecord).values(**values)
+        dialect_insert(session, ApplicationRecord).values(**values)
         .on_conflict_do_nothing(index_elements=["application_id"])
         .returning(_APPS.c.application_id)).first()
     if inserted is not None:
@@ -178,7 +179,7 @@ def _write_decisions(session: Session, application_id: str, rows: Sequence[Decis
         for d in rows if d["seq"] > after
     ]
     if decisions:
-        ins = _insert(session, DecisionRow).values(decisions)
+        ins = dialect_insert(session, DecisionRow).values(decisions)
         session.exec(ins.on_conflict_do_update(
             index_elements=["application_id", "seq"],
             set_={c: ins.excluded[c] for c in ("stage", "outcome", "actor", "role", "at",
@@ -188,7 +189,7 @@ def _write_decisions(session: Session, application_id: str, rows: Sequence[Decis
 def _count(session: Session, cycle: int, province: str, deltas: dict[str, int]) -> None:
     # One statement, its counter rows in a fixed order, so two transactions never wait on
     # each other in a cycle.
-    stmt = _insert(session, StageCount).values([
+    stmt = dialect_insert(session, StageCount).values([
         {"cycle": cycle, "province": province, "stage": stage, "n": deltas[stage]}
         for stage in sorted(deltas)])
     session.exec(stmt.on_conflict_do_update(
@@ -197,7 +198,7 @@ def _count(session: Session, cycle: int, province: str, deltas: dict[str, int]) 
 
 def insert_escalation(session: Session, esc: EscalationRow) -> bool:
     """Record an escalation once (`esc` unsaved); returns whether this call recorded it."""
-    stmt = _insert(session, EscalationRow).values(
+    stmt = dialect_insert(session, EscalationRow).values(
         application_id=esc.application_id, tracking_code=esc.tracking_code, cycle=esc.cycle,
         stage=esc.stage, due_at=esc.due_at, escalated_at=esc.escalated_at,
     ).on_conflict_do_nothing(index_elements=["application_id", "stage"]).returning(

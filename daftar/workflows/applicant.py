@@ -62,7 +62,7 @@ with workflow.unsafe.imports_passed_through():
     from daftar.domain.decisions import Outcome, failed_rules
     from daftar.domain.documents import HANDED_IN, NEEDS
     from daftar.domain.jalali import format_instant
-    from daftar.domain.notices import STAGE_OF, NoticeEvent
+    from daftar.domain.notices import NoticeEvent
     from daftar.domain.scoring import passes
     from daftar.domain.stages import (
         DECISION_AT,
@@ -573,7 +573,7 @@ class ApplicantWorkflow(Corrections):
             s.rejected_stage = lapsed.stage
             self._move(Stage.rejected)
             self._notify(NoticeEvent.document_lapsed, document=NEEDS[lapsed.kind].name_fa,
-                         stage=STAGE_OF.get(lapsed.stage))
+                         stage=SLA_KEYS.get(lapsed.stage))
             return
         closed = transitions.window_closed_outcome(s)
         if closed is not None:

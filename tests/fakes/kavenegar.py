@@ -73,9 +73,7 @@ class FakeKavenegar:
 
     async def send(self, request: Request) -> JSONResponse:
         """Kavenegar's `sms/send`."""
-        form = {k: str(v) for k, v in (await request.form()).items()}
-        if request.method == "GET":
-            form.update(request.query_params)
+        form = await _form(request)
         with self._lock:
             self.requests.append(form)
             if request.path_params["key"] != self.api_key:
@@ -112,9 +110,7 @@ class FakeKavenegar:
 
     async def status_by_localid(self, request: Request) -> JSONResponse:
         """Kavenegar's `sms/statuslocalmessageid`."""
-        form = {k: str(v) for k, v in (await request.form()).items()}
-        if request.method == "GET":
-            form.update(request.query_params)
+        form = await _form(request)
         with self._lock:
             self.lookups.append(form)
             if request.path_params["key"] != self.api_key:
@@ -128,6 +124,14 @@ class FakeKavenegar:
                                               "status": 100, "statustext": "شناسه نامعتبر"})
         return JSONResponse({"return": {"status": 200, "message": "تایید شد"},
                              "entries": entries})
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """A request's fields, from its form body or (for GET) its query, as Kavenegar takes both."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    if request.method == "GET":
+        form.update(request.query_params)
+    return form
 
 
 @contextlib.contextmanager

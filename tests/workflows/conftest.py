@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
@@ -25,6 +24,7 @@ from daftar.domain.identity import application_id, tracking_code
 from daftar.domain.registration import RegistrationRules
 from daftar.domain.stages import DEFAULT_SLA_DAYS
 from daftar.workflows.applicant import ApplicantWorkflow
+from tests.api.helpers import quiet
 from tests.conftest import quiet_runtime, read_model, time_skipping_server
 from tests.factories import registration
 from tests.stacks import running_worker
@@ -47,40 +47,12 @@ def engine(read_model_url: Callable[[str], str]) -> Iterator[Engine]:
 
 
 async def settle(handle: WorkflowHandle[Any, Any], attempts: int = 200) -> None:
-    """Wait until `handle` has no activity and no workflow task in flight (bounded): its
-    history ends with a completed workflow task and the commands it made, none of them an
-    activity still running. Read from the history, which the time-skipping server keeps as
-    the real one does (its `describe` names no pending workflow task)."""
+    """Wait until `handle` has no activity and no workflow task in flight (bounded), read
+    from its history (the time-skipping server's `describe` names no pending workflow task)."""
     for _ in range(attempts):
-        events = (await handle.fetch_history()).events
-        open_tasks: set[int] = set()
-        activities: set[int] = set()
-        for e in events:
-            if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
-                open_tasks = {e.event_id}
-            elif e.event_type in _TASK_ENDS:
-                open_tasks = set()
-            elif e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-                activities.add(e.event_id)
-            elif e.event_type in _ACTIVITY_ENDS:
-                activities.discard(_scheduled_id(e))
-        if not open_tasks and not activities:
+        if quiet((await handle.fetch_history()).to_json_dict()["events"]):
             return
         await asyncio.sleep(0.05)
-
-
-_TASK_ENDS = {EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
-              EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
-              EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT}
-_ACTIVITY_ENDS = {EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
-                  EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
-                  EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
-                  EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED}
-
-
-def _scheduled_id(event: Any) -> int:
-    attributes = getattr(event, event.WhichOneof("attributes"))
-    return int(attributes.scheduled_event_id)
 
 
 @dataclass
