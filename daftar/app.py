@@ -69,6 +69,9 @@ def create_app(settings: Settings, *, client: Client | None = None,
         # Lazy: the API starts while Temporal is still down and answers 503 until it is up.
         temporal = client or await connect(settings, lazy=True)
         app.state.settings = settings
+        if not settings.oidc_enabled and not settings.token_paste_enabled:
+            log.warning("console.no_sign_in", detail="production takes no pasted token and "
+                        "DAFTAR_OIDC_ISSUER is not set: nobody can sign in to the console")
         app.state.client = temporal
         app.state.sessions = session_factory(db)
         app.state.applicants = Applicants(temporal, settings.task_queue)

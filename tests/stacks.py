@@ -100,19 +100,21 @@ async def serving(app: Any, *, port: int | None = None) -> AsyncIterator[str]:
 
 @contextlib.asynccontextmanager
 async def running_stack(env: WorkflowEnvironment, engine: Engine, *, queue_prefix: str,
-                        id_key: str = ID_KEY, worker: bool = True) -> AsyncIterator[Stack]:
+                        id_key: str = ID_KEY, worker: bool = True, port: int | None = None,
+                        **settings: Any) -> AsyncIterator[Stack]:
     """A worker on a task queue of its own (none with `worker=False`: a queue nobody polls)
     and the API (console included) under uvicorn, over `env`'s Temporal and `engine`'s read
-    model, until the block ends."""
+    model, until the block ends. `port`: the API's (a free one unless given); `settings`:
+    other fields of the API's `Settings` (e.g. an OpenID provider's)."""
     task_queue = f"{queue_prefix}-{uuid.uuid4().hex[:8]}"
     objects = FileSystemStore(Path(tempfile.mkdtemp(prefix="daftar-objects-")))
-    app = create_app(api_settings(task_queue, id_key=id_key), client=env.client, engine=engine,
-                     objects=objects)
+    app = create_app(api_settings(task_queue, id_key=id_key, **settings), client=env.client,
+                     engine=engine, objects=objects)
     async with contextlib.AsyncExitStack() as running:
         running.callback(shutil.rmtree, objects.root, ignore_errors=True)
         if worker:
             await running.enter_async_context(
                 running_worker(env.client, engine, task_queue=task_queue))
-        base_url = await running.enter_async_context(serving(app))
+        base_url = await running.enter_async_context(serving(app, port=port))
         yield Stack(env=env, engine=engine, task_queue=task_queue, base_url=base_url,
                     objects=objects)

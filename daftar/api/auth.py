@@ -15,7 +15,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from daftar.core.errors import ServiceError
 from daftar.core.logs import bind_route
 from daftar.domain.stages import Role
-from daftar.services.auth import Principal, decode_token
+from daftar.services.auth import Principal
+from daftar.services.oidc import bearer_principal
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -26,6 +27,9 @@ async def current_principal(
 ) -> Principal:
     """The request's principal; 401 without a valid bearer token.
 
+    daftar's own tokens (HS256), or the organisation's OpenID provider's access tokens for
+    staff when it is configured (daftar.services.oidc: any other algorithm is refused).
+
     Async on purpose: it runs in the request's own task, so the log fields bound here (route,
     application, actor and roles; README: "Metrics and logs") reach every line the handler and the
     error
@@ -35,7 +39,7 @@ async def current_principal(
     if credentials is None:
         raise ServiceError(401, "unauthenticated",
                        "Send `Authorization: Bearer <token>`; `daftar token` prints one.")
-    principal = decode_token(request.app.state.settings.signing_secret, credentials.credentials)
+    principal = await bearer_principal(request.app.state.settings, credentials.credentials)
     structlog.contextvars.bind_contextvars(actor=principal.sub,
                                            roles=[r.value for r in principal.roles])
     request.state.principal = principal  # whom the access log records (daftar.api.access)

@@ -40,6 +40,8 @@ DECISION_STAGES: dict[str, str] = {
     "disqualification": "حذف",
     "amendment": "اصلاح شرایط دوره",
     "seat": "حوزه و صندلی آزمون",
+    "document": "بارگذاری مدرک",
+    "document_request": "درخواست مدرک",
     # corrections (COR-1, COR-2, COR-3)
     "reopening": "بازگشایی تصمیم",
     "reinstatement": "اعادهٔ پرونده",
@@ -67,6 +69,10 @@ OUTCOMES: dict[str, str] = {
     "withdrawn": "انصراف",
     "disqualified": "حذف",
     "revoked": "ابطال",
+    "absent": "غایب",
+    "uploaded": "بارگذاری شد",
+    "requested": "درخواست شد",
+    "answered": "پاسخ داده شد",
     # corrections: a reinstatement proposed or confirmed (COR-2), a decision assigned (COR-3)
     "proposed": "پیشنهاد شد",
     "confirmed": "تأیید شد",
@@ -97,6 +103,14 @@ REFUSALS: dict[str, str] = {
     "unauthenticated": "برای ادامه وارد شوید.",
     "token_expired": "توکن شما منقضی شده است؛ توکن تازه بگیرید و دوباره وارد شوید.",
     "invalid_token": "توکن معتبر نیست.",
+    # staff sign-in: the token paste and the organisation's OpenID provider
+    "paste_disabled": "ورود با چسباندن توکن در این استقرار خاموش است؛ با حساب سازمانی وارد شوید.",
+    "oidc_off": "ورود با حساب سازمانی در این استقرار راه‌اندازی نشده است.",
+    "oidc_unavailable": "سامانهٔ احراز هویت سازمان پاسخ نمی‌دهد؛ کمی بعد دوباره وارد شوید.",
+    "oidc_state": "این درخواست ورود معتبر نیست یا منقضی شده است؛ دوباره از ابتدا وارد شوید.",
+    "oidc_denied": "سامانهٔ احراز هویت سازمان ورود را نپذیرفت.",
+    "oidc_invalid": "پاسخ سامانهٔ احراز هویت سازمان معتبر نیست؛ دوباره وارد شوید.",
+    "no_staff_role": "حساب سازمانی شما نقش کارکنان این سامانه را ندارد.",
 }
 
 #: Timeline event kinds (daftar.services.timeline).

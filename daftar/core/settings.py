@@ -15,15 +15,21 @@ import re
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from daftar.core.seal import SealKeys
-from daftar.domain.stages import DEFAULT_SLA_DAYS, checked_sla_days
+from daftar.domain.stages import DEFAULT_SLA_DAYS, STAFF_ROLES, checked_sla_days
 
 SECRETS_FILE = "secrets.json"
 #: AES-256-GCM: every payload-codec key is 32 bytes.
@@ -73,6 +79,31 @@ class Settings(BaseSettings):
     #: the ring's first key alone (daftar.core.seal).
     codec_sealing_keys: str = ""
     token_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Staff sign-in through the organisation's OpenID provider (daftar.services.oidc)
+    #: The provider's issuer URL (its discovery document is `<issuer>/.well-known/
+    #: openid-configuration`); unset: OpenID Connect is off (no console sign-in button, and the
+    #: API takes daftar's own tokens only).
+    oidc_issuer: str | None = None
+    #: daftar's client id at the provider; the ID token's audience.
+    oidc_client_id: str | None = Field(default=None, validate_default=True)
+    #: The client secret of a confidential client; unset: a public client (PKCE alone).
+    oidc_client_secret: SecretStr | None = None
+    #: How a confidential client authenticates at the token endpoint.
+    oidc_client_auth: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"
+    oidc_scopes: str = "openid profile"
+    #: The claim naming the staff member (daftar's actor id): `sub` unless the provider's
+    #: usernames are unique and never change (then e.g. `preferred_username`).
+    oidc_subject_claim: str = "sub"
+    #: The claim holding the roles: a list of names, or one name; a dotted path reaches into
+    #: objects (`realm_access.roles`).
+    oidc_roles_claim: str = "roles"
+    #: The provider's role name → daftar's staff role; names not listed count as themselves.
+    oidc_role_map: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    #: The audience (`aud`) the provider's access tokens for daftar's API carry.
+    oidc_api_audience: str = "daftar-api"
+    #: The console's callback URL as the provider knows it (`https://host/console/sign-in/
+    #: callback`), for an API behind a proxy; unset: derived from the request.
+    oidc_redirect_url: str | None = None
     # Files (photos, documents): daftar.store.objects
     #: `file`: content-addressed files under `<data_dir>/objects`; `file:<dir>` elsewhere;
     #: `s3://<bucket>`: an S3-compatible service (`s3_endpoint_url`, MinIO in production).
@@ -171,6 +202,77 @@ class Settings(BaseSettings):
         if scheme not in ("http", "https") or not sep or not rest.strip("/"):
             raise ValueError(f"expected http(s)://host[:port], got {value!r}")
         return value.rstrip("/")
+
+    @field_validator("oidc_issuer", "oidc_redirect_url")
+    @classmethod
+    def _oidc_url(cls, value: str | None, info: Any) -> str | None:
+        if not value:
+            return None
+        scheme, sep, rest = value.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest.strip("/"):
+            raise ValueError(f"expected http(s)://host[/path], got {value!r}")
+        if (info.field_name == "oidc_issuer" and info.data.get("environment") == "production"
+                and scheme != "https"):
+            raise ValueError("production needs https://")
+        return value.rstrip("/")
+
+    @field_validator("oidc_client_secret")
+    @classmethod
+    def _oidc_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value() else None
+
+    @field_validator("oidc_client_id")
+    @classmethod
+    def _oidc_client(cls, value: str | None, info: Any) -> str | None:
+        if info.data.get("oidc_issuer") and not (value or "").strip():
+            raise ValueError(f"{env_name('oidc_issuer')} is set: the client id is needed too")
+        return (value or "").strip() or None
+
+    @field_validator("oidc_role_map", mode="before")
+    @classmethod
+    def _oidc_role_json(cls, value: Any) -> Any:
+        # From the environment: a JSON object, or nothing (compose passes an unset one as "").
+        if isinstance(value, str):
+            try:
+                return json.loads(value) if value.strip() else {}
+            except json.JSONDecodeError:
+                raise ValueError('expected a JSON object, e.g. {"their-role": "auditor"}') \
+                    from None
+        return value
+
+    @field_validator("oidc_role_map")
+    @classmethod
+    def _oidc_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        staff = sorted(r.value for r in STAFF_ROLES)
+        for theirs, ours in value.items():
+            if ours not in staff:
+                raise ValueError(f"{theirs!r} maps to {ours!r}, not a staff role (one of "
+                                 f"{', '.join(staff)})")
+        return value
+
+    @field_validator("oidc_subject_claim", "oidc_roles_claim", "oidc_api_audience",
+                     "oidc_scopes")
+    @classmethod
+    def _not_blank(cls, value: str, info: Any) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        if info.field_name == "oidc_scopes" and "openid" not in value.split():
+            raise ValueError("the scopes must include openid")
+        return value.strip()
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """Whether staff sign in through the organisation's OpenID provider."""
+        return self.oidc_issuer is not None
+
+    @property
+    def token_paste_enabled(self) -> bool:
+        """Whether the console takes a pasted token: the embedded stack only, never production.
+
+        Production without OpenID Connect therefore has no console sign-in at all; the sign-in
+        page says so and the API logs it.
+        """
+        return self.environment != "production"
 
     @field_validator("sla_days")
     @classmethod

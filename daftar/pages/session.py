@@ -14,7 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -111,13 +111,19 @@ async def posted(request: Request, site: str,
 
 
 def keep_cookie(response: Response, settings: Settings, *, name: str, value: str, path: str,
-                max_age: int | None = None) -> None:
-    """Set a session cookie: HttpOnly, SameSite=Strict, under `path`, HTTPS-only in production."""
-    response.set_cookie(name, value, path=path, httponly=True, samesite="strict",
+                max_age: int | None = None,
+                samesite: Literal["strict", "lax"] = "strict") -> None:
+    """Set a session cookie: HttpOnly, SameSite=Strict, under `path`, HTTPS-only in production.
+
+    SameSite=Lax only for a cookie that must come back on a top-level navigation from another
+    site (a sign-in on its way through an identity provider).
+    """
+    response.set_cookie(name, value, path=path, httponly=True, samesite=samesite,
                         secure=settings.environment == "production", max_age=max_age)
 
 
-def forget_cookie(response: Response, settings: Settings, *, name: str, path: str) -> None:
+def forget_cookie(response: Response, settings: Settings, *, name: str, path: str,
+                  samesite: Literal["strict", "lax"] = "strict") -> None:
     """Delete a cookie `keep_cookie` set."""
-    response.delete_cookie(name, path=path, httponly=True, samesite="strict",
+    response.delete_cookie(name, path=path, httponly=True, samesite=samesite,
                            secure=settings.environment == "production")

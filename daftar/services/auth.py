@@ -14,6 +14,14 @@ from daftar.core.errors import ServiceError
 from daftar.domain.actors import Actor
 from daftar.domain.stages import Role
 
+#: The payload codec's session cookie (daftar.api.routes.codec): the Temporal Web UI sends it
+#: to the codec endpoint, under /v1; the console sets it at sign-in for CODEC_READERS.
+CODEC_COOKIE = "daftar_session"
+CODEC_COOKIE_PATH = "/v1"
+#: Who may read decoded payloads: they can contain security reasons (README: "Personal data in
+#: Temporal").
+CODEC_READERS = (Role.auditor, Role.security_officer)
+
 
 class Principal(BaseModel):
     """The verified sender of a request."""
@@ -64,6 +72,13 @@ def decode_token(secret: str, token: str) -> Principal:
     if not isinstance(roles, list) or not all(r in Role._value2member_map_ for r in roles):
         raise ServiceError(401, "invalid_token", "The token's roles claim is not a list of roles.")
     return Principal(sub=str(claims["sub"]), roles=[Role(r) for r in roles])
+
+
+def expires_in(token: str, now: datetime | None = None) -> int:
+    """Seconds until a token verified elsewhere expires (0 when it has or has no `exp`)."""
+    exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
+    moment = (now or datetime.now(UTC)).timestamp()
+    return max(0, int(exp - moment)) if isinstance(exp, int | float) else 0
 
 
 def actor(principal: Principal) -> Actor:

@@ -117,7 +117,9 @@ async def test_cors_admits_the_web_ui_on_the_codec_only(api: httpx.AsyncClient) 
     assert "access-control-allow-origin" not in r.headers
     r = await api.get("/v1/applications", headers={**auth(Role.admin), "Origin": UI})
     assert "access-control-allow-origin" not in r.headers
-    r = await api.post("/v1/session", headers={"Origin": UI, **auth(Role.auditor)})
+    # Its own client: the shared one must not keep the session cookie this sets.
+    async with httpx.AsyncClient(base_url=str(api.base_url)) as own:
+        r = await own.post("/v1/session", headers={"Origin": UI, **auth(Role.auditor)})
     assert "access-control-allow-origin" not in r.headers
 
 

@@ -7,7 +7,8 @@ It decodes only: there is no `/encode`, so nothing here lets a Web UI user make 
 payload that daftar's workers would read as daftar's (and none would carry daftar's seal:
 daftar.core.seal). The Web UI cannot send a bearer token of ours, but with "include cross-origin
 credentials" it sends cookies: `POST /v1/session` turns a bearer token into an HttpOnly,
-SameSite=Strict cookie, which only the codec endpoint accepts. CORS is opened for the UI's
+SameSite=Strict cookie, which only the codec endpoint accepts; signing in to the console sets
+the same cookie for a reader, and signing out clears it. CORS is opened for the UI's
 origins on `/v1/codec` alone; every other path stays closed to browsers of other origins.
 """
 
@@ -15,10 +16,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import UTC, datetime
 from typing import Annotated
 
-import jwt
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
@@ -32,15 +31,21 @@ from daftar.api.errors import responses
 from daftar.core.codec import CodecError, EncryptionCodec
 from daftar.core.errors import ServiceError
 from daftar.core.settings import Settings, SettingsError
-from daftar.domain.stages import Role
 from daftar.domain.violations import Violation
-from daftar.services.auth import Principal, decode_token
+from daftar.services.auth import (
+    CODEC_COOKIE,
+    CODEC_COOKIE_PATH,
+    CODEC_READERS,
+    Principal,
+    expires_in,
+)
+from daftar.services.oidc import bearer_principal
 
 PREFIX = "/v1/codec"
-COOKIE = "daftar_session"
+COOKIE = CODEC_COOKIE
 #: Who may read decoded payloads: they can contain security reasons (README: "Personal data in
 #: Temporal").
-READERS = (Role.auditor, Role.security_officer)
+READERS = CODEC_READERS
 
 _bearer = HTTPBearer(auto_error=False)
 _cookie = APIKeyCookie(name=COOKIE, auto_error=False)
@@ -94,7 +99,7 @@ async def codec_reader(request: Request, credentials: Bearer,
     if not token:
         raise ServiceError(401, "unauthenticated", "Send `Authorization: Bearer <token>`, or "
                        f"POST /v1/session with it once to get the {COOKIE} cookie.")
-    principal = decode_token(request.app.state.settings.signing_secret, token)
+    principal = await bearer_principal(request.app.state.settings, token)
     structlog.contextvars.bind_contextvars(actor=principal.sub,
                                            roles=[r.value for r in principal.roles])
     return _readers_only(principal)
@@ -161,12 +166,11 @@ def _router(codec: EncryptionCodec | None) -> APIRouter:
         """
         if credentials is None:
             raise ServiceError(401, "unauthenticated", "Send `Authorization: Bearer <token>`.")
-        secret = request.app.state.settings.signing_secret
-        _readers_only(decode_token(secret, credentials.credentials))
-        exp = jwt.decode(credentials.credentials, secret, algorithms=["HS256"])["exp"]
-        max_age = max(0, int(exp - datetime.now(UTC).timestamp()))
+        _readers_only(await bearer_principal(request.app.state.settings,
+                                             credentials.credentials))
         response = Response(status_code=204)
-        response.set_cookie(COOKIE, credentials.credentials, max_age=max_age, path="/v1",
+        response.set_cookie(COOKIE, credentials.credentials,
+                            max_age=expires_in(credentials.credentials), path=CODEC_COOKIE_PATH,
                             httponly=True, samesite="strict",
                             secure=request.url.scheme == "https")
         return response
@@ -175,7 +179,7 @@ def _router(codec: EncryptionCodec | None) -> APIRouter:
     async def close_session(request: Request) -> Response:
         """Clear the codec's session cookie."""
         response = Response(status_code=204)
-        response.delete_cookie(COOKIE, path="/v1", httponly=True, samesite="strict",
+        response.delete_cookie(COOKIE, path=CODEC_COOKIE_PATH, httponly=True, samesite="strict",
                                secure=request.url.scheme == "https")
         return response
 
