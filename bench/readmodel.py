@@ -34,6 +34,13 @@ PAST_EXAM = {"awaiting_interview", "awaiting_qualification", "awaiting_security"
 BATCH = 5000
 
 
+#: Synthetic applicants' names: row `i` takes a first and a last name from these (without
+#: drawing on the generator, so the other columns stay as they were).
+FIRST_NAMES = ("علی", "زهرا", "محمد", "فاطمه", "حسین", "مریم", "رضا", "سارا", "مهدی", "نرگس")
+LAST_NAMES = ("احمدی", "محمدی", "حسینی", "رضایی", "کریمی", "موسوی", "جعفری", "کاظمی", "رحیمی",
+              "صادقی", "نوری")
+
+
 def _row(rng: random.Random, year: int, i: int, now: datetime) -> dict[str, Any]:
     stage = rng.choices(list(SPREAD), weights=list(SPREAD.values()))[0]
     province, city, _ = rng.choices(CITIES, weights=[c[2] for c in CITIES])[0]
@@ -45,6 +52,8 @@ def _row(rng: random.Random, year: int, i: int, now: datetime) -> dict[str, Any]
         "application_id": app_id, "tracking_code": tracking_code(app_id), "cycle": year,
         "stage": stage, "province": province, "city": city,
         "quota": "free" if rng.random() > 0.1 else "veteran:martyr_family",
+        "full_name": f"{FIRST_NAMES[i % len(FIRST_NAMES)]} "
+                     f"{LAST_NAMES[i // len(FIRST_NAMES) % len(LAST_NAMES)]}",
         "registered_at": registered, "updated_at": entered, "stage_entered_at": entered,
         "due_at": entered + timedelta(days=14) if stage in SLA_STAGES else None,
         "escalated": stage in SLA_STAGES and rng.random() < 0.05,
@@ -98,6 +107,12 @@ async def reads(driver: Driver, year: int, rows: int,
          {"cycle": year, "page": 100_000}, driver.staff[Role.interviewer]),
         ("console: dashboard (admin)", "/console/dashboard", {"cycle": year}, admin),
         ("console: overdue (admin)", "/console/overdue", {"cycle": year}, admin),
+        ("console: applications, stage + province", "/console/applications",
+         {"cycle": year, "stage": "awaiting_interview", "province": "Isfahan"}, admin),
+        ("console: applications, last page", "/console/applications",
+         {"cycle": year, "page": max(1, rows // 50)}, admin),
+        ("console: audit, a reviewer's decisions", "/console/audit",
+         {"reviewer": "interviewer", "since": "1400/01/01", "until": "1499/12/29"}, admin),
     ]:
         cases.append((what, path, params, {"cookie": "daftar_console="
                                            + headers["Authorization"].removeprefix("Bearer ")}))

@@ -9,8 +9,9 @@ from pydantic import BaseModel
 
 from daftar.contracts.state import ApplicationState, HistoryEntry
 from daftar.domain.redaction import reason_is_confidential
-from daftar.domain.registration import quota_label
+from daftar.domain.registration import RegistrationForm, quota_label
 from daftar.domain.stages import Stage
+from daftar.domain.text import normalise_text
 
 
 class ApplicationSnapshot(BaseModel):
@@ -23,6 +24,8 @@ class ApplicationSnapshot(BaseModel):
     province: str
     city: str
     quota: str
+    #: First and last name (`full_name`); "" in a snapshot made before the read model kept it.
+    full_name: str = ""
     registered_at: datetime
     updated_at: datetime
     stage_entered_at: datetime
@@ -66,6 +69,14 @@ class SeatWanted(BaseModel):
     province: str
 
 
+def full_name(form: RegistrationForm) -> str:
+    """The applicant's first and last name in one spelling, as the read model keeps it.
+
+    Persian ی and ک for the Arabic letters and single spaces (the inbox searches it so).
+    """
+    return normalise_text(f"{form.first_name} {form.last_name}")
+
+
 def application_snapshot(state: ApplicationState, updated_at: datetime, *,
                          history_length: int = 0,
                          recorded_decisions: int = 0) -> ApplicationSnapshot:
@@ -81,6 +92,7 @@ def application_snapshot(state: ApplicationState, updated_at: datetime, *,
         application_id=state.application_id, tracking_code=state.tracking_code,
         cycle=state.cycle, stage=state.stage, province=state.form.province,
         city=state.form.city, quota=quota_label(state.form.quota),
+        full_name=full_name(state.form),
         registered_at=state.registered_at, updated_at=updated_at,
         stage_entered_at=state.stage_entered_at, due_at=state.due_at,
         escalated=any(e.stage == state.stage for e in state.escalations),

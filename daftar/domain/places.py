@@ -31,7 +31,7 @@ Matching, in two steps:
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -309,6 +309,36 @@ def is_centre(province: Province, city_text: str) -> bool:
         True when the name is the province's centre.
     """
     return normalise_place(city_text) in _CENTRE_KEYS[province.code]
+
+
+#: Every spelling of every province's centre (normalised) → its official Persian name.
+_CENTRES_FA: Mapping[str, str] = MappingProxyType({
+    key: p.centre_fa for p in PROVINCES for key in _CENTRE_KEYS[p.code]})
+
+
+def city_label(city: str | None, province: str | None = None) -> str:
+    """A stored city as it is shown (REG-7, LAUNCH-1): a centre by its official Persian name.
+
+    Args:
+        city: the city as the applicant or admin typed it.
+        province: its province (name or code); when given, the city is named in Persian only
+            when it is that province's centre.
+
+    Returns:
+        e.g. «تهران» for ``Tehran``; any other city as stored; "" for none.
+    """
+    if not city:
+        return ""
+    if province is not None:
+        found = find_province(province)
+        return found.centre_fa if found is not None and is_centre(found, city) else city
+    return _CENTRES_FA.get(normalise_place(city), city)
+
+
+def city_choices(stored: Iterable[str] = ()) -> list[str]:
+    """What a city field offers: every province's centre and the cities given, in Persian."""
+    names = [p.centre_fa for p in PROVINCES] + [city_label(c) for c in stored]
+    return sorted(dict.fromkeys(names))
 
 
 def same_place(a: str, b: str) -> bool:

@@ -81,6 +81,8 @@ class ApplicationRecord(SQLModel, table=True):
         Index("ix_applications_cycle_stage_entered", "cycle", "stage", "stage_entered_at",
               "application_id"),
         Index("ix_applications_cycle_stage_province", "cycle", "stage", "province"),
+        # The inbox's deadline order (the soonest due first) within a cycle's stages.
+        Index("ix_applications_cycle_stage_due", "cycle", "stage", "due_at", "application_id"),
     )
     application_id: str = Field(primary_key=True, max_length=32)
     tracking_code: str = Field(unique=True, max_length=32)
@@ -89,6 +91,9 @@ class ApplicationRecord(SQLModel, table=True):
     province: str = Field(index=True)
     city: str
     quota: str
+    #: The applicant's first and last name as the form holds them (the inbox shows and
+    #: searches it); "" in rows written before it was kept, until reconciliation repairs them.
+    full_name: str = ""
     registered_at: datetime = Field(sa_column=_utc())
     updated_at: datetime = Field(sa_column=_utc())
     stage_entered_at: datetime = Field(sa_column=_utc())
@@ -115,7 +120,8 @@ class DecisionRow(SQLModel, table=True):
     """An accepted decision or event; security reasons are never copied here (SEC-1)."""
 
     __tablename__ = "decisions"
-    __table_args__ = (UniqueConstraint("application_id", "seq"),)
+    __table_args__ = (UniqueConstraint("application_id", "seq"),
+                      Index("ix_decisions_role_actor_at", "role", "actor", "at"))
     id: int | None = Field(default=None, primary_key=True)
     application_id: str = Field(index=True, max_length=32)
     seq: int

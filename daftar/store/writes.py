@@ -28,6 +28,7 @@ class ApplicationValues(TypedDict):
     province: str
     city: str
     quota: str
+    full_name: str
     registered_at: datetime
     updated_at: datetime
     stage_entered_at: datetime

@@ -157,7 +157,8 @@ async def test_a_claim_shows_its_holder_in_the_inbox(claimed: Desk,
     await eventually(shown, "the claim shown in the inbox", attempts=50)
     release = row(page, first).get_by_role("button", name=re.compile("رها کردن"))
     await expect(release).to_be_visible()
-    await tab_to(page, f"tr[data-id='{waiting[1].id}'] button")
+    # Each row of the grid has its own fields and buttons: more stops on the way there.
+    await tab_to(page, f"tr[data-id='{waiting[1].id}'] button", limit=250)
     await shot(page, "inbox")
 
 
@@ -226,14 +227,18 @@ async def test_batch_decision_reports_each_row(reviewer: Page, http: httpx.Async
                                                waiting: list[Applicant]) -> None:
     page = reviewer
     held, free = waiting[1], waiting[3:]
-    r = await http.post(f"/v1/applications/{held.id}/claim",
-                        headers=auth(Role.interviewer, sub=OTHER_INTERVIEWER))
-    assert r.status_code == 200, r.text
     await page.reload()
     for app in (held, *free):
         await row(page, app).get_by_role("checkbox").check()
     await expect(page.locator("#selected-count")).to_have_text("۳")
+    # A colleague claims one of the ticked rows before the batch is sent.
+    r = await http.post(f"/v1/applications/{held.id}/claim",
+                        headers=auth(Role.interviewer, sub=OTHER_INTERVIEWER))
+    assert r.status_code == 200, r.text
     batch = page.locator("#batch")
+    # The batch's outcome has no default: the reviewer chooses it.
+    await expect(batch.get_by_label("قبول", exact=True)).not_to_be_checked()
+    await expect(batch.get_by_label("رد", exact=True)).not_to_be_checked()
     await batch.get_by_label("قبول", exact=True).check()
     await batch.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)").fill("75")
     await batch.get_by_role("button", name="ثبت تصمیم برای انتخاب‌شده‌ها").click()
@@ -245,11 +250,33 @@ async def test_batch_decision_reports_each_row(reviewer: Page, http: httpx.Async
     refused = results.locator(f"tr[data-id='{held.id}']")
     await expect(refused).to_contain_text("همکار دیگری")
     await expect(refused).to_contain_text("INT-1")
+    # The decided rows leave the list; the refused one stays, ticked, its result beside it,
+    # and the batch's inputs are as they were.
+    for app in free:
+        await expect(row(page, app)).to_have_count(0)
+    await expect(row(page, held).locator(".row-result")).to_contain_text("همکار دیگری")
+    await expect(batch.get_by_label("قبول", exact=True)).to_be_checked()
+    await expect(batch.get_by_label("نمرهٔ مصاحبه (۰ تا ۱۰۰)")).to_have_value("75")
     await accessible(page)
     await shot(page, "batch")
     for app in free:
         assert len(await interview_decisions(http, app)) == 1
     assert await interview_decisions(http, held) == []
+
+    # Once the inbox knows of the claim, the colleague's row cannot be ticked, and says why
+    # in Persian with a Jalali time.
+    async def held_shown() -> bool:
+        await page.goto("/console/inbox")
+        return await row(page, held).locator(f"#held-{held.id}").count() == 1
+
+    await eventually(held_shown, "the colleague's claim shown", attempts=50)
+    await expect(row(page, held).get_by_role("checkbox")).to_be_disabled()
+    note = row(page, held).locator(f"#held-{held.id}")
+    await expect(note).to_contain_text(f"برداشته شده توسط {OTHER_INTERVIEWER} تا")
+    assert not LATIN_DIGIT.search(await note.inner_text())
+    await expect(note.locator("time")).to_have_count(1)
+    await expect(row(page, held).get_by_role("button", name=re.compile("^قبول"))).to_have_count(0)
+    await accessible(page)
 
 
 async def test_inbox_on_a_phone(browsing: Browsing, waiting: list[Applicant]) -> None:
