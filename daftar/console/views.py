@@ -12,6 +12,7 @@ from daftar.contracts.state import ApplicationState, Reinstatement
 from daftar.domain.digits import normalize_digits
 from daftar.domain.stages import DECISION_AT, DECISION_FLOW, INBOX_STAGES, DecisionStage, Role
 from daftar.domain.transitions.corrections import REINSTATABLE, latest_decision, reopen
+from daftar.pages.render import fa
 from daftar.services.auth import Principal, actor
 
 
@@ -81,3 +82,17 @@ def corrections_of(state: ApplicationState, principal: Principal) -> Corrections
                        reinstates=reinstates,
                        pending=state.reinstatement if reinstates else None,
                        assigns=state.stage in DECISION_AT)
+
+
+def score_text(value: object) -> str:
+    """A score (a number or its text) in the console's one format; "—" when there is none.
+
+    Persian digits, the Persian thousands separator, at most two decimals.
+    """
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return fa(str(value))
+    return fa(number)

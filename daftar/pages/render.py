@@ -2,8 +2,9 @@
 
 Numbers show in Persian digits, instants as Jalali Asia/Tehran times inside `<time>` with the
 ISO instant in `datetime` and `title`, rule ids with their Persian text, refusals by their
-code's Persian headline, provinces by their official Persian names. Every page goes out with
-the same security headers: never cached, never framed, nothing loaded from elsewhere.
+code's Persian headline, each violation's field and cause in Persian (`daftar.pages.messages`),
+provinces by their official Persian names. Every page goes out with the same security
+headers: never cached, never framed, nothing loaded from elsewhere.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from daftar.domain.jalali import format_instant, to_persian_digits
 from daftar.domain.places import province_label
 from daftar.domain.rules import rule_text
 from daftar.pages.labels import REFUSAL_FALLBACK
+from daftar.pages.messages import field_label, persian_cause
 
 #: The headers of every page.
 HEADERS = {
@@ -78,6 +80,9 @@ def environment(templates: Path, refusals: dict[str, str]) -> Environment:
         refusal=lambda code: refusals.get(str(code), REFUSAL_FALLBACK),
         # A stored province (its code, or an old record's name) as its official Persian name.
         province=lambda v: "" if v is None else province_label(str(v)),
+        # A violation's field as its Persian label, and its cause as a Persian sentence ("" if
+        # none is known: never the API's English message).
+        field=field_label, cause=persian_cause,
     )
     return env
 

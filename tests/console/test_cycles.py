@@ -99,9 +99,9 @@ async def test_an_admin_extends_the_window_through_the_form(
     await form.get_by_label("پایان تازهٔ مهلت ثبت‌نام (سال/ماه/روز)").fill(
         to_persian_digits(new_end))
     await form.get_by_label("مصاحبهٔ علمی", exact=True).fill("۴۵")
-    # Each city's province by its Persian name (stored as its code).
-    await form.get_by_label("ظرفیت تازهٔ Tehran (تهران)").fill("8")
-    await form.get_by_label("اولویت تازهٔ Isfahan (اصفهان)").fill(" ")  # empty: unchanged
+    # Each city and its province by their Persian names (the province stored as its code).
+    await form.get_by_label("ظرفیت تازهٔ تهران (تهران)").fill("8")
+    await form.get_by_label("اولویت تازهٔ اصفهان (اصفهان)").fill(" ")  # empty: unchanged
     added = form.locator("fieldset", has_text="افزودن شهر")
     await added.get_by_label("استان").select_option(label="فارس")  # one of the 31
     await added.get_by_label("شهر").fill("Shiraz")
@@ -126,8 +126,8 @@ async def test_an_admin_extends_the_window_through_the_form(
 
     await change("پایان مهلت ثبت‌نام", fa(old_end), fa(new_end))
     await change("مهلت رسیدگی مصاحبهٔ علمی", f"{fa(old_interview)} روز", "۴۵ روز")
-    await change("ظرفیت Tehran (تهران)", "۵", "۸")
-    await change("شهر افزوده: Shiraz (فارس)", "—", "ظرفیت ۳، اولویت ۳، شهرهای مجاور: —")
+    await change("ظرفیت تهران (تهران)", "۵", "۸")
+    await change("شهر افزوده: شیراز (فارس)", "—", "ظرفیت ۳، اولویت ۳، شهرهای مجاور: —")
     await expect(amendment.locator("tbody tr")).to_have_count(4)  # nothing else changed
     await accessible(page)
     await shot(page, "cycle")
@@ -234,7 +234,7 @@ async def test_the_cycle_page_on_a_phone(browsing: Browsing, http: httpx.AsyncCl
     await page.goto(f"/console/cycles/{PHONE}")
     amendment = page.locator("#amendment-1")
     await expect(amendment).to_contain_text("مهلت رسیدگی نظر حفاظت اطلاعات")
-    await expect(amendment).to_contain_text("ظرفیت Isfahan (اصفهان)")
+    await expect(amendment).to_contain_text("ظرفیت اصفهان (اصفهان)")
     # Rows stack into labelled cards: nothing wider than the screen.
     cell = amendment.locator("td.after").first
     assert await cell.evaluate("td => getComputedStyle(td).display") == "block"

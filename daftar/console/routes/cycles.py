@@ -29,7 +29,7 @@ from daftar.console.views import clean_text
 from daftar.core.errors import ServiceError
 from daftar.domain.digits import normalize_digits
 from daftar.domain.jalali import parse_jalali
-from daftar.domain.places import province_label
+from daftar.domain.places import city_choices, city_label, province_label
 from daftar.domain.stages import DEFAULT_SLA_DAYS, STAFF_ROLES, Role
 from daftar.domain.violations import Violation
 from daftar.gateway.workflows import Cycles
@@ -112,8 +112,9 @@ def _amount(value: Any, unit: str) -> str:
 
 
 def _place(city: Mapping[str, Any]) -> str:
-    """`city (province)`, the province by its Persian name."""
-    return f"{city.get('city', '')} ({province_label(str(city.get('province', '')))})"
+    """`city (province)`, both by their Persian names (the reference data's)."""
+    return (f"{city_label(str(city.get('city', '')))} "
+            f"({province_label(str(city.get('province', '')))})")
 
 
 def _neighbours(neighbours: Any) -> str:
@@ -277,7 +278,8 @@ async def render_cycle(request: Request, who: Viewer, year: int, *, status: int 
         history_error=history_error, exam=exam, exam_error=exam_error,
         amends=who.principal.has(Role.admin), error=error,
         headline=headline, notes=notes_of(error) if error else [], kept=kept or {},
-        notice=notice, settings_labels=labels.SETTINGS, base_field=BASE_FIELD)
+        notice=notice, settings_labels=labels.SETTINGS, base_field=BASE_FIELD,
+        city_name=city_label, city_options=city_choices(c.city for c in config.cities))
 
 
 @routes.get("/cycles/{year}")
