@@ -6,6 +6,7 @@ from daftar.domain.stages import DecisionStage, Role, Stage
 from daftar.pages.labels import COMMON_REFUSALS
 from daftar.pages.labels import REFUSAL_FALLBACK as REFUSAL_FALLBACK
 from daftar.pages.labels import label as label
+from daftar.pages.messages import CORRECTION_NOTES as CORRECTION_NOTES
 
 STAGES: dict[str, str] = {
     Stage.awaiting_payment: "در انتظار پرداخت",
@@ -244,23 +245,6 @@ CORRECTION_REFUSALS: dict[str, str] = {
     "wrong_stage:COR-2": "این پرونده اعاده نمی‌شود.",
     "wrong_stage:COR-3": "این پرونده منتظر تصمیم بررسی‌کننده‌ای نیست.",
     "invalid_request": "فرم اصلاح کامل یا درست نیست.",
-}
-
-#: What a refused correction asks, by `code:rule` or `rule:field` (the field's first part).
-CORRECTION_NOTES: dict[str, str] = {
-    "forbidden:COR-1": "تنها مدیر سامانه تصمیمی را بازگشایی می‌کند.",
-    "forbidden:COR-2": "پیشنهاددهندهٔ اعاده نمی‌تواند پیشنهاد خود را تأیید کند.",
-    "forbidden:COR-3": "تنها مدیر سامانه تصمیمی را به بررسی‌کننده واگذار می‌کند.",
-    "wrong_stage:COR-1": "تنها آخرین تصمیم بررسی‌کننده (مصاحبه، بررسی صلاحیت یا نظر حفاظت) "
-                         "بازگشایی می‌شود، آن هم تا وقتی مرحلهٔ بعد اقدامی نکرده است.",
-    "wrong_stage:COR-2": "تنها پرونده‌ای که رد یا حذف شده یا پروانه‌اش ابطال شده است اعاده "
-                         "می‌شود.",
-    "wrong_stage:COR-3": "واگذاری تنها برای تصمیمی است که منتظر مصاحبه، بررسی صلاحیت یا نظر "
-                         "حفاظت است.",
-    "COR-1:reason": "دلیل بازگشایی را بنویسید.",
-    "COR-2:reason": "دلیل پیشنهاد یا تأیید اعاده را بنویسید.",
-    "COR-3:reviewer": "نام کاربری بررسی‌کننده (همان که با آن وارد می‌شود) را بدون فاصله "
-                      "بنویسید.",
 }
 
 #: NOTE-1's SMS: each notice event (daftar.domain.notices.NoticeEvent) and outbox status.

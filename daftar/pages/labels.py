@@ -8,6 +8,8 @@ COMMON_REFUSALS: dict[str, str] = {
     "unavailable": "سامانه موقتاً در دسترس نیست؛ کمی بعد دوباره تلاش کنید.",
     "csrf": "فرم منقضی یا نامعتبر است؛ صفحه را تازه کنید و دوباره بفرستید.",
     "internal": "خطای داخلی رخ داد.",
+    "object_missing": "فایل ذخیره‌شدهٔ این پرونده در انبار فایل‌ها پیدا نشد؛ به پشتیبانی فنی "
+                      "خبر دهید.",
 }
 #: The headline of a refusal whose code has none.
 REFUSAL_FALLBACK = "درخواست پذیرفته نشد."

@@ -15,13 +15,18 @@ from sqlmodel import Session, col, select
 
 from daftar.core.errors import ServiceError
 from daftar.domain.identity import application_id_of_tracking_code
-from daftar.domain.places import city_label, province_spellings
+from daftar.domain.places import city_label
 from daftar.domain.stages import INBOX_STAGES
 from daftar.domain.text import normalise_text
 from daftar.services.auth import Principal
 from daftar.services.schemas import ApplicationItem, Page
 from daftar.store.models import ApplicationRecord
-from daftar.store.queries import ApplicationFilter, is_overdue, list_applications
+from daftar.store.queries import (
+    ApplicationFilter,
+    filter_conditions,
+    is_overdue,
+    list_applications,
+)
 
 __all__ = ["ApplicationFilter", "InboxQuery", "Row", "application_of_code", "applications_page",
            "inbox_page", "inbox_rows", "inbox_stages", "row_of", "rows_page"]
@@ -171,24 +176,8 @@ def _search(ask: InboxQuery) -> Any:
 
 
 def _conditions(flt: ApplicationFilter, ask: InboxQuery, now: datetime) -> list[Any]:
-    """The filter's conditions, as `daftar.store.queries.list_applications` builds them.
-
-    And the inbox's own. Every one starts from the cycle and the stages the indexes lead with.
-    """
-    out: list[Any] = []
-    if flt.cycle is not None:
-        out.append(ApplicationRecord.cycle == flt.cycle)
-    if flt.stages:
-        out.append(col(ApplicationRecord.stage).in_(list(flt.stages)))
-    if flt.province:
-        out.append(col(ApplicationRecord.province).in_(province_spellings(flt.province)))
-    if flt.city:
-        out.append(ApplicationRecord.city == flt.city)
-    if flt.quota:
-        out.append(ApplicationRecord.quota == flt.quota)
-    if flt.assigned_to:
-        out.append(ApplicationRecord.claimed_by == flt.assigned_to)
-        out.append(col(ApplicationRecord.claim_assigned_by).is_not(None))
+    """The filter's conditions (`daftar.store.queries.filter_conditions`) and the inbox's own."""
+    out = filter_conditions(flt, tracking_code=False)
     if ask.code and ask.code.strip():
         out.append(_search(ask))
     elif flt.tracking_code:

@@ -59,9 +59,12 @@ def stage_counts(session: Session, year: int) -> dict[str, int]:
     return {stage: int(n) for stage, n in session.exec(stmt)}
 
 
-def list_applications(session: Session, flt: ApplicationFilter, *, page: int, size: int,
-                      oldest_first: bool = False) -> tuple[list[ApplicationRecord], int]:
-    """One page of applications matching `flt`, and how many match in all."""
+def filter_conditions(flt: ApplicationFilter, *, tracking_code: bool = True) -> list[Any]:
+    """The WHERE conditions of `flt`, the cycle and stages first as the indexes lead with them.
+
+    `tracking_code`: whether to match the filter's tracking code whole (a caller that searches
+    codes its own way leaves it out).
+    """
     conditions: list[Any] = []
     if flt.cycle is not None:
         conditions.append(ApplicationRecord.cycle == flt.cycle)
@@ -74,11 +77,18 @@ def list_applications(session: Session, flt: ApplicationFilter, *, page: int, si
         conditions.append(ApplicationRecord.city == flt.city)
     if flt.quota:
         conditions.append(ApplicationRecord.quota == flt.quota)
-    if flt.tracking_code:
+    if flt.tracking_code and tracking_code:
         conditions.append(ApplicationRecord.tracking_code == flt.tracking_code)
     if flt.assigned_to:
         conditions.append(ApplicationRecord.claimed_by == flt.assigned_to)
         conditions.append(col(ApplicationRecord.claim_assigned_by).is_not(None))
+    return conditions
+
+
+def list_applications(session: Session, flt: ApplicationFilter, *, page: int, size: int,
+                      oldest_first: bool = False) -> tuple[list[ApplicationRecord], int]:
+    """One page of applications matching `flt`, and how many match in all."""
+    conditions = filter_conditions(flt)
     total = session.exec(
         select(func.count()).select_from(ApplicationRecord).where(*conditions)).one()
     # Each order is an index's (models.py), read forwards or backwards.

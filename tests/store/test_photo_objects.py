@@ -261,7 +261,8 @@ async def test_the_app_moves_old_photos_at_start_and_serves_them(tmp_path: Path)
 
         store.path(object_key(content)).unlink()  # the store lost it: said, not hidden
         r = await photo(store)
-        assert r.status_code == 500 and "missing from the object store" in r.text
+        assert r.status_code == 500 and 'data-code="object_missing"' in r.text
+        assert "در انبار فایل‌ها پیدا نشد" in r.text
     finally:
         engine.dispose()
 
