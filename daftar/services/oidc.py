@@ -214,19 +214,33 @@ def provider(settings: Settings) -> Provider:
     return found
 
 
-async def _get_json(url: str) -> dict[str, Any]:
+async def _send(what: str, method: str, url: str, *, auth: httpx.Auth | None = None,
+                **request: Any) -> tuple[int, Any]:
+    """One request to the provider: its status and its JSON (None when it is not JSON).
+
+    Raises:
+        OidcError: `oidc_unavailable` (503) when the provider does not answer, or answers 5xx.
+    """
     try:
-        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
-            response = await client.get(url, headers={"Accept": "application/json"})
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT, auth=auth) as client:
+            response = await client.request(method, url, **request)
     except (httpx.HTTPError, httpx.InvalidURL) as err:
-        raise OidcError("oidc_unavailable", f"{url}: {err!r}", status=503) from None
-    if response.status_code != 200:
-        raise OidcError("oidc_unavailable", f"{url} answered {response.status_code}",
+        raise OidcError("oidc_unavailable", f"{what}: {err!r}", status=503) from None
+    if response.status_code >= 500:
+        raise OidcError("oidc_unavailable", f"{what} answered {response.status_code}",
                         status=503)
     try:
-        body = response.json()
+        return response.status_code, response.json()
     except ValueError:
-        raise OidcError("oidc_invalid", f"{url} did not answer JSON") from None
+        return response.status_code, None
+
+
+async def _get_json(url: str) -> dict[str, Any]:
+    status, body = await _send(url, "GET", url, headers={"Accept": "application/json"})
+    if status != 200:
+        raise OidcError("oidc_unavailable", f"{url} answered {status}", status=503)
+    if body is None:
+        raise OidcError("oidc_invalid", f"{url} did not answer JSON")
     if not isinstance(body, dict):
         raise OidcError("oidc_invalid", f"{url} did not answer a JSON object")
     return body
@@ -350,21 +364,10 @@ async def _with_userinfo(found: Discovery, access_token: object,
     """
     if not found.userinfo_endpoint or not isinstance(access_token, str):
         return claims
-    try:
-        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
-            response = await client.get(found.userinfo_endpoint, headers={
-                "Authorization": f"Bearer {access_token}", "Accept": "application/json"})
-    except (httpx.HTTPError, httpx.InvalidURL) as err:
-        raise OidcError("oidc_unavailable", f"userinfo: {err!r}", status=503) from None
-    if response.status_code >= 500:
-        raise OidcError("oidc_unavailable", f"userinfo answered {response.status_code}",
-                        status=503)
-    try:
-        info = response.json()
-    except ValueError:
-        info = None
-    if response.status_code != 200 or not isinstance(info, dict):
-        raise OidcError("oidc_invalid", f"userinfo answered {response.status_code}")
+    status, info = await _send("userinfo", "GET", found.userinfo_endpoint, headers={
+        "Authorization": f"Bearer {access_token}", "Accept": "application/json"})
+    if status != 200 or not isinstance(info, dict):
+        raise OidcError("oidc_invalid", f"userinfo answered {status}")
     if info.get("sub") != claims.get("sub"):
         raise OidcError("oidc_invalid", "userinfo names another subject than the ID token")
     return {**info, **claims}
@@ -384,21 +387,10 @@ async def _exchange(settings: Settings, found: Discovery, code: str,
         form.update(client_id=client_id, client_secret=secret)
     else:  # RFC 6749 2.3.1: each form-urlencoded, then HTTP Basic
         auth = httpx.BasicAuth(urlencode({"": client_id})[1:], urlencode({"": secret})[1:])
-    try:
-        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT, auth=auth) as client:
-            response = await client.post(found.token_endpoint, data=form,
-                                         headers={"Accept": "application/json"})
-    except (httpx.HTTPError, httpx.InvalidURL) as err:
-        raise OidcError("oidc_unavailable", f"token endpoint: {err!r}", status=503) from None
-    if response.status_code >= 500:
-        raise OidcError("oidc_unavailable", f"token endpoint answered {response.status_code}",
-                        status=503)
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    if response.status_code != 200 or not isinstance(body, dict):
-        raise OidcError("oidc_denied", f"token endpoint answered {response.status_code}: "
+    status, body = await _send("token endpoint", "POST", found.token_endpoint, auth=auth,
+                               data=form, headers={"Accept": "application/json"})
+    if status != 200 or not isinstance(body, dict):
+        raise OidcError("oidc_denied", f"token endpoint answered {status}: "
                         f"{body.get('error') if isinstance(body, dict) else ''}", status=403)
     return body
 
