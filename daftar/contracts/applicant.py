@@ -39,6 +39,16 @@ class CycleTerms(BaseModel):
     amendments: int = 0
 
 
+#: The revision of ApplicantWorkflow that new applications start on (ApplicantInput.revision).
+#: From revision 1 an application takes each change that came behind a `workflow.patched` id
+#: before it (daftar.workflows.application.REVISION_1) as given, without a patch marker and a
+#: `TemporalChangeVersion` upsert each, and its search attributes are set at the start and then
+#: only its stage kept current (the others never change). Applications started before (the
+#: field absent, 0) run on as their histories say. Workers must run code that knows a revision
+#: before the API starts applications on it.
+APPLICANT_REVISION = 1
+
+
 class ApplicantInput(BaseModel):
     """The start input of one applicant's workflow: the registration as accepted (REG-3)."""
 
@@ -49,6 +59,7 @@ class ApplicantInput(BaseModel):
     national_id: str
     flags: list[str] = Field(default_factory=list)
     veteran: bool = False
+    revision: int = 0
 
 
 class PaymentIn(BaseModel):

@@ -42,14 +42,16 @@ async def submit_photo(applicants: Applicants, sessions: SessionFactory, objects
     may stay in the object store, where other rows may name the same object.
 
     Raises:
-        ServiceError: 422 for a photo that breaks REG-4, 404 for an unknown application, 503
-            while the object store is down, or the workflow's refusal.
+        ServiceError: 422 for a photo that breaks REG-4, 404 for an unknown application (its
+            row discarded), 503 while the object store is down, or the workflow's refusal.
     """
     photo = await asyncio.to_thread(check_photo, data)
     if photo.violations:
         raise violations_error("The photo does not meet REG-4.", photo.violations)
     assert photo.width is not None and photo.height is not None
-    await applicants.exists(app_id)  # 404 before storing bytes for an unknown application
+    # No call to Temporal first: the sender is the application's own applicant (the route
+    # checks it), whose token is issued only once its workflow has started. Should the
+    # workflow be gone all the same, the update's 404 discards the row stored below.
     # Stored before the workflow records its hash, so a recorded photo always has its bytes:
     # the object first, then the row that names it.
     try:
@@ -65,7 +67,10 @@ async def submit_photo(applicants: Applicants, sessions: SessionFactory, objects
             actor=actor(principal), sha256=photo.sha256, width=photo.width,
             height=photo.height, size=photo.size))
     except ServiceError as err:
-        if stored and err.status != 503:  # refused for sure; after a 503 it may be recorded
+        if stored and err.status == 404:  # no such workflow: nothing recorded the photo
+            await asyncio.to_thread(photos.delete_photo, sessions, application_id=app_id,
+                                    sha256=photo.sha256)
+        elif stored and err.status != 503:  # refused for sure; after a 503 it may be recorded
             await _discard(applicants, sessions, app_id, photo.sha256)
         raise
 

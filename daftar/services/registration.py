@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from daftar.contracts.applicant import ApplicantInput, CycleTerms
+from daftar.contracts.applicant import APPLICANT_REVISION, ApplicantInput, CycleTerms
 from daftar.core.errors import violations_error
 from daftar.core.settings import Settings
 from daftar.domain.cycles import window_violation
@@ -89,7 +89,8 @@ async def register(applicants: Applicants, settings: Settings, cycle: KnownCycle
         cycle=CycleTerms(year=cycle.year, fee_rials=config.fee_rials,
                          claim_hours=config.claim_hours, registration_closes_at=closes,
                          sla_days=config.sla_days, amendments=config.amendments),
-        form=form, national_id=national_id, flags=flags, veteran=veteran))
+        form=form, national_id=national_id, flags=flags, veteran=veteran,
+        revision=APPLICANT_REVISION))
     token = issue_token(settings.signing_secret, sub=app_id, roles=[Role.applicant],
                         ttl=APPLICANT_TOKEN_TTL)
     return Registered(application_id=app_id, tracking_code=code, stage=Stage.awaiting_payment,

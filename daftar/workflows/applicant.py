@@ -112,8 +112,11 @@ class ApplicantWorkflow(Corrections):
         self._init_notices()
         inp = start_input(ApplicantInput, raw)
         self._readable = inp is not None
+        self._revision = 0 if inp is None else inp.revision
         if inp is None:
             return
+        if inp.revision >= 1:  # the start set the search attributes (daftar.contracts.search)
+            self._indexed = Stage.awaiting_payment
         now = workflow.now()
         self._state = ApplicationState(
             application_id=inp.application_id,
@@ -160,7 +163,7 @@ class ApplicantWorkflow(Corrections):
                 # COR-2): the record waits for it until the cycle closes. Applications that
                 # ended before this change ended at once, as their histories say.
                 if (self._closed or self._state.stage not in REINSTATABLE
-                        or not workflow.patched(WAITS_FOR_CORRECTIONS)):
+                        or not self._since(WAITS_FOR_CORRECTIONS)):
                     break
                 await workflow.wait_condition(
                     lambda: self._closed or self._synced != self._state.version)
@@ -522,7 +525,7 @@ class ApplicantWorkflow(Corrections):
     def _wants_seat(self) -> bool:
         s = self._state
         return (s.stage == Stage.awaiting_exam and s.seat is None and not self._seat_sought
-                and workflow.patched(SEATS_ON_ENTRY))
+                and self._since(SEATS_ON_ENTRY))
 
     async def _take_seat(self) -> None:
         """EXAM-5: once a session is set, the next free seat of the candidate's province.
@@ -559,7 +562,7 @@ class ApplicantWorkflow(Corrections):
             return s.due_at - workflow.now()
         # Still overdue: remind again every SLA period until someone decides. Applicants
         # escalated before this change wait without reminders, as their histories say.
-        if not workflow.patched(OVERDUE_REMINDERS):
+        if not self._since(OVERDUE_REMINDERS):
             return None
         return done[-1].at + (s.due_at - s.stage_entered_at) - workflow.now()
 
@@ -598,7 +601,9 @@ class ApplicantWorkflow(Corrections):
     async def _sync(self) -> None:
         version = self._state.version
         if self._indexed != self._state.stage:
-            workflow.upsert_search_attributes(search.updates(self._state))
+            stage_only = [search.STAGE.value_set(self._state.stage.value)]
+            workflow.upsert_search_attributes(
+                search.updates(self._state) if self._revision < 1 else stage_only)
             self._indexed = self._state.stage
         # A local activity: the write runs in the worker inside the workflow task that made
         # the change, with no activity task through the server (the hot path of every

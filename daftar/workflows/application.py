@@ -19,6 +19,13 @@ with workflow.unsafe.imports_passed_through():
     from daftar.workflows.guards import Guards
 
 
+#: The `workflow.patched` ids that came before revision 1 (daftar.contracts.applicant
+#: APPLICANT_REVISION): an application started on revision 1 or later takes their changes as
+#: given. A change made after revision 1 keeps a patch of its own, asked of every application.
+REVISION_1 = frozenset({"notices", "seats-on-entry", "overdue-reminders",
+                        "waits-for-corrections"})
+
+
 class Application:
     """One application's state and the changes every handler makes to it."""
 
@@ -29,6 +36,17 @@ class Application:
     _closed: bool
     #: Whether the candidate asked for a seat since they last came to wait for the exam.
     _seat_sought: bool
+    #: The revision the application started on (ApplicantInput.revision).
+    _revision: int
+
+    def _since(self, patch: str) -> bool:
+        """Whether the change behind `patch` holds for this application.
+
+        As given from the revision that took it in, else as `workflow.patched` says (a marker
+        in a new run).
+        """
+        return (self._revision >= 1 and patch in REVISION_1) or workflow.patched(patch)
+
     def _bump(self) -> None:
         self._state.version += 1
 

@@ -72,7 +72,7 @@ class Notices(Application):
 
     def _notices_on(self) -> bool:
         # Memoized by the SDK: the first call (at the top of run) decides for the whole run.
-        return workflow.patched(NOTICES)
+        return self._since(NOTICES)
 
     def _notify(self, event: NoticeEvent, **params: str | None) -> None:
         """Queue the SMS of `event` (NOTE-1); the run loop sends it once recorded."""

@@ -10,8 +10,18 @@ import struct
 import httpx
 from sqlmodel import Session, col, select
 
+from daftar.domain.stages import Role
 from daftar.store.models import PhotoRecord
-from tests.api.helpers import Stack, advance, image, put_photo, register, rules_of
+from tests.api.helpers import (
+    Applicant,
+    Stack,
+    advance,
+    image,
+    put_photo,
+    register,
+    rules_of,
+    token,
+)
 
 
 def stored(stack: Stack, app_id: str) -> set[str]:
@@ -76,3 +86,14 @@ async def test_a_refused_photo_leaves_the_object_another_application_names(
     assert key not in stored(stack, second.id)
     assert stored(stack, first.id) == {key}
     assert stack.objects.get(key) == shared, "the first application's photo keeps its bytes"
+
+
+async def test_a_photo_for_an_application_with_no_workflow_is_404_and_leaves_no_row(
+        api: httpx.AsyncClient, stack: Stack, cycle: int) -> None:
+    # A valid applicant token whose application never started (or is gone): the photo is
+    # checked and stored, the workflow is not there, and the row is discarded.
+    ghost = Applicant(id="0" * 16, token=token(Role.applicant, sub="0" * 16),
+                      tracking_code="", national_id="")
+    r = await put_photo(api, ghost, image())
+    assert r.status_code == 404, r.text
+    assert stored(stack, ghost.id) == set()

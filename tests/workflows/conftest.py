@@ -17,7 +17,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from daftar.contracts import search
-from daftar.contracts.applicant import ApplicantInput, CycleTerms
+from daftar.contracts.applicant import APPLICANT_REVISION, ApplicantInput, CycleTerms
 from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain.eligibility import check_registration
 from daftar.domain.identity import application_id, tracking_code
@@ -75,8 +75,10 @@ class Harness:
                 await handle.terminate(reason="end of test")
 
     async def start(self, *, window_days: float = 10, sla_days: dict[str, int] | None = None,
-                    year: int = 1401, **overrides: Any) -> WorkflowHandle[Any, Any]:
-        """Start one applicant's workflow as the API would, from a valid form."""
+                    year: int = 1401, revision: int = APPLICANT_REVISION,
+                    **overrides: Any) -> WorkflowHandle[Any, Any]:
+        """Start one applicant's workflow as the API would, from a valid form (on the
+        revision new applications start on, unless `revision` says otherwise)."""
         applied = registration(**overrides)
         check = check_registration(applied, RegistrationRules(
             registration_start="1401/08/30", registration_end="1401/09/06"))
@@ -89,7 +91,7 @@ class Harness:
                              registration_closes_at=now + timedelta(days=window_days),
                              sla_days=sla_days or dict(DEFAULT_SLA_DAYS)),
             form=applied, national_id=check.national_id, flags=check.flags,
-            veteran=check.veteran)
+            veteran=check.veteran, revision=revision)
         handle = await self.env.client.start_workflow(
             ApplicantWorkflow.run, inp, id=applicant_workflow_id(app_id),
             task_queue=self.task_queue,
