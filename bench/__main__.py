@@ -99,17 +99,20 @@ async def http_parts(stack: Stack, driver: Driver, args: argparse.Namespace, out
     result.stats_check = await driver.converged(HTTP_YEAR, {
         "awaiting_payment": result.registration.done, "licensed": result.path.done})
     result.ceiling = await run_ceiling(stack, n, c)
+    result.same_work = await run_ceiling(stack, n, c, Shape.daftar())
     result.events["daftar"] = await history_events(
         stack.client, applicant_workflow_id(result.path.sample))
     plain = await Client.connect(stack.temporal_address)
     result.events["ceiling"] = await history_events(plain, result.ceiling.sample)
+    result.events["same work"] = await history_events(plain, result.same_work.sample)
     if args.ceiling_breakdown:
         for shape in (Shape(timers=True), Shape(upserts=True), Shape(payload=2400),
+                      Shape(notices=True), Shape(upserts=True, stage_only=True),
                       Shape(timers=True, upserts=True, payload=2400)):
             phase = await run_ceiling(stack, n, c, shape)
             result.breakdown.append((shape.name, phase, await history_events(plain,
                                                                               phase.sample)))
-    for phase in (result.registration, result.path, result.ceiling):
+    for phase in (result.registration, result.path, result.ceiling, result.same_work):
         for error in phase.errors[:3]:
             print(f"  error: {error}")
 

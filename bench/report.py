@@ -27,6 +27,7 @@ class Result:
     registration: Phase | None = None
     path: Phase | None = None
     ceiling: Phase | None = None
+    same_work: Phase | None = None  # the ceiling doing daftar's durable work (Shape.daftar)
     events: dict[str, Counter[str]] = field(default_factory=dict)  # daftar / ceiling
     fill_seconds: float = 0.0
     reads: list[tuple[str, float, float, str]] = field(default_factory=list)
@@ -80,6 +81,14 @@ def render(results: list[Result], *, applicants: int, concurrency: int, rows: in
                  *(f"{c.rate:.2f}" for _, c, _ in pairs)],
                 ["ratio daftar / ceiling", *(f"{p.rate / c.rate:.2f}" if c.rate else "–"
                                              for p, c, _ in pairs)],
+                ["ceiling doing daftar's durable work: paths/s",
+                 *(f"{r.same_work.rate:.2f}" if r.same_work else "–" for r in results)],
+                ["ratio daftar / durable-work ceiling (goal ≥ 0.8)",
+                 *(f"{r.path.rate / r.same_work.rate:.2f}"
+                   if r.same_work and r.same_work.rate and r.path else "–" for r in results)],
+                ["CPU per path, durable-work ceiling: server / worker",
+                 *(f"{_cpu(r.same_work, 'server')} / {_cpu(r.same_work, 'worker')}"
+                   if r.same_work else "–" for r in results)],
                 ["wall time daftar / ceiling", *(f"{p.wall:.1f} s / {c.wall:.1f} s"
                                                  for p, c, _ in pairs)],
                 ["CPU per path: Temporal server, daftar / ceiling",
@@ -92,18 +101,23 @@ def render(results: list[Result], *, applicants: int, concurrency: int, rows: in
                 ["history events per path, daftar", *(_events(e["daftar"]) for _, _, e in pairs)],
                 ["history events per path, ceiling",
                  *(_events(e["ceiling"]) for _, _, e in pairs)],
+                ["history events per path, durable-work ceiling",
+                 *(_events(e["same work"]) if "same work" in e else "–" for _, _, e in pairs)],
                 ["errors daftar / ceiling", *(f"{len(p.errors)} / {len(c.errors)}"
                                               for p, c, _ in pairs)],
                 ["read model after both parts (stats)", *(r.stats_check for r in results)]]))
         lat_head = ["call (p50 / p95 / p99)"]
         for r in results:
-            lat_head += [f"daftar, {r.database}", f"ceiling, {r.database} run"]
+            lat_head += [f"daftar, {r.database}", f"ceiling, {r.database} run",
+                         "durable-work ceiling"]
         lat_rows = []
         for step in [*STEPS, "all 8 updates"]:
             labels = UPDATES if step == "all 8 updates" else [step]
             row = [step]
-            for p, c, _ in pairs:
-                row += [_lat(p.all_of(labels)), _lat(c.all_of(labels))]
+            for r in results:
+                assert r.path and r.ceiling
+                row += [_lat(r.path.all_of(labels)), _lat(r.ceiling.all_of(labels)),
+                        _lat(r.same_work.all_of(labels)) if r.same_work else "–"]
             lat_rows.append(row)
         out.append(table("Decision (update) latency under the full-path load", lat_head,
                          lat_rows))

@@ -42,7 +42,17 @@ def serial_writes() -> None:
     records.transaction = transaction
 
 
-FIXES = {"serial-writes": serial_writes, "pyc": pyc}
+def unsandboxed() -> None:
+    """daftar/worker.py RUNNER: workflows run without Temporal's sandbox in the worker (the
+    replayer and the suite's replays would keep it, to catch a non-deterministic call)."""
+    from temporalio.worker import UnsandboxedWorkflowRunner
+
+    import daftar.worker as worker
+
+    worker.RUNNER = UnsandboxedWorkflowRunner()  # type: ignore[assignment]
+
+
+FIXES = {"serial-writes": serial_writes, "pyc": pyc, "unsandboxed": unsandboxed}
 
 
 def main() -> None:
