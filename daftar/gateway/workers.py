@@ -99,6 +99,26 @@ class Workers:
         return any(now - poller.last_access_time.ToDatetime(tzinfo=UTC) < LIVE_POLL_AGE
                    for poller in described.pollers)
 
+    async def polled_within(self, age: timedelta) -> bool:
+        """Whether a worker asked Temporal for a workflow task less than `age` ago.
+
+        A worker that runs and has work polls again as soon as it has room, so a recent poll
+        beside a task not yet started means the workers are behind, not gone. Asked afresh;
+        False when Temporal does not answer (the caller's bounded waits still hold).
+        """
+        request = DescribeTaskQueueRequest(
+            namespace=self._client.namespace,
+            task_queue=TaskQueue(name=self.task_queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+        try:
+            described = await self._client.workflow_service.describe_task_queue(
+                request, retry=True, timeout=CHECK_TIMEOUT)
+        except RPCError:
+            return False
+        now = datetime.now(UTC)
+        return any(now - poller.last_access_time.ToDatetime(tzinfo=UTC) < age
+                   for poller in described.pollers)
+
     async def require_for_reading(self) -> None:
         """503 `worker_unavailable` unless a worker runs to answer a query."""
         if not await self.polling():

@@ -67,9 +67,11 @@ RPC_TIMEOUT = timedelta(seconds=30)
 ACCEPT_WAIT = timedelta(seconds=10)
 #: After ACCEPT_WAIT the gateway asks Temporal, every ACCEPT_RECHECK, about the workflow's
 #: pending workflow task, and keeps waiting while a worker is working on the workflow: the
-#: task is started, or was scheduled less than TASK_UNTAKEN ago. A task scheduled that long
-#: ago and still not started means no worker is taking it (Temporal itself gives up on a
-#: worker's sticky queue after 10 s). Whatever happens, the wait ends at ACCEPT_LIMIT.
+#: task is started, or was scheduled less than TASK_UNTAKEN ago, or a worker polled the task
+#: queue less than TASK_UNTAKEN ago (the workers are behind: a registration rush). A task
+#: scheduled that long ago and still not started, with no worker polling since, means no
+#: worker is taking it (Temporal itself gives up on a worker's sticky queue after 10 s).
+#: Whatever happens, the wait ends at ACCEPT_LIMIT.
 ACCEPT_RECHECK = timedelta(seconds=5)
 TASK_UNTAKEN = timedelta(seconds=10)
 ACCEPT_LIMIT = timedelta(seconds=120)
@@ -215,7 +217,8 @@ class _Sender:
         """Whether a worker is working on the workflow.
 
         True when its pending workflow task is started, or was scheduled less than
-        TASK_UNTAKEN ago, or none is pending (one just ended).
+        TASK_UNTAKEN ago, or none is pending (one just ended), or a worker polled the task
+        queue less than TASK_UNTAKEN ago (busy with the tasks queued before it).
         """
         try:
             described = await self._client.workflow_service.describe_workflow_execution(
@@ -230,7 +233,9 @@ class _Sender:
         if task.state == PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED:
             return True
         scheduled = task.scheduled_time.ToDatetime(tzinfo=UTC)
-        return datetime.now(UTC) - scheduled < TASK_UNTAKEN
+        if datetime.now(UTC) - scheduled < TASK_UNTAKEN:
+            return True
+        return await self._workers.polled_within(TASK_UNTAKEN)
 
     async def _temporal_answers(self, key: str | None) -> None:
         """After a wait ran out: 503 naming Temporal if it is what stopped answering."""
