@@ -43,10 +43,15 @@ from bench.ceiling import Shape, run_ceiling
 from bench.common import CpuMeter, machine_line
 from bench.data import seed_pass_mark
 from bench.http_path import Driver, http_client, paths, registrations
+from bench.openloop import YEAR as OPEN_LOOP_YEAR
+from bench.openloop import open_loop, open_loop_client
+from bench.openloop import render as render_open_loop
 from bench.profile import PY_SPY, Profiling, summary
 from bench.publication import publication
 from bench.readmodel import fill, reads
 from bench.report import Result, history_events, render
+from bench.rush import render as render_rush
+from bench.rush import rush
 from bench.stack import Stack
 from bench.variants import FIXES
 from daftar.contracts.ids import applicant_workflow_id
@@ -105,6 +110,13 @@ async def http_parts(stack: Stack, driver: Driver, args: argparse.Namespace, out
     plain = await Client.connect(stack.temporal_address)
     result.events["ceiling"] = await history_events(plain, result.ceiling.sample)
     result.events["same work"] = await history_events(plain, result.same_work.sample)
+    if args.open_loop:
+        # Decision latency at half the plain ceiling's rate, arrivals on a clock.
+        await driver.create_cycle(OPEN_LOOP_YEAR, capacity=args.open_loop + 15)
+        seed_pass_mark(stack.engine, OPEN_LOOP_YEAR)
+        async with open_loop_client(stack) as loose:
+            result.open_loop = await open_loop(stack, Driver(stack, loose), OPEN_LOOP_YEAR,
+                                               0.5 * result.ceiling.rate, args.open_loop)
     if args.ceiling_breakdown:
         for shape in (Shape(timers=True), Shape(upserts=True), Shape(payload=2400),
                       Shape(notices=True), Shape(upserts=True, stage_only=True),
@@ -127,9 +139,16 @@ async def main(args: argparse.Namespace) -> None:
     if args.fixes:
         print(f"trying fixes (bench/variants.py): {args.fixes}")
     results = [await run_one(db, args, out) for db in databases]
+    rushes = {db: await rush(db, args.rush, args.rush_concurrency, log_level=args.log_level,
+                             keep=args.keep) for db in databases} if args.rush else {}
     print()
     print(render(results, applicants=args.applicants, concurrency=args.concurrency,
                  rows=args.read_model_rows))
+    for result in results:
+        if result.open_loop is not None:
+            print(f"## {result.database}\n\n" + render_open_loop(result.open_loop))
+    for db, runs in rushes.items():
+        print(render_rush(runs, args.rush, args.rush_concurrency, db))
     print(machine_line())
     print(f"bench took {time.perf_counter() - started:.0f} s"
           + (f"; profiles in {out}" if args.profile else ""))
@@ -141,6 +160,14 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--applicants", type=int, default=200,
                    help="registrations, and full paths (and ceiling paths): N each")
     p.add_argument("--concurrency", type=int, default=16, help="concurrent HTTP clients")
+    p.add_argument("--open-loop", type=int, default=100,
+                   help="paths arriving open-loop at half the ceiling's rate, for decision "
+                   "latency (bench/openloop.py); 0 skips")
+    p.add_argument("--rush", type=int, default=0,
+                   help="registrations (with photo and payment) of the registration rush, "
+                   "1 API + 1 worker then 2 + 2 (bench/rush.py; the full size: 20000)")
+    p.add_argument("--rush-concurrency", type=int, default=64,
+                   help="concurrent HTTP clients of the rush")
     p.add_argument("--publication", type=int, default=2000,
                    help="candidates of the publication part (the issue's size: 50000)")
     p.add_argument("--read-model-rows", type=int, default=100_000,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
 from bench.common import ms, pct, table
 from bench.http_path import STEPS, UPDATES, Phase
+
+if TYPE_CHECKING:
+    from bench.openloop import OpenLoop
 
 #: History event kinds worth showing per path (the rest are counted in the total).
 EVENT_KINDS = {"WORKFLOW_TASK_COMPLETED": "workflow tasks", "MARKER_RECORDED": "local activities",
@@ -28,6 +31,7 @@ class Result:
     path: Phase | None = None
     ceiling: Phase | None = None
     same_work: Phase | None = None  # the ceiling doing daftar's durable work (Shape.daftar)
+    open_loop: OpenLoop | None = None  # decision latency at half the ceiling's rate
     events: dict[str, Counter[str]] = field(default_factory=dict)  # daftar / ceiling
     fill_seconds: float = 0.0
     reads: list[tuple[str, float, float, str]] = field(default_factory=list)

