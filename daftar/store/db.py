@@ -7,8 +7,10 @@ can migrate without an alembic.ini); `migrate` brings a database to the newest o
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Literal
 
@@ -176,10 +178,34 @@ def session_factory(engine: Engine) -> SessionFactory:
     return factory
 
 
+#: One writer at a time per SQLite file within a process. SQLite lets one transaction write
+#: at a time; without this, a worker's 16 activity threads wait for it in SQLite's busy
+#: handler, which sleeps in growing steps (up to 100 ms) and lets a late-comer in first: a
+#: write then waits far longer than the writes ahead of it take. Behind a lock they take
+#: turns at once. Other processes (the API, a second worker) still meet the busy handler.
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = (
+    weakref.WeakKeyDictionary())
+_WRITERS_GUARD = threading.Lock()
+
+
+def _writer_turn(bind: Any) -> threading.RLock | nullcontext[None]:
+    engine = getattr(bind, "engine", None)
+    if engine is None or engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _WRITERS_GUARD:
+        lock = _SQLITE_WRITERS.get(engine)
+        if lock is None:
+            lock = _SQLITE_WRITERS[engine] = threading.RLock()
+    return lock
+
+
 @contextmanager
 def transaction(factory: SessionFactory) -> Iterator[Session]:
-    """A session committed on success and rolled back on error."""
-    with factory() as session:
+    """A session committed on success and rolled back on error.
+
+    On SQLite, one such transaction at a time per database in this process.
+    """
+    with factory() as session, _writer_turn(session.get_bind()):
         try:
             yield session
             session.commit()
