@@ -168,17 +168,23 @@ class _Sender:
                 continue
         return None
 
-    async def _send(self, handle: WorkflowHandle[Any, Any], update: Update[M, R], msg: M) -> R:
+    async def _send(self, handle: WorkflowHandle[Any, Any], update: Update[M, R], msg: M, *,
+                    at_once: bool = False) -> R:
         """Send `update` when a worker runs, and wait, within bounds, for its result.
+
+        `at_once`: the update's handler finishes in the workflow task that accepts it (every
+        ApplicantWorkflow update does), so one call waits for it to complete, instead of one
+        until it is accepted and another for its result.
 
         WorkflowUpdateFailedError (a validator's refusal) and RPCError reach the caller.
         """
         if not await self._workers.polling():
             raise errors.no_worker_not_sent(self._key)
         key = self._key or uuid.uuid4().hex
+        stage = WorkflowUpdateStage.COMPLETED if at_once else WorkflowUpdateStage.ACCEPTED
         sending: asyncio.Task[WorkflowUpdateHandle[R]] = asyncio.create_task(handle.start_update(
             update.name, msg, id=update_id(update.name, msg, key), result_type=update.result,
-            wait_for_stage=WorkflowUpdateStage.ACCEPTED, rpc_timeout=ACCEPT_LIMIT))
+            wait_for_stage=stage, rpc_timeout=ACCEPT_LIMIT))
         try:
             sent = await self._accepted(handle, sending)
         except WorkflowUpdateRPCTimeoutOrCancelledError:
@@ -324,7 +330,7 @@ class Applicants(_Sender):
         a release with nothing to release) is no error: the answer is the current state.
         """
         try:
-            result = await self._send(self._handle(application_id), update, msg)
+            result = await self._send(self._handle(application_id), update, msg, at_once=True)
             _bind(stage=result.stage.value)
             return result
         except WorkflowUpdateFailedError as err:
