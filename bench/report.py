@@ -34,7 +34,7 @@ class Result:
     open_loop: OpenLoop | None = None  # decision latency at half the ceiling's rate
     events: dict[str, Counter[str]] = field(default_factory=dict)  # daftar / ceiling
     fill_seconds: float = 0.0
-    reads: list[tuple[str, float, float, str]] = field(default_factory=list)
+    reads: list[tuple[str, float, float, float, str]] = field(default_factory=list)
     publication: list[tuple[str, str]] = field(default_factory=list)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  # process → summary
     breakdown: list[tuple[str, Phase, Counter[str]]] = field(default_factory=list)
@@ -139,9 +139,9 @@ def render(results: list[Result], *, applicants: int, concurrency: int, rows: in
         done = [r for r in results if r.reads]
         read_rows = [[f"bulk insert of {rows} rows", *(f"{r.fill_seconds:.1f} s" for r in done)]]
         for i, (what, *_rest) in enumerate(done[0].reads):
-            read_rows.append([f"{what}: p50 / p99",
-                              *(f"{ms(r.reads[i][1])} / {ms(r.reads[i][2])}" for r in done)])
-        read_rows.append(["answers (last request)", *("; ".join(x[3] for x in r.reads)
+            read_rows.append([f"{what}: p50 / p95 / p99",
+                              *(" / ".join(ms(t) for t in r.reads[i][1:4]) for r in done)])
+        read_rows.append(["answers (last request)", *("; ".join(x[4] for x in r.reads)
                                                       for r in done)])
         out.append(table(f"Admin reads with {rows} applications in the read model "
                          "(sequential requests)", ["figure", *(r.database for r in done)],

@@ -22,10 +22,14 @@ from daftar.services.auth import Principal
 from daftar.services.schemas import ApplicationItem, Page
 from daftar.store.models import ApplicationRecord
 from daftar.store.queries import (
+    OLDEST_FIRST,
     ApplicationFilter,
+    count_applications,
+    counted_by_stage,
     filter_conditions,
     is_overdue,
     list_applications,
+    page_of,
 )
 
 __all__ = ["ApplicationFilter", "InboxQuery", "Row", "application_of_code", "applications_page",
@@ -195,21 +199,25 @@ def inbox_rows(session: Session, flt: ApplicationFilter, ask: InboxQuery, *, pag
     `exclude`: applications just decided, which the read model may list a moment longer.
     The default order reads `ix_applications_cycle_stage_entered`, the deadline order
     `ix_applications_cycle_stage_due`: each sorts only the cycle's rows at the viewer's stages.
+    A page's keys are found before its rows (`daftar.store.queries.page_of`); without a search,
+    the overdue box or rows left out, the total is summed from the counters.
     """
     now = now or datetime.now(UTC)
     conditions = _conditions(flt, ask, now)
     if exclude:
         conditions.append(col(ApplicationRecord.application_id).not_in(sorted(exclude)))
-    total = session.exec(
-        select(func.count()).select_from(ApplicationRecord).where(*conditions)).one()
+    searched = bool(ask.code and ask.code.strip())
+    if counted_by_stage(flt) and not (searched or ask.overdue_only or exclude):
+        total = count_applications(session, flt)  # by cycle, stage and province only
+    else:
+        total = int(session.exec(
+            select(func.count()).select_from(ApplicationRecord).where(*conditions)).one())
     if ask.order == "due":  # the soonest deadline first, rows without one last
         order: tuple[Any, ...] = (col(ApplicationRecord.due_at).is_(None),
                                   col(ApplicationRecord.due_at).asc(),
                                   col(ApplicationRecord.stage_entered_at).asc(),
                                   col(ApplicationRecord.application_id).asc())
     else:
-        order = (col(ApplicationRecord.stage_entered_at).asc(),
-                 col(ApplicationRecord.application_id).asc())
-    stmt = (select(ApplicationRecord).where(*conditions).order_by(*order)
-            .offset((page - 1) * size).limit(size))
-    return [row_of(r, now) for r in session.exec(stmt)], int(total)
+        order = OLDEST_FIRST
+    rows = page_of(session, conditions, order, page=page, size=size)
+    return [row_of(r, now) for r in rows], total

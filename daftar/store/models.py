@@ -15,9 +15,19 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from daftar.domain.stages import SLA_KEYS
+
+#: The stages whose applications can be overdue (those with an SLA), in order, and the
+#: condition on them as SQL with the values written out: the overdue list's index holds only
+#: their rows, and a query uses it only when it names them the same way
+#: (`daftar.store.queries.list_overdue`).
+OVERDUE_STAGES = tuple(sorted(s.value for s in SLA_KEYS))
+OVERDUE_STAGES_SQL = "stage IN (" + ", ".join(f"'{s}'" for s in OVERDUE_STAGES) + ")"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -83,6 +93,12 @@ class ApplicationRecord(SQLModel, table=True):
         Index("ix_applications_cycle_stage_province", "cycle", "stage", "province"),
         # The inbox's deadline order (the soonest due first) within a cycle's stages.
         Index("ix_applications_cycle_stage_due", "cycle", "stage", "due_at", "application_id"),
+        # The overdue list's order (the longest overdue first) over the rows of the stages
+        # that can be overdue only, with the stage and escalation it filters by: a page's keys,
+        # and the count, are read from this index alone.
+        Index("ix_applications_overdue", "cycle", "due_at", "application_id", "stage",
+              "escalated", postgresql_where=text(OVERDUE_STAGES_SQL),
+              sqlite_where=text(OVERDUE_STAGES_SQL)),
     )
     application_id: str = Field(primary_key=True, max_length=32)
     tracking_code: str = Field(unique=True, max_length=32)

@@ -7,12 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
 from daftar.domain.places import province_spellings
-from daftar.domain.stages import SLA_KEYS
-from daftar.store.models import ApplicationRecord, CityRecord, CycleRecord
+from daftar.store.models import (
+    OVERDUE_STAGES_SQL,
+    ApplicationRecord,
+    CityRecord,
+    CycleRecord,
+    StageCount,
+)
 
 
 @dataclass(frozen=True)
@@ -52,10 +57,15 @@ def city_names(session: Session, year: int | None = None) -> list[str]:
 
 
 def stage_counts(session: Session, year: int) -> dict[str, int]:
-    """How many of the cycle's applications are at each stage (stages with none left out)."""
-    stmt = (select(ApplicationRecord.stage, func.count())
-            .where(ApplicationRecord.cycle == year)
-            .group_by(col(ApplicationRecord.stage)))
+    """How many of the cycle's applications are at each stage (stages with none left out).
+
+    Summed from the per-province counters (`stage_counts`), which every write of a row keeps
+    exact in its own transaction: a few rows, however many applications the cycle has.
+    """
+    stmt = (select(StageCount.stage, func.sum(StageCount.n))
+            .where(StageCount.cycle == year)
+            .group_by(col(StageCount.stage))
+            .having(func.sum(StageCount.n) > 0))
     return {stage: int(n) for stage, n in session.exec(stmt)}
 
 
@@ -85,21 +95,64 @@ def filter_conditions(flt: ApplicationFilter, *, tracking_code: bool = True) -> 
     return conditions
 
 
+def counted_by_stage(flt: ApplicationFilter) -> bool:
+    """Whether `flt` filters only by cycle, stage and province: what the counters count."""
+    return not (flt.city or flt.quota or flt.tracking_code or flt.assigned_to)
+
+
+def count_applications(session: Session, flt: ApplicationFilter) -> int:
+    """How many applications match `flt`.
+
+    A filter by cycle, stage and province only is summed from the counters (`stage_counts`,
+    kept exact with the rows): a few rows instead of every matching application's.
+    """
+    if not counted_by_stage(flt):
+        return int(session.exec(select(func.count()).select_from(ApplicationRecord)
+                                .where(*filter_conditions(flt))).one())
+    conditions: list[Any] = []
+    if flt.cycle is not None:
+        conditions.append(StageCount.cycle == flt.cycle)
+    if flt.stages:
+        conditions.append(col(StageCount.stage).in_(list(flt.stages)))
+    if flt.province:
+        conditions.append(col(StageCount.province).in_(province_spellings(flt.province)))
+    total = session.exec(select(func.coalesce(func.sum(StageCount.n), 0))
+                         .where(*conditions)).one()
+    return int(total)
+
+
+def page_of(session: Session, conditions: Sequence[Any], order: Sequence[Any], *,
+            page: int, size: int) -> list[ApplicationRecord]:
+    """Page `page` of the applications meeting `conditions` in `order`.
+
+    `order` must end with the primary key, so that it is total. A deferred join: the page's
+    keys are found first, from an index alone where one serves the conditions and the order,
+    so that skipping the rows of the pages before costs index entries rather than whole rows;
+    then only those rows are read. One statement, so one snapshot.
+    """
+    keys = (select(col(ApplicationRecord.application_id).label("key"))
+            .where(*conditions).order_by(*order)
+            .offset((page - 1) * size).limit(size)
+            .subquery("page_keys"))
+    stmt = (select(ApplicationRecord)
+            .join(keys, col(ApplicationRecord.application_id) == keys.c.key)
+            .order_by(*order))
+    return list(session.exec(stmt))
+
+
+#: The orders of the lists: each an index's (models.py), read forwards or backwards.
+NEWEST_FIRST = (col(ApplicationRecord.updated_at).desc(),
+                col(ApplicationRecord.application_id).desc())
+OLDEST_FIRST = (col(ApplicationRecord.stage_entered_at).asc(),
+                col(ApplicationRecord.application_id).asc())
+
+
 def list_applications(session: Session, flt: ApplicationFilter, *, page: int, size: int,
                       oldest_first: bool = False) -> tuple[list[ApplicationRecord], int]:
     """One page of applications matching `flt`, and how many match in all."""
-    conditions = filter_conditions(flt)
-    total = session.exec(
-        select(func.count()).select_from(ApplicationRecord).where(*conditions)).one()
-    # Each order is an index's (models.py), read forwards or backwards.
-    order = ((col(ApplicationRecord.stage_entered_at).asc(),
-              col(ApplicationRecord.application_id).asc()) if oldest_first
-             else (col(ApplicationRecord.updated_at).desc(),
-                   col(ApplicationRecord.application_id).desc()))
-    stmt = (select(ApplicationRecord).where(*conditions)
-            .order_by(*order)
-            .offset((page - 1) * size).limit(size))
-    return list(session.exec(stmt)), int(total)
+    rows = page_of(session, filter_conditions(flt), OLDEST_FIRST if oldest_first
+                   else NEWEST_FIRST, page=page, size=size)
+    return rows, count_applications(session, flt)
 
 
 def is_overdue(record: ApplicationRecord, now: datetime) -> bool:
@@ -108,9 +161,13 @@ def is_overdue(record: ApplicationRecord, now: datetime) -> bool:
 
 
 def _overdue(year: int, now: datetime) -> tuple[Any, ...]:
-    """`is_overdue` in SQL, at the stages that wait on a person."""
-    return (ApplicationRecord.cycle == year,
-            col(ApplicationRecord.stage).in_([s.value for s in SLA_KEYS]),
+    """`is_overdue` in SQL, at the stages that wait on a person.
+
+    The stages are written out in the statement, as `ix_applications_overdue`'s condition
+    writes them (`OVERDUE_STAGES_SQL`): only then may either database read that partial
+    index (a prepared statement's parameters would hide them).
+    """
+    return (ApplicationRecord.cycle == year, text(OVERDUE_STAGES_SQL),
             or_(col(ApplicationRecord.due_at) < now, col(ApplicationRecord.escalated)))
 
 
@@ -122,9 +179,13 @@ def count_overdue(session: Session, year: int, now: datetime) -> int:
 
 def list_overdue(session: Session, year: int, now: datetime, *, page: int,
                  size: int) -> tuple[list[ApplicationRecord], int]:
-    """One page of the cycle's overdue applications, the longest overdue first."""
-    rows = session.exec(select(ApplicationRecord).where(*_overdue(year, now))
-                        .order_by(col(ApplicationRecord.due_at),
-                                  col(ApplicationRecord.application_id))
-                        .offset((page - 1) * size).limit(size))
-    return list(rows), count_overdue(session, year, now)
+    """One page of the cycle's overdue applications, the longest overdue first.
+
+    The order is `ix_applications_overdue`'s (a partial index of the waiting stages' rows,
+    holding the escalation too): the page's keys are read from that index alone, in order,
+    however deep the page.
+    """
+    rows = page_of(session, _overdue(year, now),
+                   (col(ApplicationRecord.due_at), col(ApplicationRecord.application_id)),
+                   page=page, size=size)
+    return rows, count_overdue(session, year, now)

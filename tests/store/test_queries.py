@@ -146,3 +146,77 @@ def test_overdue_is_past_the_sla_or_escalated_at_a_waiting_stage(
         assert [r.application_id for r in first] == ["od-late-2", "od-late-1"]
         second, _ = list_overdue(session, 1404, now, page=2, size=2)
         assert [r.application_id for r in second] == ["od-escal"]
+
+
+def test_counts_from_the_counters_equal_the_rows(seeded: Session) -> None:
+    """A total by cycle, stage and province is summed from `stage_counts`: the rows' count."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from daftar.store.models import ApplicationRecord
+    from daftar.store.queries import count_applications, counted_by_stage, filter_conditions
+
+    for flt in (ApplicationFilter(), ApplicationFilter(cycle=1404),
+                ApplicationFilter(cycle=1404, stages=["awaiting_interview", "rejected"]),
+                ApplicationFilter(cycle=1404, province="Tehran"),
+                ApplicationFilter(province="Tehran", stages=["awaiting_interview"]),
+                ApplicationFilter(cycle=1399)):
+        assert counted_by_stage(flt)
+        rows = seeded.exec(select(func.count()).select_from(ApplicationRecord)
+                           .where(*filter_conditions(flt))).one()
+        assert count_applications(seeded, flt) == rows
+
+
+def test_deep_pages_read_the_same_rows_as_one_sorted_query(seeded: Session) -> None:
+    """Each page (its keys found first) is the slice of the whole list in order."""
+    for oldest_first in (False, True):
+        whole, _ = ids(seeded, ApplicationFilter(cycle=1404), oldest_first=oldest_first)
+        paged = [i for page in range(1, 5) for i in ids(
+            seeded, ApplicationFilter(cycle=1404), page=page, size=2,
+            oldest_first=oldest_first)[0]]
+        assert paged == whole
+
+
+def test_the_overdue_list_reads_its_order_from_its_index(sessions: SessionFactory) -> None:
+    """The page's keys come from `ix_applications_overdue` in order, not from a sort."""
+    from typing import Any
+
+    from sqlalchemy import event
+
+    from daftar.store.queries import list_overdue
+
+    now = T0 + timedelta(days=30)
+    with transaction(sessions) as session:
+        for n in range(30):
+            write_snapshot(session, app_row(
+                f"ix-{n:02d}", stage=(Stage.awaiting_interview, Stage.licensed)[n % 2],
+                due_at=now - timedelta(hours=n + 1)))
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, params: Any, *_args: Any) -> None:
+        if "page_keys" in statement:
+            seen.append((statement, params))
+
+    with sessions() as session:
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            rows, total = list_overdue(session, 1404, now, page=2, size=5)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert total == 15
+        assert [r.application_id for r in rows] == [f"ix-{n:02d}" for n in (18, 16, 14, 12, 10)]
+        (statement, params), = seen
+        conn = session.connection()
+        if engine.dialect.name == "postgresql":  # a plan as it would be at scale
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            conn.exec_driver_sql("SET LOCAL enable_sort = off")
+            conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+            plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, params))
+            inner = plan.split("Limit")[1]
+            assert "ix_applications_overdue" in inner and "Sort" not in inner, plan
+        else:
+            plan = "\n".join(r[3] for r in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, params))
+            keys = plan.split("SCAN page_keys")[0]
+            assert "INDEX ix_applications_overdue" in keys and "TEMP B-TREE" not in keys, plan
