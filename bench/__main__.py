@@ -43,6 +43,7 @@ from bench.ceiling import Shape, run_ceiling
 from bench.common import CpuMeter, machine_line
 from bench.data import seed_pass_mark
 from bench.http_path import Driver, http_client, paths, registrations
+from bench.launch import launch
 from bench.openloop import YEAR as OPEN_LOOP_YEAR
 from bench.openloop import open_loop, open_loop_client
 from bench.openloop import render as render_open_loop
@@ -76,6 +77,8 @@ async def run_one(database: str, args: argparse.Namespace, out: Path) -> Result:
                                                           args.read_model_rows)
             result.reads = await reads(driver, READ_YEAR, args.read_model_rows,
                                        args.read_requests)
+        if args.launch_candidates or args.launch_fan_out:
+            result.launch = await launch(stack, args.launch_candidates, args.launch_fan_out)
         if args.publication:
             result.publication = await publication(stack, args.publication, 64)
     return result
@@ -168,6 +171,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                    "1 API + 1 worker then 2 + 2 (bench/rush.py; the full size: 20000)")
     p.add_argument("--rush-concurrency", type=int, default=64,
                    help="concurrent HTTP clients of the rush")
+    p.add_argument("--launch-candidates", type=int, default=100_000,
+                   help="ranked candidates of the launch round's allocation (bench/launch.py)")
+    p.add_argument("--launch-fan-out", type=int, default=0,
+                   help="applicant workflows a launch round sends offices to (the full size: "
+                   "10000; its set-up brings each to awaiting_launch first)")
     p.add_argument("--publication", type=int, default=2000,
                    help="candidates of the publication part (the issue's size: 50000)")
     p.add_argument("--read-model-rows", type=int, default=100_000,

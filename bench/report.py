@@ -36,6 +36,7 @@ class Result:
     fill_seconds: float = 0.0
     reads: list[tuple[str, float, float, float, str]] = field(default_factory=list)
     publication: list[tuple[str, str]] = field(default_factory=list)
+    launch: list[tuple[str, str]] = field(default_factory=list)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)  # process → summary
     breakdown: list[tuple[str, Phase, Counter[str]]] = field(default_factory=list)
     stats_check: str = ""  # the read model's stats after the HTTP parts
@@ -146,6 +147,11 @@ def render(results: list[Result], *, applicants: int, concurrency: int, rows: in
         out.append(table(f"Admin reads with {rows} applications in the read model "
                          "(sequential requests)", ["figure", *(r.database for r in done)],
                          read_rows))
+    if any(r.launch for r in results):
+        done = [r for r in results if r.launch]
+        out.append(table("Launch round", ["figure", *(r.database for r in done)],
+                         [[name, *(dict(r.launch).get(name, "–") for r in done)]
+                          for name, _ in done[0].launch]))
     if any(r.publication for r in results):
         done = [r for r in results if r.publication]
         out.append(table("Publication of exam results", ["figure", *(r.database for r in done)],

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, update
+from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from daftar.domain.allocation import Allocation, CitySeats, LaunchCandidate, allocate
@@ -154,19 +155,23 @@ def compute_round(session: Session, cycle: int, *, relocate: bool) -> tuple[
     published = and_(col(ExamScore.cycle) == col(ApplicationRecord.cycle),
                      col(ExamScore.application_id) == col(ApplicationRecord.application_id),
                      col(ExamScore.outcome) == SENT)
-    candidates = [
-        LaunchCandidate(key=a.application_id, province=a.province, city=a.city,
-                        veteran=a.quota != "free",
-                        total=Decimal(exact) if exact is not None else a.exam_total or Decimal(0),
-                        interview=a.interview_score or Decimal(0),
-                        registered_at=a.registered_at)
-        for a, exact in session.exec(
-            select(ApplicationRecord, ExamScore.total_exact)
+    # Only the columns the ranking needs, as plain rows: no ORM entity per candidate (more
+    # columns than sqlmodel's `select` types, hence SQLAlchemy's).
+    stmt = (columns(*(col(c) for c in (
+                ApplicationRecord.application_id, ApplicationRecord.province,
+                ApplicationRecord.city, ApplicationRecord.quota, ApplicationRecord.exam_total,
+                ApplicationRecord.interview_score, ApplicationRecord.registered_at)),
+                    col(ExamScore.total_exact))
             .outerjoin(ExamScore, published)
-            .where(ApplicationRecord.cycle == cycle,
-                   ApplicationRecord.stage == Stage.awaiting_launch.value,
+            .where(col(ApplicationRecord.cycle) == cycle,
+                   col(ApplicationRecord.stage) == Stage.awaiting_launch.value,
                    col(ApplicationRecord.application_id).not_in(placed)))
-    ]
+    candidates = [
+        LaunchCandidate(key=key, province=province, city=city, veteran=quota != "free",
+                        total=Decimal(exact) if exact is not None else total or Decimal(0),
+                        interview=interview or Decimal(0), registered_at=registered_at)
+        for key, province, city, quota, total, interview, registered_at, exact
+        in session.execute(stmt)]
     share = Decimal(str(record.config.get("veteran_share", "0.30")))
     return allocate(candidates, cities, veteran_share=share, relocate=relocate), candidates
 
@@ -179,10 +184,12 @@ def save_round(session: Session, cycle: int, number: int, *, relocate: bool, act
                          waiting=len(allocation.waiting))
     session.add(launch)
     session.flush()
-    session.add_all(PlacementRecord(cycle=cycle, application_id=p.key, round=number,
-                                    rank=i + 1, province=p.province, city=p.city,
-                                    reserved=p.reserved, relocation=p.relocation)
-                    for i, p in enumerate(allocation.placements))
+    rows = [{"cycle": cycle, "application_id": p.key, "round": number, "rank": i + 1,
+             "province": p.province, "city": p.city, "reserved": p.reserved,
+             "relocation": p.relocation, "outcome": None}
+            for i, p in enumerate(allocation.placements)]
+    for start in range(0, len(rows), 5000):  # bulk inserts in bounded batches
+        session.exec(insert(PlacementRecord), params=rows[start:start + 5000])
     return launch
 
 
