@@ -1,10 +1,11 @@
 """CohortActivities: fan-outs to every candidate's workflow, paged, bounded and idempotent.
 
 Each fan-out walks the read model a page at a time in application-id order, sends the page's
-updates with at most `concurrency` in flight, then marks the page done and counts it in one
-transaction and heartbeats its position. A retry (a crash, a lost worker) resumes after the last
-page marked; a page sent but not yet marked is sent again, which the applicant workflow's
-idempotent update turns into a no-op. So no candidate is skipped and none gets two results.
+updates with at most `concurrency` in flight (a publication at most PUBLICATION_IN_FLIGHT),
+then marks the page done and counts it in one transaction and heartbeats its position. A retry
+(a crash, a lost worker) resumes after the last page marked; a page sent but not yet marked is
+sent again, which the applicant workflow's idempotent update turns into a no-op. So no
+candidate is skipped and none gets two results.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import LaunchRound
 
 log = structlog.get_logger("daftar.cohort")
+#: Results in flight at once during a publication, at most. The fan-out shares the worker
+#: (its workflow task slots, its activity threads, the read model's writer) with reviewers'
+#: decisions: each result in flight queues a workflow task, a read-model write and an SMS
+#: ahead of them. A few in flight already keep the worker busy (each update waits on its
+#: round trip to Temporal, not on the worker); more only lengthen the queue that decisions
+#: wait in, up to seconds, without publishing faster.
+PUBLICATION_IN_FLIGHT = 8
 T = TypeVar("T")
 M = TypeVar("M")
 
@@ -73,7 +81,8 @@ class CohortActivities:
             send,
             lambda outcomes: self._db(lambda s: store.record_score_outcomes(
                 s, job.cycle, outcomes)),
-            key=lambda score: score.application_id)
+            key=lambda score: score.application_id,
+            concurrency=min(self._concurrency, PUBLICATION_IN_FLIGHT))
         final = await self._db(lambda s: store.set_publication_state(
             s, job.cycle, PublicationState.published))
         log.info("exam results published", cycle=job.cycle, sent=final.sent,
@@ -127,10 +136,10 @@ class CohortActivities:
     async def _fan_out(self, page: Callable[[str], Awaitable[Sequence[T]]],
                        send: Callable[[T], Awaitable[str]],
                        mark: Callable[[dict[str, str]], Awaitable[None]],
-                       *, key: Callable[[T], str]) -> None:
+                       *, key: Callable[[T], str], concurrency: int | None = None) -> None:
         details = activity.info().heartbeat_details
         after = str(details[0]) if details else ""
-        limit = asyncio.Semaphore(self._concurrency)
+        limit = asyncio.Semaphore(concurrency or self._concurrency)
 
         async def bounded(item: T) -> str:
             async with limit:
