@@ -408,12 +408,9 @@ def render(result: OpenLoop) -> str:
 
 def parse_shape(text: str) -> Shape:
     """`timers,upserts,payload=2400` (any of Shape's switches, comma-separated), `bare` for the
-    plain shape, or `daftar` for `Shape.daftar()` where bench/ceiling.py has it."""
+    plain shape, or `daftar` for `Shape.daftar()` (daftar's durable work, the default)."""
     if text.strip() == "daftar":
-        if not hasattr(Shape, "daftar"):
-            raise SystemExit("this bench/ceiling.py has no Shape.daftar()")
-        shape: Shape = Shape.daftar()
-        return shape
+        return Shape.daftar()
     shape = Shape()
     for part in filter(None, (p.strip().replace("-", "_") for p in text.split(","))):
         name, _, value = part.partition("=")
@@ -464,7 +461,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                    help="arrivals per second; 0: half the plain bare ceiling's closed-loop rate")
     p.add_argument("--arrivals", choices=["poisson", "fixed"], default="poisson")
     p.add_argument("--seed", type=int, default=1, help="of the Poisson arrivals")
-    p.add_argument("--shape", default="timers,upserts,payload=2400",
+    p.add_argument("--shape", default="daftar",
                    help="the bare path's shape: Shape's switches (timers, upserts, …) and "
                         "payload=N, comma-separated; bare; or daftar (Shape.daftar())")
     p.add_argument("--ceiling-paths", type=int, default=0,
