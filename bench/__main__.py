@@ -10,21 +10,23 @@ own) and measures, in turn:
 
 1. registration through HTTP: N applications from C clients, applications/s, p50/p99;
 2. N full paths through HTTP (registration → … → licence, 8 updates each) from C clients,
-   beside the ceiling measured in the same run on the same server (bench/ceiling.py: a bare
-   workflow with the same updates and local activities, its own worker, no API or database),
-   the ratio, CPU per path of each process, history events per path, and every update's
-   latency p50/p95/p99 under that load;
-3. admin lists, inbox and stats with R applications bulk-inserted into the read model;
-4. publication of exam results to P candidates (bench/publication.py): wall time and the
-   worker's and server's peak memory.
+   beside two ceilings measured in the same run on the same server (bench/ceiling.py): the
+   plain bare workflow, and one doing daftar's durable work (`Shape.daftar()`); the ratios,
+   CPU per path of each process, history events per path, every update's latency;
+3. `--open-loop` paths arriving on a clock at half the plain ceiling's rate, beside the
+   durable-work ceiling on the same schedule (bench/openloop.py);
+4. admin lists, inbox, stats and the console's pages with R applications bulk-inserted;
+5. a launch round's allocation over `--launch-candidates` ranked candidates and its fan-out
+   to `--launch-fan-out` workflows (bench/launch.py);
+6. publication of exam results to P candidates beside a bare fan-out (bench/publication.py);
+7. with `--rush N`, the registration rush on stacks of its own, 1 API + 1 worker then 2 + 2
+   (bench/rush.py).
 `--profile` profiles the API and the worker during part 2 (py-spy when on PATH, else
 pyinstrument) and prints where their time goes; `--ceiling-breakdown` runs the ceiling again
-with daftar's timers, search-attribute upserts and payload sizes added one at a time;
-`--fixes` tries proposed daftar fixes in the bench's processes (bench/variants.py). A size of
-0 skips a part.
-
-The issue's full sizes: `--publication 50000` (README: ≈ 37 min set-up + 37 min publication)
-and `--read-model-rows 100000` (the default).
+with daftar's timers, upserts, payloads and notices added one at a time; `--fixes` tries
+proposed daftar fixes in the bench's processes (bench/variants.py). A size of 0 skips a part.
+Each part also runs alone (`python -m bench.openloop`, `bench.publication`, `bench.launch`,
+`bench.rush`, `bench.readmodel`), its sizes as options.
 """
 
 from __future__ import annotations
