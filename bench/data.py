@@ -6,14 +6,24 @@ import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from temporalio.client import WorkflowHandle
 
+from daftar.contracts import search
+from daftar.contracts.applicant import APPLICANT_REVISION, ApplicantInput, CycleTerms
+from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain import jalali
+from daftar.domain.identity import application_id, tracking_code
+from daftar.domain.registration import RegistrationForm
 from daftar.store.models import ExamLoad
+from daftar.workflows.applicant import ApplicantWorkflow
+
+if TYPE_CHECKING:
+    from bench.stack import Stack
 
 FEE = 2_000_000
 PASS = {"total_score": "6000"}
@@ -75,3 +85,16 @@ def seed_pass_mark(engine: Engine, year: int) -> None:
                                  candidates=0, passed=0, loaded_by="bench",
                                  loaded_at=datetime.now(UTC)))
             session.commit()
+
+
+async def start_applicant(stack: Stack, form: RegistrationForm, terms: CycleTerms,
+                          ) -> WorkflowHandle[Any, Any]:
+    """Start one applicant's workflow through the Temporal client as the API does: on the
+    revision new applications start on, with their search attributes set at the start."""
+    app_id = application_id(stack.settings.identity_key, terms.year, form.national_id)
+    return await stack.client.start_workflow(
+        ApplicantWorkflow.run, ApplicantInput(
+            application_id=app_id, tracking_code=tracking_code(app_id), cycle=terms,
+            form=form, national_id=form.national_id, revision=APPLICANT_REVISION),
+        id=applicant_workflow_id(app_id), task_queue=stack.task_queue,
+        search_attributes=search.initial_attributes(terms.year, form))

@@ -45,14 +45,13 @@ from typing import Any
 from sqlmodel import Session, col, delete, func, select
 
 from bench.common import CpuMeter, Sampler, machine_line, proc_kib, progress
-from bench.data import ALL_CHECKS, CITIES, FEE, PASS_MARK, cycle_body
+from bench.data import ALL_CHECKS, CITIES, FEE, PASS_MARK, cycle_body, start_applicant
 from bench.data import form as form_body
 from bench.http_path import Driver, http_client
 from bench.readmodel import FIRST_NAMES, LAST_NAMES
 from bench.stack import Stack
 from daftar.activities.cohort import CohortActivities
 from daftar.contracts.applicant import (
-    ApplicantInput,
     CycleTerms,
     DecisionIn,
     ExamResultIn,
@@ -60,7 +59,6 @@ from daftar.contracts.applicant import (
     PhotoIn,
 )
 from daftar.contracts.cycle import RoundJob
-from daftar.contracts.ids import applicant_workflow_id
 from daftar.domain.actors import Actor
 from daftar.domain.allocation import CitySeats, allocate
 from daftar.domain.decisions import Outcome
@@ -319,7 +317,7 @@ def _count(stack: Stack, year: int, stage: Stage) -> int:
 async def to_launch(stack: Stack, year: int, count: int, concurrency: int) -> float:
     """Bring `count` applicant workflows to awaiting_launch; seconds until the read model
     shows them all there."""
-    client, key = stack.client, stack.settings.identity_key
+    key = stack.settings.identity_key
     terms = CycleTerms(year=year, fee_rials=FEE, sla_days=DEFAULT_SLA_DAYS,
                        registration_closes_at=datetime.now(UTC) + timedelta(days=30))
     gate = asyncio.Semaphore(concurrency)
@@ -346,11 +344,7 @@ async def to_launch(stack: Stack, year: int, count: int, concurrency: int) -> fl
             update=dict(zip(("province", "city"), listed[n % len(listed)], strict=True)))
         app_id = application_id(key, year, f.national_id)
         async with gate:
-            h = await client.start_workflow(
-                ApplicantWorkflow.run, ApplicantInput(
-                    application_id=app_id, tracking_code=tracking_code(app_id), cycle=terms,
-                    form=f, national_id=f.national_id),
-                id=applicant_workflow_id(app_id), task_queue=stack.task_queue)
+            h = await start_applicant(stack, f, terms)
             await h.execute_update(ApplicantWorkflow.confirm_payment, PaymentIn(
                 actor=gateway, reference=f"r{n}", amount_rials=FEE))
             await h.execute_update(ApplicantWorkflow.submit_photo, PhotoIn(

@@ -48,13 +48,12 @@ from temporalio.worker import Worker
 
 from bench import fanout
 from bench.common import CpuMeter, Sampler, machine_line, pct, proc_kib, progress, table
-from bench.data import ALL_CHECKS, PASS_MARK, form
+from bench.data import ALL_CHECKS, PASS_MARK, form, start_applicant
 from bench.http_path import CallFailed, Driver, Phase, http_client
 from bench.profile import PY_SPY, Profiling, summary
 from bench.stack import Stack
 from daftar.activities import cohort
 from daftar.contracts.applicant import (
-    ApplicantInput,
     CycleTerms,
     ExamResultIn,
     PaymentIn,
@@ -157,7 +156,7 @@ async def _register(stack: Stack, year: int, serials: range, concurrency: int,
                     *, exam: bool = False) -> list[str]:
     """Start, pay and photograph one applicant per serial (and pass the exam when `exam`);
     their application ids once the read model has them all at the stage reached."""
-    client, key = stack.client, stack.settings.identity_key
+    key = stack.settings.identity_key
     closes = datetime.now(UTC) + timedelta(days=30)
     gate = asyncio.Semaphore(concurrency)
     gateway = Actor(id="gateway", roles=[Role.payment_gateway])
@@ -169,13 +168,9 @@ async def _register(stack: Stack, year: int, serials: range, concurrency: int,
             f = _form(n)
             app_id = application_id(key, year, f.national_id)
             ids.append(app_id)
-            h = await client.start_workflow(
-                ApplicantWorkflow.run, ApplicantInput(
-                    application_id=app_id, tracking_code=tracking_code(app_id),
-                    cycle=CycleTerms(year=year, fee_rials=FEE, registration_closes_at=closes,
-                                     sla_days=DEFAULT_SLA_DAYS),
-                    form=f, national_id=f.national_id),
-                id=applicant_workflow_id(app_id), task_queue=stack.task_queue)
+            h = await start_applicant(stack, f, CycleTerms(
+                year=year, fee_rials=FEE, registration_closes_at=closes,
+                sla_days=DEFAULT_SLA_DAYS))
             await h.execute_update(ApplicantWorkflow.confirm_payment, PaymentIn(
                 actor=gateway, reference=f"r{n}", amount_rials=FEE))
             await h.execute_update(ApplicantWorkflow.submit_photo, PhotoIn(
