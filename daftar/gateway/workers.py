@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import structlog
 from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
@@ -75,17 +76,22 @@ class Workers:
         self._known = task.result()
         self._until = time.monotonic() + (POLLING_TTL if self._known else NOT_POLLING_TTL)
 
+    async def _describe(self) -> Any:
+        """Temporal's DescribeTaskQueue of the workflow task queue (its pollers)."""
+        return await self._client.workflow_service.describe_task_queue(
+            DescribeTaskQueueRequest(
+                namespace=self._client.namespace,
+                task_queue=TaskQueue(name=self.task_queue,
+                                     kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
+                task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW),
+            retry=True, timeout=CHECK_TIMEOUT)
+
     async def _ask(self) -> bool:
         if self._cannot_tell:
             return True
-        request = DescribeTaskQueueRequest(
-            namespace=self._client.namespace,
-            task_queue=TaskQueue(name=self.task_queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
-            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
         try:
             async with asyncio.timeout(CHECK_TIMEOUT.total_seconds()):
-                described = await self._client.workflow_service.describe_task_queue(
-                    request, retry=True, timeout=CHECK_TIMEOUT)
+                described = await self._describe()
         except TimeoutError as err:
             raise errors.unavailable("Temporal") from err
         except RPCError as err:
@@ -95,9 +101,7 @@ class Workers:
                 self._cannot_tell = True
                 return True
             raise from_rpc(err) from err
-        now = datetime.now(UTC)
-        return any(now - poller.last_access_time.ToDatetime(tzinfo=UTC) < LIVE_POLL_AGE
-                   for poller in described.pollers)
+        return _polled(described, LIVE_POLL_AGE)
 
     async def polled_within(self, age: timedelta) -> bool:
         """Whether a worker asked Temporal for a workflow task less than `age` ago.
@@ -106,20 +110,19 @@ class Workers:
         beside a task not yet started means the workers are behind, not gone. Asked afresh;
         False when Temporal does not answer (the caller's bounded waits still hold).
         """
-        request = DescribeTaskQueueRequest(
-            namespace=self._client.namespace,
-            task_queue=TaskQueue(name=self.task_queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
-            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
         try:
-            described = await self._client.workflow_service.describe_task_queue(
-                request, retry=True, timeout=CHECK_TIMEOUT)
+            return _polled(await self._describe(), age)
         except RPCError:
             return False
-        now = datetime.now(UTC)
-        return any(now - poller.last_access_time.ToDatetime(tzinfo=UTC) < age
-                   for poller in described.pollers)
 
     async def require_for_reading(self) -> None:
         """503 `worker_unavailable` unless a worker runs to answer a query."""
         if not await self.polling():
             raise errors.no_worker_to_read()
+
+
+def _polled(described: Any, age: timedelta) -> bool:
+    """Whether any poller of a DescribeTaskQueue answer polled less than `age` ago."""
+    now = datetime.now(UTC)
+    return any(now - poller.last_access_time.ToDatetime(tzinfo=UTC) < age
+               for poller in described.pollers)
