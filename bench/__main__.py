@@ -26,7 +26,8 @@ pyinstrument) and prints where their time goes; `--ceiling-breakdown` runs the c
 with daftar's timers, upserts, payloads and notices added one at a time; `--fixes` tries
 proposed daftar fixes in the bench's processes (bench/variants.py). A size of 0 skips a part.
 Each part also runs alone (`python -m bench.openloop`, `bench.publication`, `bench.launch`,
-`bench.rush`, `bench.readmodel`), its sizes as options.
+`bench.rush`, `bench.readmodel`), its sizes as options; `bench.photo` times the photo check
+alone.
 """
 
 from __future__ import annotations

@@ -9,11 +9,19 @@ and ends where its units end. This walks the Huffman-coded units without computi
 Baseline and extended sequential JPEGs are checked scan by scan; progressive ones by their
 first DC scans, which code every block once. Arithmetic coding, lossless and hierarchical
 JPEGs are not walked (`UNSUPPORTED`): cameras and phones do not produce them.
+
+The walk is exact but runs in Python: tens of milliseconds for a 40 KB photo. `decodes_cleanly`
+asks libjpeg-turbo first, in C, in about a millisecond: a decoder that neither ran out of data
+before the header's size was filled nor found coded data left over warns, and a decode with no
+warning at all leaves nothing for the walk to find. Only a file it warns about (a forged header,
+a damaged file, or a harmless quirk of some encoder) is walked, and the walk's verdict stands.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import simplejpeg
 
 UNSUPPORTED = "unsupported"
 _SEQUENTIAL = (0xC0, 0xC1)
@@ -303,6 +311,21 @@ def _skip(data: bytes, pos: int) -> int:
             pos += 1 if nxt == 0xFF else 2
             continue
         return pos
+
+
+def decodes_cleanly(data: bytes) -> bool:
+    """Whether libjpeg-turbo decodes `data` whole without a single warning.
+
+    True means the coded data fills exactly the size in the header: too little data warns
+    "premature end of data segment", data left over "extraneous bytes before marker". False
+    says nothing either way (libjpeg also warns of quirks that are no mismatch, and refuses
+    codings it cannot convert): ask `fill_mismatch`.
+    """
+    try:
+        simplejpeg.decode_jpeg(data, strict=True)
+    except Exception:  # ValueError for a warning or an error; anything else: walk it
+        return False
+    return True
 
 
 def fill_mismatch(data: bytes) -> str | None:

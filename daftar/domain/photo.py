@@ -10,7 +10,7 @@ import io
 from PIL import Image
 from pydantic import BaseModel
 
-from daftar.domain.jpeg import UNSUPPORTED, fill_mismatch
+from daftar.domain.jpeg import UNSUPPORTED, decodes_cleanly, fill_mismatch
 from daftar.domain.violations import Violation
 
 RULE = "REG-4"
@@ -48,8 +48,11 @@ def _fill_violation(data: bytes, width: int, height: int) -> Violation | None:
     """REG-4's pixels are the image data's, not the header's.
 
     A header claiming another size than the coded blocks fill is refused (a decoder would
-    paint the missing part).
+    paint the missing part). A photo libjpeg-turbo decodes without a warning fills its header
+    (daftar.domain.jpeg.decodes_cleanly); any other is walked block by block.
     """
+    if decodes_cleanly(data):
+        return None
     try:
         mismatch = fill_mismatch(data)
     except ValueError:

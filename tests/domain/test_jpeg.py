@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from daftar.domain.jpeg import UNSUPPORTED, fill_mismatch
+from daftar.domain.jpeg import UNSUPPORTED, decodes_cleanly, fill_mismatch
 
 #: Pillow's ways of writing a JPEG: chroma subsampling, progressive, optimised tables,
 #: restart markers, grey scale.
@@ -78,3 +78,32 @@ def test_a_broken_file_is_a_value_error(data: bytes) -> None:
 
 def test_bytes_after_the_end_of_image_do_not_count() -> None:
     assert fill_mismatch(jpeg(250, 350) + b"\0" * 1000) is None
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=str)
+@pytest.mark.parametrize("noisy", [True, False])
+def test_a_clean_decode_is_what_the_walk_finds_filled(options: dict[str, Any],
+                                                    noisy: bool) -> None:
+    data = jpeg(257, 333, noisy=noisy, **options)
+    if options.get("mode") != "CMYK":  # libjpeg-turbo gives no RGB of CMYK: walked instead
+        assert decodes_cleanly(data)
+    assert fill_mismatch(data) is None
+
+
+@pytest.mark.parametrize("options", OPTIONS, ids=str)
+@pytest.mark.parametrize("claimed", [(300, 400), (250, 400), (200, 300), (250, 300)])
+def test_a_header_claiming_another_size_never_decodes_cleanly(
+        options: dict[str, Any], claimed: tuple[int, int]) -> None:
+    for noisy in (True, False):
+        assert not decodes_cleanly(claiming(jpeg(250, 350, noisy=noisy, **options), *claimed))
+
+
+def test_a_warning_that_is_no_mismatch_is_left_to_the_walk() -> None:
+    data = bytearray(jpeg(250, 350))
+    # A baseline scan whose spectral end says 62, not 63: libjpeg-turbo warns that the
+    # parameters are not sequential ones, yet decodes it, and the data fills the header.
+    sos = bytes(data).find(b"\xff\xda")
+    count = data[sos + 4]
+    data[sos + 5 + 2 * count + 1] = 62
+    assert not decodes_cleanly(bytes(data))
+    assert fill_mismatch(bytes(data)) is None
