@@ -1,8 +1,9 @@
 """Profiles of the API and worker processes during one phase, and where their time goes.
 
-With `py-spy` on PATH it attaches to both processes (all threads, active samples only) for
-the phase; without it each process runs under pyinstrument (main thread only, wall clock,
-idle waits left out of the summary): `python -m bench.variants --profile-out PREFIX api|worker`
+With `py-spy` (installed by `./test`; found beside the running Python, or on PATH) it
+attaches to both processes (all threads, active samples only) for the phase; without it each
+process runs under pyinstrument (main thread only, wall clock, idle waits left out of the
+summary): `python -m bench.variants --profile-out PREFIX api|worker`
 wraps `daftar api|worker`, starts profiling on SIGUSR1 and writes PREFIX.txt and
 PREFIX.collapsed on SIGUSR2. Both leave collapsed stacks (`frame;frame;… count`) that
 `summary` reads.
@@ -21,7 +22,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-PY_SPY = shutil.which("py-spy")
+PY_SPY = (shutil.which("py-spy", path=str(Path(sys.executable).parent))
+          or shutil.which("py-spy"))
 #: Leaf functions that are a thread waiting, not working (pyinstrument samples wall clock).
 IDLE = {"select", "poll", "control", "sleep", "wait", "acquire", "_worker"}
 _FRAME = re.compile(r"^(?P<fn>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
