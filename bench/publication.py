@@ -52,6 +52,7 @@ from bench.data import ALL_CHECKS, PASS_MARK, form, start_applicant
 from bench.http_path import CallFailed, Driver, Phase, http_client
 from bench.profile import PY_SPY, Profiling, summary
 from bench.stack import Stack
+from bench.waits import UpdateWait, update_waits
 from daftar.activities import cohort
 from daftar.contracts.applicant import (
     CycleTerms,
@@ -61,6 +62,7 @@ from daftar.contracts.applicant import (
 )
 from daftar.contracts.cycle import CycleWorkflowIn, PublicationState, PublishIn
 from daftar.contracts.ids import applicant_workflow_id, cycle_workflow_id
+from daftar.contracts.workflows import Applicant
 from daftar.domain.actors import Actor
 from daftar.domain.identity import application_id, tracking_code
 from daftar.domain.notices import NoticeEvent
@@ -126,6 +128,9 @@ class Measured:
     during: list[float] = field(default_factory=list)
     decision_errors: list[str] = field(default_factory=list)
     unsent_decisions: int = 0  # ticks with no reviewers' applicant free
+    #: The decisions' workflow tasks, from the histories (bench/waits.py).
+    waits_quiet: list[UpdateWait] = field(default_factory=list)
+    waits_busy: list[UpdateWait] = field(default_factory=list)
     profile: dict[str, Any] = field(default_factory=dict)  # bench.profile.summary's
 
     def per(self, seconds: float) -> float:
@@ -326,12 +331,14 @@ async def measure(stack: Stack, candidates: int, concurrency: int, *, rate: floa
     async with http_client(stack, 16) as http:
         decisions = Reviewers(Driver(stack, http), reviewers, rate)
         quiet = Phase()
+        quiet_from = time.time()
         await decisions.run(quiet, baseline)
         m.baseline = quiet.all_of(["decision"])
         busy, done = Phase(), asyncio.Event()
         notices = _result_notices(stack)
         meter = CpuMeter({**workers, "server": server})
         with Sampler({**workers, "server": server}) as peak:
+            busy_from = time.time()
             sending = asyncio.create_task(decisions.run(busy, done))
             if profile is not None and not PY_SPY:
                 raise SystemExit("--profile needs py-spy on PATH")
@@ -363,6 +370,10 @@ async def measure(stack: Stack, candidates: int, concurrency: int, *, rate: floa
         m.during = busy.all_of(["decision"])
         m.decision_errors = quiet.errors + busy.errors
         m.unsent_decisions = decisions.unsent
+    waits = await update_waits(plain, [applicant_workflow_id(i) for i in reviewers],
+                               name=Applicant.decide.name)
+    m.waits_quiet = [w for w in waits if quiet_from <= w.scheduled < busy_from]
+    m.waits_busy = [w for w in waits if w.scheduled >= busy_from]
     m.sent, m.skipped = load.sent, load.skipped
     m.server_hwm = proc_kib(server, "VmHWM")
     progress(f"  published {candidates} in {m.wall:.1f} s", done=True)
@@ -378,6 +389,11 @@ async def measure(stack: Stack, candidates: int, concurrency: int, *, rate: floa
         await stack.stop("bare")
         progress(f"  bare fan-out: {candidates} in {m.bare_wall:.1f} s", done=True)
     return m
+
+
+def _p(waits: list[UpdateWait], part: str) -> str:
+    values = [getattr(w, part) for w in waits]
+    return f"{pct(values, 50) * 1000:.0f} / {pct(values, 99) * 1000:.0f} ms"
 
 
 def figures(m: Measured, cache: int = DEFAULT_CACHE) -> Figures:
@@ -416,6 +432,10 @@ def figures(m: Measured, cache: int = DEFAULT_CACHE) -> Figures:
          f"{p_quiet * 1000:.0f} ms ({len(m.baseline)}) / {p_busy * 1000:.0f} ms "
          f"({len(m.during)})"),
         ("decisions p99 ratio (goal ≤ 3×)", f"{p_busy / p_quiet:.2f}×"),
+        ("decisions' workflow task, queued p50 / p99: without / during",
+         f"{_p(m.waits_quiet, 'queued')} / {_p(m.waits_busy, 'queued')}"),
+        ("decisions' workflow task, in the worker p50 / p99: without / during",
+         f"{_p(m.waits_quiet, 'worked')} / {_p(m.waits_busy, 'worked')}"),
         ("decisions failed / not sent (no applicant free)",
          f"{len(m.decision_errors)} / {m.unsent_decisions}"),
         ("set-up: start + pay + photo per candidate",
