@@ -384,6 +384,8 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
     await _create_cycle(driver, year, [min(count, 100_000)] * len(CITIES))
     setup = await to_launch(stack, year, count, concurrency)
     progress(f"  fan-out set-up: {count} at awaiting_launch in {setup:.0f} s", done=True)
+    drain = await stack.activities_drained()
+    progress(f"  set-up's SMS sent {drain:.0f} s after", done=True)
     pids = {"worker": stack.pid("worker"), "server": stack.pid("server"),
             "api": stack.pid("api")}
     meter = CpuMeter(dict(pids))
@@ -410,6 +412,8 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
     return [
         ("fan-out: candidates at awaiting_launch / placed",
          f"{count:,} / {placed:,} ({_placed(stack, year):,} placement rows)"),
+        ("fan-out: set-up, then its SMS sent (before the round)",
+         f"{_s(setup)}, {_s(drain)}"),
         ("fan-out: POST launch round answered (allocated and stored)",
          f"{_s(allocated)}"),
         ("fan-out: wall until every office is in the read model",

@@ -34,7 +34,7 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from bench.common import free_port
+from bench.common import free_port, progress
 from daftar.commands.devstack import start_temporal, wait_for_temporal
 from daftar.core.settings import Settings, new_codec_key
 from daftar.domain.stages import Role
@@ -140,6 +140,31 @@ class Stack:
                 raise SystemExit(f"{name} exited; see {log}:\n{log.read_text()[-3000:]}")
             await asyncio.sleep(0.1)
         raise SystemExit(f"{name} never polled {task_queue} within {seconds} s; see {log}")
+
+    async def activities_drained(self, seconds: float = 7200) -> float:
+        """Until no activity task waits in daftar's task queues (the workflows' and the
+        notices'), seen twice in a row a second apart; the seconds it took.
+
+        A set-up that moves thousands of applicants leaves their SMS queued behind it; a part
+        timed after it starts once they are sent, as a cycle's later steps do.
+        """
+        started, clear = asyncio.get_running_loop().time(), 0
+        queues = [self.task_queue, f"{self.task_queue}-notices"]
+        while clear < 2:
+            waiting = 0
+            for queue in queues:
+                described = await self.client.workflow_service.describe_task_queue(
+                    DescribeTaskQueueRequest(
+                        namespace="default", task_queue=TaskQueue(name=queue),
+                        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+                        report_stats=True))
+                waiting += described.stats.approximate_backlog_count
+            clear = clear + 1 if waiting == 0 else 0
+            progress(f"  activity tasks waiting: {waiting}")
+            if asyncio.get_running_loop().time() - started > seconds:
+                raise SystemExit(f"activity tasks still waiting after {seconds:.0f} s")
+            await asyncio.sleep(1)
+        return asyncio.get_running_loop().time() - started
 
     async def __aenter__(self) -> Stack:
         if self.database == "postgresql":
