@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from daftar.activities.corrections import ClosingActivities
 from daftar.activities.exam_sessions import ExamActivities
 from daftar.activities.notices import NoticeActivities
 from daftar.activities.records import RecordActivities
+from daftar.contracts.notices import notice_queue
 from daftar.core.codec import worker_converter
 from daftar.core.seal import SealInterceptor
 from daftar.core.settings import Settings, load_settings
@@ -29,6 +31,9 @@ from daftar.workflows.registry import WORKFLOWS
 # keep no module state a workflow changes. The full sandbox still checks them where histories
 # are replayed (daftar/audit/replay.py and the suite's replays), so a workflow that reached
 # for the clock, randomness or I/O fails there.
+#: SMS sent at once by one worker process (each waits on the provider, not on the CPU).
+NOTICES_IN_FLIGHT = 16
+
 RUNNER = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules("daftar"))
 
@@ -43,14 +48,58 @@ def sms_provider(settings: Settings, sessions: SessionFactory) -> SmsProvider:
     return choose_provider(settings, local=lambda: LocalSmsProvider(sessions))
 
 
+class Workers:
+    """daftar's two workers in one process, run and stopped together.
+
+    `main` serves `task_queue`: the workflows, the read model's writes and the cycle's
+    fan-outs. `notices` serves NOTE-1's SMS on a queue of their own
+    (daftar.contracts.notices.notice_queue), so that the SMS a registration rush leaves queued
+    (tens of thousands) never hold a publication or a launch round behind them, and at most
+    `NOTICES_IN_FLIGHT` are sent at once.
+    """
+
+    def __init__(self, main: Worker, notices: Worker) -> None:
+        self.main, self.notices = main, notices
+        self._running: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        """Run both until `shutdown`.
+
+        If either stops or fails, the other is shut down too, and the error raised.
+        """
+        tasks = [asyncio.create_task(w.run()) for w in (self.main, self.notices)]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await asyncio.gather(self.main.shutdown(), self.notices.shutdown(),
+                                 return_exceptions=True)
+            for done in await asyncio.gather(*tasks, return_exceptions=True):
+                if isinstance(done, BaseException):
+                    raise done
+
+    async def shutdown(self) -> None:
+        """Stop polling; running activities get the grace the workers were built with."""
+        await asyncio.gather(self.main.shutdown(), self.notices.shutdown())
+
+    async def __aenter__(self) -> Workers:
+        self._running = asyncio.create_task(self.run())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.shutdown()
+        if self._running is not None:
+            await self._running
+
+
 def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                  executor: ThreadPoolExecutor, fan_out_page: int = 500,
                  fan_out_concurrency: int = 64,
                  graceful_shutdown_timeout: timedelta = timedelta(0),
-                 settings: Settings | None = None, sms: SmsProvider | None = None) -> Worker:
-    """A worker for all of daftar's workflows and activities on `task_queue`.
+                 settings: Settings | None = None, sms: SmsProvider | None = None) -> Workers:
+    """The workers of all of daftar's workflows and activities (`Workers`).
 
-    On shutdown, running activities get `graceful_shutdown_timeout` to finish. SMS go through
+    The workflows and their activities on `task_queue`, the SMS on the notices' queue beside
+    it. On shutdown, running activities get `graceful_shutdown_timeout` to finish. SMS go through
     `sms`, or the provider `settings` (by default the environment's) choose, at most
     `sms_per_number_per_hour` to one number.
     """
@@ -75,8 +124,9 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                          "by daftar.gateway.temporal.connect (or one with "
                          "daftar.core.seal.SealInterceptor)")
     config["data_converter"] = worker_converter(client.data_converter)
-    return Worker(
-        Client(**config),
+    worker_client = Client(**config)
+    main = Worker(
+        worker_client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         workflow_runner=RUNNER,
@@ -84,8 +134,18 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                     cohort.publish_results, cohort.allocate_round, cohort.send_offices,
                     amendments.store_amendment, amendments.propagate_amendment,
                     exam.send_seats, exam.mark_absent, closing.close_records,
+                    # SMS scheduled here before they had a queue of their own.
                     notices.send_notice],
         activity_executor=executor,
         max_concurrent_activities=16,
         graceful_shutdown_timeout=graceful_shutdown_timeout,
     )
+    # One NoticeActivities for both: its sends to one number take turns in this process.
+    sms_worker = Worker(
+        worker_client,
+        task_queue=notice_queue(task_queue),
+        activities=[notices.send_notice],
+        max_concurrent_activities=NOTICES_IN_FLIGHT,
+        graceful_shutdown_timeout=graceful_shutdown_timeout,
+    )
+    return Workers(main, sms_worker)

@@ -25,13 +25,12 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from daftar.app import KEEP_ALIVE_SECONDS, create_app
 from daftar.core.settings import Settings
 from daftar.store.db import session_factory
 from daftar.store.objects import FileSystemStore
-from daftar.worker import build_worker
+from daftar.worker import Workers, build_worker
 from tests.api.helpers import ID_KEY, SECRET, Stack
 from tests.conftest import TEST_CODEC_KEYS, free_port
 
@@ -59,12 +58,12 @@ def api_settings(task_queue: str, *, secret: str = SECRET, id_key: str = ID_KEY,
 
 @contextlib.asynccontextmanager
 async def running_worker(client: Client, engine: Engine, *, task_queue: str,
-                         max_workers: int = 16, **options: Any) -> AsyncIterator[Worker]:
-    """daftar's worker on `task_queue`, recording into `engine`'s read model, until the block
-    ends. It keeps `client`'s codec and seals (the tests' clients are made with
-    `tests.conftest.TEST_KEYRING` and `SEALED`); `options` go to `build_worker`. Its notices
-    (NOTE-1) have no hourly limit per number: the tests' applicants share one number
-    (tests.store.test_notices tests the limit)."""
+                         max_workers: int = 16, **options: Any) -> AsyncIterator[Workers]:
+    """daftar's workers on `task_queue` (and its SMS on the notices' queue beside it),
+    recording into `engine`'s read model, until the block ends. They keep `client`'s codec
+    and seals (the tests' clients are made with `tests.conftest.TEST_KEYRING` and `SEALED`);
+    `options` go to `build_worker`. Their notices (NOTE-1) have no hourly limit per number:
+    the tests' applicants share one number (tests.store.test_notices tests the limit)."""
     options.setdefault("settings", Settings(sms_per_number_per_hour=0))
     with ThreadPoolExecutor(max_workers=max_workers) as executor:
         worker = build_worker(client, task_queue=task_queue, sessions=session_factory(engine),

@@ -16,7 +16,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from daftar.contracts.cycle import CycleWorkflowIn, PublishIn
 from daftar.contracts.ids import cycle_workflow_id
@@ -24,6 +23,7 @@ from daftar.domain.stages import Role, Stage
 from daftar.store.cohort import replace_exam_load
 from daftar.store.db import session_factory, transaction
 from daftar.store.models import ExamLoad, ExamScore
+from daftar.worker import Workers
 from daftar.workflows.cycle import ExamCycleWorkflow
 from tests.stacks import running_worker
 from tests.workflows.conftest import Harness
@@ -33,7 +33,7 @@ CANDIDATES = 200
 PASS_MARK = Decimal("5000")
 
 
-def worker(harness: Harness, concurrency: int) -> AbstractAsyncContextManager[Worker]:
+def worker(harness: Harness, concurrency: int) -> AbstractAsyncContextManager[Workers]:
     # Small pages, so the stop lands in the middle of the cohort.
     return running_worker(harness.env.client, harness.engine, task_queue=harness.task_queue,
                           fan_out_page=20, fan_out_concurrency=concurrency)
