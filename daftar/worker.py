@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -16,7 +18,7 @@ from daftar.activities.corrections import ClosingActivities
 from daftar.activities.exam_sessions import ExamActivities
 from daftar.activities.notices import NoticeActivities
 from daftar.activities.records import RecordActivities
-from daftar.contracts.notices import notice_queue
+from daftar.contracts.cycle import cycle_queue
 from daftar.core.codec import worker_converter
 from daftar.core.seal import SealInterceptor
 from daftar.core.settings import Settings, load_settings
@@ -31,8 +33,9 @@ from daftar.workflows.registry import WORKFLOWS
 # keep no module state a workflow changes. The full sandbox still checks them where histories
 # are replayed (daftar/audit/replay.py and the suite's replays), so a workflow that reached
 # for the clock, randomness or I/O fails there.
-#: SMS sent at once by one worker process (each waits on the provider, not on the CPU).
-NOTICES_IN_FLIGHT = 16
+#: The cycle's activities one worker process runs at once: fan-outs that page through a
+#: cohort, and the short steps (an allocation, an amendment) that updates wait for.
+CYCLE_ACTIVITIES = 8
 
 RUNNER = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules("daftar"))
@@ -51,15 +54,16 @@ def sms_provider(settings: Settings, sessions: SessionFactory) -> SmsProvider:
 class Workers:
     """daftar's two workers in one process, run and stopped together.
 
-    `main` serves `task_queue`: the workflows, the read model's writes and the cycle's
-    fan-outs. `notices` serves NOTE-1's SMS on a queue of their own
-    (daftar.contracts.notices.notice_queue), so that the SMS a registration rush leaves queued
-    (tens of thousands) never hold a publication or a launch round behind them, and at most
-    `NOTICES_IN_FLIGHT` are sent at once.
+    `main` serves `task_queue`: the workflows, their records and NOTE-1's SMS (started at
+    once in the worker that schedules them while it has a slot free). `cycle` serves
+    ExamCycleWorkflow's activities on a queue of their own, with slots of their own
+    (daftar.contracts.cycle.cycle_queue): the SMS a registration rush leaves queued, tens of
+    thousands, or a provider that hangs with every slot, never hold up a publication, a
+    launch round, an amendment, the seats or the close.
     """
 
-    def __init__(self, main: Worker, notices: Worker) -> None:
-        self.main, self.notices = main, notices
+    def __init__(self, main: Worker, cycle: Worker) -> None:
+        self.main, self.cycle = main, cycle
         self._running: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
@@ -67,11 +71,11 @@ class Workers:
 
         If either stops or fails, the other is shut down too, and the error raised.
         """
-        tasks = [asyncio.create_task(w.run()) for w in (self.main, self.notices)]
+        tasks = [asyncio.create_task(w.run()) for w in (self.main, self.cycle)]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            await asyncio.gather(self.main.shutdown(), self.notices.shutdown(),
+            await asyncio.gather(self.main.shutdown(), self.cycle.shutdown(),
                                  return_exceptions=True)
             for done in await asyncio.gather(*tasks, return_exceptions=True):
                 if isinstance(done, BaseException):
@@ -79,7 +83,7 @@ class Workers:
 
     async def shutdown(self) -> None:
         """Stop polling; running activities get the grace the workers were built with."""
-        await asyncio.gather(self.main.shutdown(), self.notices.shutdown())
+        await asyncio.gather(self.main.shutdown(), self.cycle.shutdown())
 
     async def __aenter__(self) -> Workers:
         self._running = asyncio.create_task(self.run())
@@ -98,10 +102,10 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                  settings: Settings | None = None, sms: SmsProvider | None = None) -> Workers:
     """The workers of all of daftar's workflows and activities (`Workers`).
 
-    The workflows and their activities on `task_queue`, the SMS on the notices' queue beside
-    it. On shutdown, running activities get `graceful_shutdown_timeout` to finish. SMS go through
-    `sms`, or the provider `settings` (by default the environment's) choose, at most
-    `sms_per_number_per_hour` to one number.
+    The workflows and their activities on `task_queue`, the cycle's activities on the cycle's
+    queue beside it. On shutdown, running activities get `graceful_shutdown_timeout` to
+    finish. SMS go through `sms`, or the provider `settings` (by default the environment's)
+    choose, at most `sms_per_number_per_hour` to one number.
     """
     settings = settings or load_settings()
     notices = NoticeActivities(sessions, sms or sms_provider(settings, sessions),
@@ -124,28 +128,29 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                          "by daftar.gateway.temporal.connect (or one with "
                          "daftar.core.seal.SealInterceptor)")
     config["data_converter"] = worker_converter(client.data_converter)
+    cycle_activities: list[Callable[..., Any]] = [
+        cohort.publish_results, cohort.allocate_round, cohort.send_offices,
+        amendments.store_amendment, amendments.propagate_amendment,
+        exam.send_seats, exam.mark_absent, closing.close_records]
     worker_client = Client(**config)
     main = Worker(
         worker_client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
         workflow_runner=RUNNER,
+        # The cycle's activities too: those scheduled here before they had a queue of their own.
         activities=[records.record_application, records.record_escalation, records.take_seat,
-                    cohort.publish_results, cohort.allocate_round, cohort.send_offices,
-                    amendments.store_amendment, amendments.propagate_amendment,
-                    exam.send_seats, exam.mark_absent, closing.close_records,
-                    # SMS scheduled here before they had a queue of their own.
-                    notices.send_notice],
+                    notices.send_notice, *cycle_activities],
         activity_executor=executor,
         max_concurrent_activities=16,
         graceful_shutdown_timeout=graceful_shutdown_timeout,
     )
-    # One NoticeActivities for both: its sends to one number take turns in this process.
-    sms_worker = Worker(
+    cycle = Worker(
         worker_client,
-        task_queue=notice_queue(task_queue),
-        activities=[notices.send_notice],
-        max_concurrent_activities=NOTICES_IN_FLIGHT,
+        task_queue=cycle_queue(task_queue),
+        activities=cycle_activities,
+        activity_executor=executor,
+        max_concurrent_activities=CYCLE_ACTIVITIES,
         graceful_shutdown_timeout=graceful_shutdown_timeout,
     )
-    return Workers(main, sms_worker)
+    return Workers(main, cycle)

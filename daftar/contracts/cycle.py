@@ -14,8 +14,19 @@ __all__ = [
     "AmendIn", "AmendJob", "Amendment", "CityChange", "CloseCycleIn", "CloseJob",
     "CycleAmendments", "CycleProgress",
     "CycleWorkflowIn", "FanOutResult", "PublicationState", "PublishIn", "PublishJob", "RoundIn",
-    "RoundJob", "RoundSummary", "SeatJob", "SeatsIn",
+    "RoundJob", "RoundSummary", "SeatJob", "SeatsIn", "cycle_queue",
 ]
+
+
+def cycle_queue(task_queue: str) -> str:
+    """The task queue of ExamCycleWorkflow's activities beside the workflows' `task_queue`.
+
+    A queue of their own, with slots of their own (daftar.worker.build_worker serves both):
+    the SMS a registration rush leaves queued on the workflows' queue (tens of thousands, or
+    all slots held by a provider that hangs) never hold up a publication, a launch round's
+    allocation and offices, an amendment, the seats or the cycle's close.
+    """
+    return f"{task_queue}-cycle"
 
 
 class CycleWorkflowIn(BaseModel):

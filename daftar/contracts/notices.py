@@ -6,17 +6,7 @@ from pydantic import BaseModel, Field
 
 from daftar.domain.notices import NoticeEvent
 
-__all__ = ["NoticeEvent", "NoticeIn", "notice_queue"]
-
-
-def notice_queue(task_queue: str) -> str:
-    """The task queue of NOTE-1's SMS beside the workflows' `task_queue`.
-
-    A queue of their own: a registration rush leaves tens of thousands of them queued, and a
-    publication or a launch round's activity must not wait behind them
-    (daftar.worker.build_worker serves both queues).
-    """
-    return f"{task_queue}-notices"
+__all__ = ["NoticeEvent", "NoticeIn"]
 
 
 class NoticeIn(BaseModel):

@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         RoundSummary,
         SeatJob,
         SeatsIn,
+        cycle_queue,
     )
     from daftar.domain import transitions
     from daftar.workflows.refusals import raise_refusal, start_input, unreadable
@@ -42,6 +43,11 @@ _FOREVER = RetryPolicy(initial_interval=timedelta(seconds=1),
                        maximum_interval=timedelta(seconds=30))
 # A fan-out that stops heartbeating (its worker died) is retried elsewhere within a minute.
 _HEARTBEAT = timedelta(seconds=60)
+
+
+def _queue() -> str:
+    """The cycle's activities' own task queue (daftar.contracts.cycle.cycle_queue)."""
+    return cycle_queue(workflow.info().task_queue)
 _FAN_OUT_LIMIT = timedelta(hours=12)
 #: workflow.patched id: after publication, the candidates with no result end as absent
 #: (EXAM-6). Cycles that published before it did not, as their histories say.
@@ -89,24 +95,29 @@ class ExamCycleWorkflow:
             if isinstance(job, PublishJob):
                 await workflow.execute_activity(
                     activities.publish_results, job, heartbeat_timeout=_HEARTBEAT,
-                    start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
+                    start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER,
+                    task_queue=_queue())
                 if workflow.patched(ABSENTEES):
                     await workflow.execute_activity(
                         activities.mark_absent, job, heartbeat_timeout=_HEARTBEAT,
-                        start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
+                        start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER,
+                        task_queue=_queue())
                 self._publication = PublicationState.published
             elif isinstance(job, CloseJob):
                 await workflow.execute_activity(
                     activities.close_records, job, heartbeat_timeout=_HEARTBEAT,
-                    start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
+                    start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER,
+                    task_queue=_queue())
             elif isinstance(job, SeatJob):
                 await workflow.execute_activity(
                     activities.send_seats, job, heartbeat_timeout=_HEARTBEAT,
-                    start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
+                    start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER,
+                    task_queue=_queue())
             else:
                 await workflow.execute_activity(
                     activities.send_offices, job, heartbeat_timeout=_HEARTBEAT,
-                    start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
+                    start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER,
+                    task_queue=_queue())
                 self._sending_round = None
 
     @workflow.signal(dynamic=True)
@@ -144,7 +155,8 @@ class ExamCycleWorkflow:
                        changed=msg.changed)
         await workflow.execute_activity(
             activities.store_amendment, job,
-            start_to_close_timeout=timedelta(minutes=1), retry_policy=_FOREVER)
+            start_to_close_timeout=timedelta(minutes=1), retry_policy=_FOREVER,
+            task_queue=_queue())
         if job.changed:
             asyncio.create_task(self._propagate(job))  # noqa: RUF006 - the workflow owns it
         return amendment
@@ -160,13 +172,15 @@ class ExamCycleWorkflow:
     async def _propagate(self, job: AmendJob) -> None:
         await workflow.execute_activity(
             activities.propagate_amendment, job, heartbeat_timeout=_HEARTBEAT,
-            start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER)
+            start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER,
+            task_queue=_queue())
         await workflow.sleep(_SECOND_SWEEP_AFTER)
         await workflow.execute_activity(
             activities.propagate_amendment,
             job.model_copy(update={"registered_since": job.at - _RACE_MARGIN}),
             heartbeat_timeout=_HEARTBEAT, start_to_close_timeout=_FAN_OUT_LIMIT,
-            retry_policy=_FOREVER)
+            retry_policy=_FOREVER,
+            task_queue=_queue())
 
     @workflow.update
     def close(self, msg: CloseCycleIn) -> CycleProgress:
@@ -210,7 +224,8 @@ class ExamCycleWorkflow:
         try:
             summary = await workflow.execute_activity(
                 activities.allocate_round, job,
-                start_to_close_timeout=timedelta(minutes=10), retry_policy=_FOREVER)
+                start_to_close_timeout=timedelta(minutes=10), retry_policy=_FOREVER,
+                task_queue=_queue())
         finally:
             self._allocating = False
         self._rounds.append(summary)

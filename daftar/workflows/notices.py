@@ -1,9 +1,8 @@
 """ApplicantWorkflow's notices (NOTE-1): an SMS at each event that concerns the applicant.
 
 A handler that changes the case queues the notice of its event (`_notify`); the run loop
-starts a `send_notice` activity for each queued notice once the change is recorded, on the
-notices' own task queue (daftar.contracts.notices.notice_queue), and does not wait for it: a
-provider that is down, or a backlog of SMS, delays the SMS, never the case. The reminders (an
+starts a `send_notice` activity for each queued notice once the change is recorded, and does
+not wait for it: a provider that is down delays the SMS, never the case. The reminders (an
 incomplete registration a day before the window closes, a requested document two days before
 its deadline) and the admission card's opening are moments the run loop waits for beside the
 stage's deadline. Each notice's key is the application and the notice's place in its history
@@ -27,7 +26,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from daftar.contracts import activities
-    from daftar.contracts.notices import NoticeIn, notice_queue
+    from daftar.contracts.notices import NoticeIn
     from daftar.domain.documents import NEEDS
     from daftar.domain.jalali import day_start_utc, format_instant, parse_jalali
     from daftar.domain.notices import (
@@ -97,9 +96,7 @@ class Notices(Application):
     async def _send(self, notice: NoticeIn) -> None:
         try:
             await workflow.execute_activity(
-                activities.send_notice, notice,
-                task_queue=notice_queue(workflow.info().task_queue),
-                start_to_close_timeout=_NOTICE_TIMEOUT,
+                activities.send_notice, notice, start_to_close_timeout=_NOTICE_TIMEOUT,
                 schedule_to_close_timeout=_NOTICE_GIVE_UP, retry_policy=_NOTICE_RETRY)
         except ActivityError as err:
             # Given up (the outbox row says why); the case itself goes on.
