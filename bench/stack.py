@@ -36,6 +36,7 @@ from temporalio.client import Client
 
 from bench.common import free_port, progress
 from daftar.commands.devstack import start_temporal, wait_for_temporal
+from daftar.contracts.cycle import cycle_queue
 from daftar.core.settings import Settings, new_codec_key
 from daftar.domain.stages import Role
 from daftar.gateway.temporal import register_search_attributes
@@ -143,13 +144,13 @@ class Stack:
 
     async def activities_drained(self, seconds: float = 7200) -> float:
         """Until no activity task waits in daftar's task queues (the workflows' and the
-        notices'), seen twice in a row a second apart; the seconds it took.
+        cycle's), seen twice in a row a second apart; the seconds it took.
 
         A set-up that moves thousands of applicants leaves their SMS queued behind it; a part
         timed after it starts once they are sent, as a cycle's later steps do.
         """
         started, clear = asyncio.get_running_loop().time(), 0
-        queues = [self.task_queue, f"{self.task_queue}-notices"]
+        queues = [self.task_queue, cycle_queue(self.task_queue)]
         while clear < 2:
             waiting = 0
             for queue in queues:
