@@ -27,16 +27,16 @@ from daftar.store.db import SessionFactory
 from daftar.store.notices import LocalSmsProvider
 from daftar.workflows.registry import WORKFLOWS
 
+#: The cycle's activities one worker process runs at once: fan-outs that page through a
+#: cohort, and the short steps (an allocation, an amendment) that updates wait for.
+CYCLE_ACTIVITIES = 8
+
 # daftar's modules are imported once and shared by every workflow instance, instead of the
 # workflow modules being imported again into each new sandbox (every first task, every cache
 # miss): a fifth of a busy worker's CPU. What they import was already passed through; they
 # keep no module state a workflow changes. The full sandbox still checks them where histories
 # are replayed (daftar/audit/replay.py and the suite's replays), so a workflow that reached
 # for the clock, randomness or I/O fails there.
-#: The cycle's activities one worker process runs at once: fan-outs that page through a
-#: cohort, and the short steps (an allocation, an amendment) that updates wait for.
-CYCLE_ACTIVITIES = 8
-
 RUNNER = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules("daftar"))
 

@@ -43,11 +43,6 @@ _FOREVER = RetryPolicy(initial_interval=timedelta(seconds=1),
                        maximum_interval=timedelta(seconds=30))
 # A fan-out that stops heartbeating (its worker died) is retried elsewhere within a minute.
 _HEARTBEAT = timedelta(seconds=60)
-
-
-def _queue() -> str:
-    """The cycle's activities' own task queue (daftar.contracts.cycle.cycle_queue)."""
-    return cycle_queue(workflow.info().task_queue)
 _FAN_OUT_LIMIT = timedelta(hours=12)
 #: workflow.patched id: after publication, the candidates with no result end as absent
 #: (EXAM-6). Cycles that published before it did not, as their histories say.
@@ -57,6 +52,11 @@ ABSENTEES = "absentees"
 #: may not have been in the read model when the first one paged through it.
 _RACE_MARGIN = timedelta(minutes=10)
 _SECOND_SWEEP_AFTER = timedelta(seconds=10)
+
+
+def _queue() -> str:
+    """The cycle's activities' own task queue (daftar.contracts.cycle.cycle_queue)."""
+    return cycle_queue(workflow.info().task_queue)
 
 
 @workflow.defn
