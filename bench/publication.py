@@ -259,14 +259,9 @@ class Reviewers:
         await asyncio.gather(*self._tasks)
 
 
-def _workers(stack: Stack) -> list[str]:
-    names: list[str] = stack.names("worker") if hasattr(stack, "names") else ["worker"]
-    return names
-
-
 async def _restart_workers(stack: Stack) -> None:
     """Fresh daftar workers: their workflow caches empty."""
-    for name in _workers(stack):
+    for name in stack.names("worker"):
         await stack.stop(name)
         stack._daftar(name, "worker")
         await stack.wait_polling(name, stack.task_queue, own=True)
@@ -330,7 +325,7 @@ async def measure(stack: Stack, candidates: int, concurrency: int, *, rate: floa
     progress(f"  set-up's SMS sent {m.drain:.0f} s after", done=True)
     await _restart_workers(stack)
     server, worker = stack.pid("server"), stack.pid("worker")
-    workers = {name: stack.pid(name) for name in _workers(stack)}
+    workers = {name: stack.pid(name) for name in stack.names("worker")}
     async with http_client(stack, 16) as http:
         decisions = Reviewers(Driver(stack, http), reviewers, rate)
         quiet = Phase()

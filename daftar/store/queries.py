@@ -75,14 +75,7 @@ def filter_conditions(flt: ApplicationFilter, *, tracking_code: bool = True) -> 
     `tracking_code`: whether to match the filter's tracking code whole (a caller that searches
     codes its own way leaves it out).
     """
-    conditions: list[Any] = []
-    if flt.cycle is not None:
-        conditions.append(ApplicationRecord.cycle == flt.cycle)
-    if flt.stages:
-        conditions.append(col(ApplicationRecord.stage).in_(list(flt.stages)))
-    if flt.province:
-        # By code, Persian or English name: records hold the code, older ones the name.
-        conditions.append(col(ApplicationRecord.province).in_(province_spellings(flt.province)))
+    conditions = _by_stage(flt, ApplicationRecord)
     if flt.city:
         conditions.append(ApplicationRecord.city == flt.city)
     if flt.quota:
@@ -92,6 +85,23 @@ def filter_conditions(flt: ApplicationFilter, *, tracking_code: bool = True) -> 
     if flt.assigned_to:
         conditions.append(ApplicationRecord.claimed_by == flt.assigned_to)
         conditions.append(col(ApplicationRecord.claim_assigned_by).is_not(None))
+    return conditions
+
+
+def _by_stage(flt: ApplicationFilter,
+              table: type[ApplicationRecord] | type[StageCount]) -> list[Any]:
+    """`flt`'s cycle, stages and province as conditions on `table`.
+
+    The applications and their counters share those columns.
+    """
+    conditions: list[Any] = []
+    if flt.cycle is not None:
+        conditions.append(col(table.cycle) == flt.cycle)
+    if flt.stages:
+        conditions.append(col(table.stage).in_(list(flt.stages)))
+    if flt.province:
+        # By code, Persian or English name: records hold the code, older ones the name.
+        conditions.append(col(table.province).in_(province_spellings(flt.province)))
     return conditions
 
 
@@ -109,15 +119,8 @@ def count_applications(session: Session, flt: ApplicationFilter) -> int:
     if not counted_by_stage(flt):
         return int(session.exec(select(func.count()).select_from(ApplicationRecord)
                                 .where(*filter_conditions(flt))).one())
-    conditions: list[Any] = []
-    if flt.cycle is not None:
-        conditions.append(StageCount.cycle == flt.cycle)
-    if flt.stages:
-        conditions.append(col(StageCount.stage).in_(list(flt.stages)))
-    if flt.province:
-        conditions.append(col(StageCount.province).in_(province_spellings(flt.province)))
     total = session.exec(select(func.coalesce(func.sum(StageCount.n), 0))
-                         .where(*conditions)).one()
+                         .where(*_by_stage(flt, StageCount))).one()
     return int(total)
 
 
