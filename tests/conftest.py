@@ -41,6 +41,13 @@ TEST_CODEC_KEYS = ",".join(f"{kid}={base64.b64encode(key).decode()}"
                            for kid, key in TEST_KEYRING.items())
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives Chromium (the `browsing` fixture) is marked `browser`."""
+    for item in items:
+        if "browsing" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 class _StderrHandler(logging.Handler):
     """Writes to whatever `sys.stderr` is when a record comes, so pytest's capture of the
     running test gets it, as it got the SDK core's own writes before."""

@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 import httpx
+import pytest
 
 from daftar.commands.simulation import simulate
 from daftar.domain.places import find_province
@@ -54,6 +55,7 @@ async def records(api: httpx.AsyncClient, ids: list[str]) -> list[dict[str, Any]
     return list(await asyncio.gather(*(one(i) for i in ids)))
 
 
+@pytest.mark.stress
 async def test_a_whole_cycle_of_300_applicants(stack: Stack, api: httpx.AsyncClient) -> None:
     started = time.monotonic()
     report = await simulate(stack.base_url, year=YEAR, applicants=APPLICANTS, tokens=tokens)

@@ -121,6 +121,7 @@ async def _rows_at(harness: Harness, year: int, stage: Stage, count: int) -> Non
     raise AssertionError(f"fewer than {count} rows at {stage}")
 
 
+@pytest.mark.stress
 async def test_an_extension_reaches_500_open_applications(harness: Harness) -> None:
     year = 1300 + uuid.uuid4().int % 90  # a cycle of this test's own
     with Session(harness.engine) as session:
