@@ -1,7 +1,8 @@
 """CohortActivities: fan-outs to every candidate's workflow, paged, bounded and idempotent.
 
 Each fan-out walks the read model a page at a time in application-id order, sends the page's
-updates with at most `concurrency` in flight (a publication at most PUBLICATION_IN_FLIGHT),
+updates with at most `concurrency` in flight (a publication as many as its pacer finds keep
+their round trip near its quickest, at most PUBLICATION_IN_FLIGHT: daftar.activities.pacing),
 then marks the page done and counts it in one transaction and heartbeats its position. A retry
 (a crash, a lost worker) resumes after the last page marked; a page sent but not yet marked is
 sent again, which the applicant workflow's idempotent update turns into a no-op. So no
@@ -20,6 +21,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from daftar.activities.pacing import Pacer
 from daftar.contracts.applicant import ExamResultIn, OfficeIn
 from daftar.contracts.cycle import FanOutResult, PublishJob, RoundJob, RoundSummary
 from daftar.contracts.ids import applicant_workflow_id
@@ -39,7 +41,8 @@ log = structlog.get_logger("daftar.cohort")
 #: decisions: each result in flight queues a workflow task, a read-model write and an SMS
 #: ahead of them. A few in flight already keep the worker busy (each update waits on its
 #: round trip to Temporal, not on the worker); more only lengthen the queue that decisions
-#: wait in, up to seconds, without publishing faster.
+#: wait in, up to seconds, without publishing faster. How many of these it keeps in flight
+#: is the pacer's to find (daftar.activities.pacing), from one upward.
 PUBLICATION_IN_FLIGHT = 8
 T = TypeVar("T")
 M = TypeVar("M")
@@ -82,7 +85,7 @@ class CohortActivities:
             lambda outcomes: self._db(lambda s: store.record_score_outcomes(
                 s, job.cycle, outcomes)),
             key=lambda score: score.application_id,
-            concurrency=min(self._concurrency, PUBLICATION_IN_FLIGHT))
+            pacer=Pacer(min(self._concurrency, PUBLICATION_IN_FLIGHT)))
         final = await self._db(lambda s: store.set_publication_state(
             s, job.cycle, PublicationState.published))
         log.info("exam results published", cycle=job.cycle, sent=final.sent,
@@ -136,13 +139,14 @@ class CohortActivities:
     async def _fan_out(self, page: Callable[[str], Awaitable[Sequence[T]]],
                        send: Callable[[T], Awaitable[str]],
                        mark: Callable[[dict[str, str]], Awaitable[None]],
-                       *, key: Callable[[T], str], concurrency: int | None = None) -> None:
+                       *, key: Callable[[T], str], pacer: Pacer | None = None) -> None:
         details = activity.info().heartbeat_details
         after = str(details[0]) if details else ""
-        limit = asyncio.Semaphore(concurrency or self._concurrency)
+        # Without a pacer of its own, a fan-out keeps `concurrency` in flight throughout.
+        pacing = pacer or Pacer(self._concurrency, least=self._concurrency)
 
         async def bounded(item: T) -> str:
-            async with limit:
+            async with pacing.slot():
                 return await send(item)
 
         while items := await page(after):
@@ -150,6 +154,9 @@ class CohortActivities:
             await mark({key(i): o for i, o in zip(items, outcomes, strict=True)})
             after = key(items[-1])
             activity.heartbeat(after)
+            log.debug("fan-out page sent", activity=activity.info().activity_type,
+                      sent=len(items), after=after, in_flight=pacing.limit,
+                      base_ms=round(pacing.base * 1000) if pacing.base else None)
 
     async def _send_to_each(self, page: Callable[[str], Awaitable[Sequence[str]]],
                             send: Callable[[str], Awaitable[str]]) -> FanOutResult:
