@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -275,11 +276,18 @@ async def one_stack(database: str, processes: int, registrations: int, concurren
 async def rush(database: str, registrations: int, concurrency: int = 64,
                processes: list[int] | None = None, *, log_level: str = "INFO",
                keep: bool = False, profile_out: Path | None = None,
-               fixes: str = "", resend: bool = True) -> list[Run]:
-    """The rush on a fresh stack for each number of API and worker processes."""
-    return [await one_stack(database, p, registrations, concurrency, log_level=log_level,
-                            keep=keep, profile_out=profile_out, fixes=fixes, resend=resend)
-            for p in processes or [1, 2]]
+               fixes: str = "", resend: bool = True,
+               each: Callable[[Run], None] | None = None) -> list[Run]:
+    """The rush on a fresh stack for each number of API and worker processes; `each` is
+    given each stack's run as soon as it is done."""
+    runs = []
+    for p in processes or [1, 2]:
+        runs.append(await one_stack(database, p, registrations, concurrency,
+                                    log_level=log_level, keep=keep, profile_out=profile_out,
+                                    fixes=fixes, resend=resend))
+        if each is not None:
+            each(runs[-1])
+    return runs
 
 
 def machine_cpu(since: tuple[float, float] | None = None) -> Any:
@@ -391,9 +399,17 @@ async def main(args: argparse.Namespace) -> None:
     if args.profile:
         profile_out = Path(args.out or tempfile.mkdtemp(prefix="daftar-bench-profiles-"))
         profile_out.mkdir(parents=True, exist_ok=True)
+
+    def done(run: Run) -> None:
+        # Each stack's figures as soon as it is done: a rush at full size takes long.
+        if len(processes) > 1:
+            print()
+            print(render([run], args.registrations, args.concurrency, args.database),
+                  flush=True)
+
     runs = await rush(args.database, args.registrations, args.concurrency, processes,
                       log_level=args.log_level, keep=args.keep, profile_out=profile_out,
-                      fixes=args.fixes, resend=not args.no_resend)
+                      fixes=args.fixes, resend=not args.no_resend, each=done)
     print()
     print(render(runs, args.registrations, args.concurrency, args.database))
     print(machine_line())

@@ -14,9 +14,11 @@ requests to the APIs in turn. The first of each kind is named "worker" and "api"
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -168,6 +170,12 @@ class Stack:
         return asyncio.get_running_loop().time() - started
 
     async def __aenter__(self) -> Stack:
+        # A SIGTERM (`timeout`, a closed terminal) cancels the bench's task, so that this
+        # stack's processes are stopped on the way out instead of left running.
+        task = asyncio.current_task()
+        if task is not None:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
         if self.database == "postgresql":
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'CREATE DATABASE "{self.pg_name}"')
@@ -230,6 +238,8 @@ class Stack:
         proc.wait()
 
     async def __aexit__(self, *_: Any) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
         for name in [n for n in self.procs if n != "server"] + ["server"]:
             await self.stop(name)
         if hasattr(self, "engine"):
