@@ -413,7 +413,7 @@ def figures(m: Measured, cache: int = DEFAULT_CACHE) -> Figures:
     ]
     if m.bare_cpu:
         rows += [
-            ("fan-out shape: page / updates in flight",
+            ("fan-out shape: page / updates in flight (daftar: at most, paced; bare: fixed)",
              f"{FAN_OUT_PAGE} / {FAN_OUT_CONCURRENCY}"),
             (f"bare fan-out (cache {cache}): history", f"{m.bare_events} events, "
                                                        f"{m.bare_bytes / 1024:.1f} KiB"),
