@@ -60,7 +60,10 @@ class Pacer:
                 self._in_flight -= 1
                 if ok:
                     self.observe(time.monotonic() - began)
-                self._turn.notify_all()
+                # Wake only as many as there is room for, not the whole page waiting.
+                room = self.limit - self._in_flight
+                if room > 0:
+                    self._turn.notify(room)
 
     def observe(self, seconds: float) -> None:
         """Count one round trip; a full window moves the limit by at most one."""
