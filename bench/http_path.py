@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import httpx
@@ -41,10 +42,26 @@ class Phase:
     errors: list[str] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by process
     sample: str = ""  # one workflow id this phase drove (its history is counted)
+    #: When each job finished, in seconds from the phase's start (`concurrently` fills it).
+    finished: list[float] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
         return self.done / self.wall if self.wall else 0.0
+
+    def rates(self, parts: int) -> list[float]:
+        """Jobs/s over each of `parts` equal counts of finished jobs, in order: whether the
+        phase slowed as it went on."""
+        at = sorted(self.finished)
+        if len(at) < parts:
+            return []
+        edges = [round(i * len(at) / parts) for i in range(parts + 1)]
+        out = []
+        for lo, hi in pairwise(edges):
+            began = at[lo - 1] if lo else 0.0
+            span = at[hi - 1] - began
+            out.append((hi - lo) / span if span > 0 else 0.0)
+        return out
 
     def all_of(self, labels: list[str]) -> list[float]:
         return [x for label in labels for x in self.latency.get(label, [])]
@@ -121,6 +138,7 @@ async def concurrently(count: int, concurrency: int, job: Callable[[int], Awaita
     """`job(i)` for i in range(count) from `concurrency` clients; a failed job is counted
     as an error and the client goes on with the next."""
     queue = list(range(count))[::-1]
+    started = time.perf_counter()
 
     async def client() -> None:
         while queue:
@@ -128,13 +146,13 @@ async def concurrently(count: int, concurrency: int, job: Callable[[int], Awaita
             try:
                 await job(i)
                 phase.done += 1
+                phase.finished.append(time.perf_counter() - started)
             except (CallFailed, httpx.HTTPError) as err:
                 if not isinstance(err, CallFailed):
                     phase.errors.append(f"{label}: {err!r}")
             if phase.done % 50 == 0:
                 progress(f"  {label}: {phase.done}/{count}")
 
-    started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(concurrency)))
     phase.wall = time.perf_counter() - started
     progress(f"  {label}: {phase.done}/{count} in {phase.wall:.1f} s", done=True)

@@ -315,6 +315,8 @@ def render(runs: list[Run], registrations: int, concurrency: int, database: str)
             for r in runs)],
         ["wall time", *(f"{r.phase.wall:.1f} s" for r in runs)],
         ["applicants/s", *(f"{r.phase.rate:.1f}" for r in runs)],
+        ["applicants/s in each fifth of the applicants done, in order", *(
+            " / ".join(f"{x:.1f}" for x in r.phase.rates(5)) or "–" for r in runs)],
         [f"speed-up over {runs[0].label} (machine: {cores} cores, shared by all processes)",
          *(f"× {r.phase.rate / base:.2f}" if base else "–" for r in runs)],
     ]
