@@ -25,13 +25,18 @@ and the API in their own processes, a SQLite or PostgreSQL read model):
    round's), into a cycle whose cities hold them all; then the launch round is posted through
    HTTP (`POST /v1/cycles/{year}/launch-rounds`, which returns once the round is allocated and
    stored) and the wall time runs until the round is marked done and every candidate stands
-   at awaiting_licence in the read model.
+   at awaiting_licence in the read model. Beside it, as during a publication (bench.publication),
+   reviewers' decisions go through HTTP at `--decision-rate` per second (open loop) to
+   applicants of another cycle at awaiting_interview: for `--baseline` seconds before the
+   round, then throughout it; their p99 during the round beside the p99 without it says
+   whether the fan-out starves reviewers.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import sys
@@ -44,10 +49,11 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, func, select
 
-from bench.common import CpuMeter, Sampler, machine_line, proc_kib, progress
+from bench.common import CpuMeter, Sampler, machine_line, ms, pct, proc_kib, progress
 from bench.data import ALL_CHECKS, CITIES, FEE, PASS_MARK, cycle_body, start_applicant
 from bench.data import form as form_body
-from bench.http_path import Driver, http_client
+from bench.http_path import Driver, Phase, http_client
+from bench.publication import DECISION_SERIAL, DECISION_YEAR, Reviewers, register_at
 from bench.readmodel import FIRST_NAMES, LAST_NAMES
 from bench.stack import Stack
 from daftar.activities.cohort import CohortActivities
@@ -379,17 +385,34 @@ def _placed(stack: Stack, year: int) -> int:
 
 
 async def offices(stack: Stack, driver: Driver, year: int, count: int,
-                  concurrency: int) -> Figures:
-    """Set up `count` candidates at awaiting_launch, run a launch round; the figures."""
+                  concurrency: int, *, rate: float = 2.0, baseline: float = 20.0) -> Figures:
+    """Set up `count` candidates at awaiting_launch, run a launch round; the figures.
+
+    With `rate`, reviewers' decisions go on for `baseline` seconds before the round, then
+    throughout it.
+    """
     await _create_cycle(driver, year, [min(count, 100_000)] * len(CITIES))
     setup = await to_launch(stack, year, count, concurrency)
     progress(f"  fan-out set-up: {count} at awaiting_launch in {setup:.0f} s", done=True)
+    reviewers: list[str] = []
+    if rate:
+        # Enough for the baseline and a round at the set-up's pace (or better), three
+        # decisions each; a tick with none free is counted, not sent.
+        expected = baseline + setup / 6 + 30
+        reviewers = await register_at(stack, DECISION_YEAR, range(
+            DECISION_SERIAL, DECISION_SERIAL + math.ceil(rate * expected / 3) + 5),
+            concurrency, exam=True)
     drain = await stack.activities_drained()
     progress(f"  set-up's SMS sent {drain:.0f} s after", done=True)
+    decisions = Reviewers(driver, reviewers, rate) if rate else None
+    quiet, busy, done = Phase(), Phase(), asyncio.Event()
+    if decisions is not None:
+        await decisions.run(quiet, baseline)
     pids = {"worker": stack.pid("worker"), "server": stack.pid("server"),
             "api": stack.pid("api")}
     meter = CpuMeter(dict(pids))
     with Sampler(pids) as peak:
+        sending = asyncio.create_task(decisions.run(busy, done)) if decisions else None
         meter.start()
         started = time.perf_counter()
         r = await driver.http.post(f"/v1/cycles/{year}/launch-rounds", json={"relocate": True},
@@ -406,7 +429,10 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
                 break
             await asyncio.sleep(0.25)
         wall = time.perf_counter() - started
-    cpu = meter.stop()
+        cpu = meter.stop()
+        done.set()
+        if sending is not None:
+            await sending
     progress(f"  offices: {placed} sent in {wall:.1f} s", done=True)
     per = {name: f"{seconds / max(placed, 1) * 1000:.1f} ms" for name, seconds in cpu.items()}
     return [
@@ -426,6 +452,26 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
          f"{peak.peak['worker'] / 1024:.0f} MiB / {peak.peak['server'] / 1024:.0f} MiB"),
         ("fan-out set-up: start + 6 updates per candidate (through the client)",
          f"{_s(setup)} ({count / setup:.1f} candidates/s; {count * 7 / setup:.0f} calls/s)"),
+        *_decisions(quiet, busy, decisions, rate),
+    ]
+
+
+def _decisions(quiet: Phase, busy: Phase, decisions: Reviewers | None,
+               rate: float) -> Figures:
+    """The reviewers' decisions without and during the round: p99s and their ratio."""
+    if decisions is None:
+        return []
+    without, during = quiet.all_of(["decision"]), busy.all_of(["decision"])
+    p_without, p_during = pct(without, 99), pct(during, 99)
+    return [
+        (f"decisions at {rate:g}/s, p50 / p99: without the round (count)",
+         f"{ms(pct(without, 50))} / {ms(p_without)} ({len(without)})"),
+        (f"decisions at {rate:g}/s, p50 / p99: during the round (count)",
+         f"{ms(pct(during, 50))} / {ms(p_during)} ({len(during)})"),
+        ("decisions p99 ratio, during ÷ without (goal ≤ 3×)",
+         f"{p_during / p_without:.2f}×" if p_without else "–"),
+        ("decisions failed / not sent (no applicant free)",
+         f"{len(quiet.errors) + len(busy.errors)} / {decisions.unsent}"),
     ]
 
 
@@ -433,7 +479,8 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
 
 
 async def launch(stack: Stack, candidates: int, fan_out: int, *, concurrency: int = 64,
-                 repeat: int = 3) -> list[tuple[str, str]]:
+                 repeat: int = 3, rate: float = 2.0,
+                 baseline: float = 20.0) -> list[tuple[str, str]]:
     """Allocation over `candidates` ranked candidates and a fan-out to `fan_out`: figures.
 
     A size of 0 skips its part.
@@ -451,16 +498,17 @@ async def launch(stack: Stack, candidates: int, fan_out: int, *, concurrency: in
                                                candidates, repeat)
             figures.append(await dry_run(driver, ALLOCATION_YEAR))
         if fan_out:
-            figures += await offices(stack, driver, FAN_OUT_YEAR, fan_out, concurrency)
+            figures += await offices(stack, driver, FAN_OUT_YEAR, fan_out, concurrency,
+                                     rate=rate, baseline=baseline)
     return figures
 
 
 async def main(candidates: int, fan_out: int, concurrency: int, repeat: int, database: str,
-               keep: bool) -> None:
+               keep: bool, rate: float, baseline: float) -> None:
     print(machine_line(), flush=True)
     async with Stack(database, log_level="WARNING", keep=keep) as stack:
         figures = await launch(stack, candidates, fan_out, concurrency=concurrency,
-                               repeat=repeat)
+                               repeat=repeat, rate=rate, baseline=baseline)
     print(f"\n### Launch round ({database})\n\n| figure | value |\n| --- | --- |")
     for name, value in figures:
         print(f"| {name} | {value} |")
@@ -478,9 +526,14 @@ if __name__ == "__main__":
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each allocation step (the best and the median shown)")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--decision-rate", type=float, default=2.0,
+                        help="reviewer decisions per second beside the fan-out, open loop "
+                        "(0: none)")
+    parser.add_argument("--baseline", type=float, default=20.0,
+                        help="seconds of decisions before the round")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data")
     args = parser.parse_args()
     asyncio.run(main(args.candidates, args.fan_out, args.concurrency, args.repeat,
-                     args.database, args.keep))
+                     args.database, args.keep, args.decision_rate, args.baseline))
     sys.stdout.flush()
     os._exit(0)

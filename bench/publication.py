@@ -92,7 +92,7 @@ SUBJECTS = [SubjectSpec(code=f"s{i}", questions=40) for i in range(8)]
 _BUILD = inspect.signature(build_worker).parameters
 FAN_OUT_PAGE: int = _BUILD["fan_out_page"].default
 FAN_OUT_CONCURRENCY: int = min(_BUILD["fan_out_concurrency"].default,
-                               getattr(cohort, "PUBLICATION_IN_FLIGHT", 10**6))
+                               getattr(cohort, "FAN_OUT_IN_FLIGHT", 10**6))
 DEFAULT_CACHE: int = inspect.signature(Worker.__init__).parameters["max_cached_workflows"].default
 #: The decisions each reviewers' applicant takes, in order.
 DECISIONS: list[tuple[str, Role, dict[str, Any]]] = [("interview", Role.interviewer, {"score": 80}),
@@ -158,7 +158,7 @@ def _count(stack: Stack, year: int, stage: Stage) -> int:
             ApplicationRecord.cycle == year, ApplicationRecord.stage == stage.value)).one())
 
 
-async def _register(stack: Stack, year: int, serials: range, concurrency: int,
+async def register_at(stack: Stack, year: int, serials: range, concurrency: int,
                     *, exam: bool = False) -> list[str]:
     """Start, pay and photograph one applicant per serial (and pass the exam when `exam`);
     their application ids once the read model has them all at the stage reached."""
@@ -300,7 +300,7 @@ async def measure(stack: Stack, candidates: int, concurrency: int, *, rate: floa
     """Set up `candidates` at awaiting_exam, publish their results, then the bare fan-out."""
     m = Measured(candidates)
     started = time.perf_counter()
-    ids = await _register(stack, YEAR, range(candidates), concurrency)
+    ids = await register_at(stack, YEAR, range(candidates), concurrency)
     m.setup = time.perf_counter() - started
     progress(f"  set-up: {candidates} at awaiting_exam in {m.setup:.0f} s", done=True)
     sizes = sorted(await asyncio.gather(*(fanout.history_size(
@@ -310,7 +310,7 @@ async def measure(stack: Stack, candidates: int, concurrency: int, *, rate: floa
     # Enough reviewers' applicants for the baseline and a publication at the set-up's pace
     # (or better), three decisions each.
     expected = baseline + 1.5 * m.setup + 30
-    reviewers = await _register(
+    reviewers = await register_at(
         stack, DECISION_YEAR,
         range(DECISION_SERIAL, DECISION_SERIAL + math.ceil(rate * expected / 3) + 5),
         concurrency, exam=True)
