@@ -398,7 +398,7 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
     if rate:
         # Enough for the baseline and a round at the set-up's pace (or better), three
         # decisions each; a tick with none free is counted, not sent.
-        expected = baseline + setup / 6 + 30
+        expected = baseline + setup + 30
         reviewers = await register_at(stack, DECISION_YEAR, range(
             DECISION_SERIAL, DECISION_SERIAL + math.ceil(rate * expected / 3) + 5),
             concurrency, exam=True)

@@ -1,12 +1,12 @@
 """CohortActivities: fan-outs to every candidate's workflow, paged, bounded and idempotent.
 
 Each fan-out walks the read model a page at a time in application-id order, sends the page's
-updates with at most `concurrency` in flight (a publication as many as its pacer finds keep
-their round trip near its quickest, at most PUBLICATION_IN_FLIGHT: daftar.activities.pacing),
-then marks the page done and counts it in one transaction and heartbeats its position. A retry
-(a crash, a lost worker) resumes after the last page marked; a page sent but not yet marked is
-sent again, which the applicant workflow's idempotent update turns into a no-op. So no
-candidate is skipped and none gets two results.
+updates with as many in flight as its pacer finds keep their round trip near its quickest (at
+most `concurrency` and FAN_OUT_IN_FLIGHT: daftar.activities.pacing), then marks the page done
+and counts it in one transaction and heartbeats its position. A retry (a crash, a lost worker)
+resumes after the last page marked; a page sent but not yet marked is sent again, which the
+applicant workflow's idempotent update turns into a no-op. So no candidate is skipped and none
+gets two results.
 """
 
 from __future__ import annotations
@@ -36,14 +36,14 @@ from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import LaunchRound
 
 log = structlog.get_logger("daftar.cohort")
-#: Results in flight at once during a publication, at most. The fan-out shares the worker
-#: (its workflow task slots, its activity threads, the read model's writer) with reviewers'
-#: decisions: each result in flight queues a workflow task, a read-model write and an SMS
-#: ahead of them. A few in flight already keep the worker busy (each update waits on its
-#: round trip to Temporal, not on the worker); more only lengthen the queue that decisions
-#: wait in, up to seconds, without publishing faster. How many of these it keeps in flight
-#: is the pacer's to find (daftar.activities.pacing), from one upward.
-PUBLICATION_IN_FLIGHT = 8
+#: Updates in flight at once in a fan-out (results, offices, seats, new terms), at most. The
+#: fan-out shares the worker (its workflow task slots, its activity threads, the read model's
+#: writer) with reviewers' decisions: each update in flight queues a workflow task, a
+#: read-model write and an SMS ahead of them. A few in flight already keep the worker busy
+#: (each update waits on its round trip to Temporal, not on the worker); more only lengthen
+#: the queue that decisions wait in, up to seconds, without sending faster. How many of these
+#: it keeps in flight is the pacer's to find (daftar.activities.pacing), from one upward.
+FAN_OUT_IN_FLIGHT = 8
 T = TypeVar("T")
 M = TypeVar("M")
 
@@ -84,8 +84,7 @@ class CohortActivities:
             send,
             lambda outcomes: self._db(lambda s: store.record_score_outcomes(
                 s, job.cycle, outcomes)),
-            key=lambda score: score.application_id,
-            pacer=Pacer(min(self._concurrency, PUBLICATION_IN_FLIGHT)))
+            key=lambda score: score.application_id)
         final = await self._db(lambda s: store.set_publication_state(
             s, job.cycle, PublicationState.published))
         log.info("exam results published", cycle=job.cycle, sent=final.sent,
@@ -139,11 +138,10 @@ class CohortActivities:
     async def _fan_out(self, page: Callable[[str], Awaitable[Sequence[T]]],
                        send: Callable[[T], Awaitable[str]],
                        mark: Callable[[dict[str, str]], Awaitable[None]],
-                       *, key: Callable[[T], str], pacer: Pacer | None = None) -> None:
+                       *, key: Callable[[T], str]) -> None:
         details = activity.info().heartbeat_details
         after = str(details[0]) if details else ""
-        # Without a pacer of its own, a fan-out keeps `concurrency` in flight throughout.
-        pacing = pacer or Pacer(self._concurrency, least=self._concurrency)
+        pacing = Pacer(min(self._concurrency, FAN_OUT_IN_FLIGHT))
 
         async def bounded(item: T) -> str:
             async with pacing.slot():

@@ -2,9 +2,10 @@
 
 A fan-out's updates run in the same workers as reviewers' decisions: each update in flight is
 a workflow task, a read-model write and an SMS that a decision may wait behind. Up to the
-number that keeps the workers busy, one more in flight publishes faster; past it, it publishes
-no faster and only lengthens the queue, so every update's round trip, the fan-out's own and a
-reviewer's alike, grows with it.
+number that keeps the workers busy, one more in flight sends faster; past it, it sends no
+faster and only lengthens the queue, so every update's round trip, the fan-out's own and a
+reviewer's alike, grows with it. Every fan-out of daftar.activities.cohort (the publication,
+launch rounds, exam seats, new terms, the close) keeps one.
 
 So the pacer watches its own round trips. After each window of `limit` updates it compares
 their mean with the base, the quickest window's mean: above `SLOWER` times the base it keeps
