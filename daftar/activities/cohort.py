@@ -36,9 +36,9 @@ from daftar.store.db import SessionFactory, transaction
 from daftar.store.models import LaunchRound
 
 log = structlog.get_logger("daftar.cohort")
-#: Updates in flight at once in a fan-out (results, offices, seats, new terms), at most. The
-#: fan-out shares the worker (its workflow task slots, its activity threads, the read model's
-#: writer) with reviewers' decisions: each update in flight queues a workflow task, a
+#: Updates in flight at once in a fan-out (results, offices, seats, new terms, the close), at
+#: most. The fan-out shares the worker (its workflow task slots, its activity threads, the read
+#: model's writer) with reviewers' decisions: each update in flight queues a workflow task, a
 #: read-model write and an SMS ahead of them. A few in flight already keep the worker busy
 #: (each update waits on its round trip to Temporal, not on the worker); more only lengthen
 #: the queue that decisions wait in, up to seconds, without sending faster. How many of these
