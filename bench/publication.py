@@ -91,8 +91,7 @@ SUBJECTS = [SubjectSpec(code=f"s{i}", questions=40) for i in range(8)]
 #: daftar's fan-out shape and workflow cache, as daftar.worker builds its worker.
 _BUILD = inspect.signature(build_worker).parameters
 FAN_OUT_PAGE: int = _BUILD["fan_out_page"].default
-FAN_OUT_CONCURRENCY: int = min(_BUILD["fan_out_concurrency"].default,
-                               getattr(cohort, "FAN_OUT_IN_FLIGHT", 10**6))
+FAN_OUT_CONCURRENCY: int = min(_BUILD["fan_out_concurrency"].default, cohort.FAN_OUT_IN_FLIGHT)
 DEFAULT_CACHE: int = inspect.signature(Worker.__init__).parameters["max_cached_workflows"].default
 #: The decisions each reviewers' applicant takes, in order.
 DECISIONS: list[tuple[str, Role, dict[str, Any]]] = [("interview", Role.interviewer, {"score": 80}),

@@ -31,15 +31,15 @@ FASTER = 1.5
 class Pacer:
     """At most `limit` in flight, `limit` kept between `least` and `most` by round trips."""
 
-    def __init__(self, most: int, *, least: int = 1, start: int | None = None) -> None:
-        """Keep `least` to `most` in flight, `start` at first.
+    def __init__(self, most: int, *, least: int = 1) -> None:
+        """Keep `least` to `most` in flight, `least` at first.
 
-        By default `start` is `least`, so that the first windows, not yet queued, give the base.
+        Starting low, the first windows, not yet queued, give the base.
         """
         if not 1 <= least <= most:
             raise ValueError(f"need 1 <= least <= most, got least={least}, most={most}")
         self.most, self.least = most, least
-        self.limit = min(most, max(least, start if start is not None else least))
+        self.limit = least
         self.base: float | None = None
         self._in_flight = 0
         self._window: list[float] = []

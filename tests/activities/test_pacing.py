@@ -75,7 +75,7 @@ async def test_no_more_than_the_limit_are_ever_in_flight() -> None:
 
 
 async def test_a_failed_send_frees_its_slot_and_is_not_a_round_trip() -> None:
-    pacer = Pacer(2, least=1, start=1)
+    pacer = Pacer(2)
     with pytest.raises(RuntimeError):
         async with pacer.slot():
             raise RuntimeError("Temporal unreachable")
