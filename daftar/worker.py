@@ -129,7 +129,7 @@ def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                          "daftar.core.seal.SealInterceptor)")
     config["data_converter"] = worker_converter(client.data_converter)
     cycle_activities: list[Callable[..., Any]] = [
-        cohort.publish_results, cohort.allocate_round, cohort.send_offices,
+        cohort.publish_results, cohort.allocate_round, cohort.send_offices, cohort.finish_round,
         amendments.store_amendment, amendments.propagate_amendment,
         exam.send_seats, exam.mark_absent, closing.close_records]
     worker_client = Client(**config)

@@ -126,12 +126,26 @@ class CohortActivities:
                 s, job.cycle, job.number, outcomes)),
             key=lambda p: p.application_id)
 
-        def finish(s: Any) -> FanOutResult:
-            store.finish_round(s, job.cycle, job.number)
-            done = s.get(LaunchRound, (job.cycle, job.number))
-            return FanOutResult(sent=done.sent, skipped=done.skipped)
+        def counts(s: Any) -> FanOutResult:
+            if not job.done_apart:
+                store.finish_round(s, job.cycle, job.number)
+            return _round_counts(s, job)
 
-        return await self._db(finish)
+        return await self._db(counts)
+
+    @activity.defn
+    def finish_round(self, job: RoundJob) -> FanOutResult:
+        """LAUNCH-1: mark the round done in the read model, once its offices are all sent.
+
+        The cycle's workflow runs it after it has let go of the round: a round the read model
+        shows done never refuses the next one.
+        """
+        with transaction(self._sessions) as session:
+            store.finish_round(session, job.cycle, job.number)
+            counts = _round_counts(session, job)
+        log.info("launch round sent", cycle=job.cycle, round=job.number, sent=counts.sent,
+                 skipped=counts.skipped, actor=job.actor.id)
+        return counts
 
     # --- the machinery shared by both fan-outs -----------------------------------------
 
@@ -203,3 +217,8 @@ class CohortActivities:
                 return work(session)
 
         return await asyncio.to_thread(run)
+
+
+def _round_counts(session: Any, job: RoundJob) -> FanOutResult:
+    done = session.get(LaunchRound, (job.cycle, job.number))
+    return FanOutResult(sent=done.sent, skipped=done.skipped)

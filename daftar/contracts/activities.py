@@ -63,6 +63,12 @@ async def send_offices(job: RoundJob) -> FanOutResult:
     raise _interface("send_offices")
 
 
+@activity.defn(name="finish_round")
+def finish_round(job: RoundJob) -> FanOutResult:
+    """LAUNCH-1: mark a launch round done, once the cycle has let go of it."""
+    raise _interface("finish_round")
+
+
 @activity.defn(name="store_amendment")
 def store_amendment(job: AmendJob) -> bool:
     """CYC-1: write an amendment's configuration and cities to the read model, once."""

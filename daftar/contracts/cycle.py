@@ -62,6 +62,9 @@ class RoundJob(BaseModel):
     number: int
     relocate: bool
     actor: Actor
+    #: The round is marked done by finish_round, after the cycle has let go of it; else (rounds
+    #: of cycles that began before finish_round existed) by send_offices as its last step.
+    done_apart: bool = False
 
 
 class RoundSummary(BaseModel):

@@ -47,6 +47,10 @@ _FAN_OUT_LIMIT = timedelta(hours=12)
 #: workflow.patched id: after publication, the candidates with no result end as absent
 #: (EXAM-6). Cycles that published before it did not, as their histories say.
 ABSENTEES = "absentees"
+#: workflow.patched id: a launch round is marked done in the read model by an activity of its
+#: own (finish_round), after the cycle has let go of the round, not by send_offices a moment
+#: before. Cycles that ran a round before it keep the old way for all their rounds.
+ROUND_DONE_AFTER = "round-done-after"
 #: After an amendment's fan-out, a second one over the applications registered since shortly
 #: before it: a registration that read the configuration just before the amendment was stored
 #: may not have been in the read model when the first one paged through it.
@@ -119,6 +123,13 @@ class ExamCycleWorkflow:
                     start_to_close_timeout=_FAN_OUT_LIMIT, retry_policy=_FOREVER,
                     task_queue=_queue())
                 self._sending_round = None
+                # Only now the read model shows the round done: a POST of the next round that
+                # read it done is never refused for the round still being sent.
+                if job.done_apart:
+                    await workflow.execute_activity(
+                        activities.finish_round, job,
+                        start_to_close_timeout=timedelta(minutes=1), retry_policy=_FOREVER,
+                        task_queue=_queue())
 
     @workflow.signal(dynamic=True)
     def refuse_signal(self, name: str, args: Sequence[RawValue]) -> None:
@@ -220,7 +231,8 @@ class ExamCycleWorkflow:
         """LAUNCH-1: allocate the next round's seats, then send each placed candidate's office."""
         self._allocating = True
         number = len(self._rounds) + 1
-        job = RoundJob(cycle=self._year, number=number, relocate=msg.relocate, actor=msg.actor)
+        job = RoundJob(cycle=self._year, number=number, relocate=msg.relocate, actor=msg.actor,
+                       done_apart=workflow.patched(ROUND_DONE_AFTER))
         try:
             summary = await workflow.execute_activity(
                 activities.allocate_round, job,

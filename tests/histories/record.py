@@ -3,12 +3,13 @@ safely").
 
     .venv/bin/python -m tests.histories.record [CASE ...]
 
-Runs one applicant through every stage and every ending on the time-skipping test server
-with the real worker, and writes each history as the Temporal CLI's JSON beside this file
-(only the named cases, if any are given). Record again after a deliberate, patched change of
-a workflow, under new names: keep the old files (e.g. `escalated_before_reminders.json`, from
-before the `overdue-reminders` patch) as long as applicants whose histories look like them
-may still be running.
+Runs one applicant through every stage and every ending, and one cycle through two launch
+rounds, on the time-skipping test server with the real worker, and writes each history as the
+Temporal CLI's JSON beside this file (only the named cases, if any are given). Record again
+after a deliberate, patched change of a workflow, under new names: keep the old files (e.g.
+`escalated_before_reminders.json`, from before the `overdue-reminders` patch, and
+`cycle_rounds_done_inside.json`, from before `round-done-after`) as long as workflows whose
+histories look like them may still be running.
 """
 
 from __future__ import annotations
@@ -44,18 +45,21 @@ from daftar.contracts.applicant import (
     UploadIn,
     WithdrawIn,
 )
+from daftar.contracts.cycle import CycleWorkflowIn, RoundIn
+from daftar.contracts.ids import cycle_workflow_id
 from daftar.core.codec import data_converter
 from daftar.domain.decisions import Outcome
 from daftar.domain.documents import DocKind
 from daftar.domain.stages import DEFAULT_SLA_DAYS, DecisionStage, Role
 from daftar.services.archive import history_json
-from daftar.store.models import ExamSessionRecord, VenueRecord
+from daftar.store.models import CycleRecord, ExamSessionRecord, LaunchRound, VenueRecord
 from daftar.workflows.applicant import ApplicantWorkflow
+from daftar.workflows.cycle import ExamCycleWorkflow
 from tests.conftest import TEST_KEYRING, read_model, time_skipping_server
 from tests.factories import VETERAN
 from tests.stacks import running_worker
 from tests.workflows import steps
-from tests.workflows.conftest import Harness
+from tests.workflows.conftest import Harness, settle
 
 HERE = Path(__file__).parent
 SLA = {"interview": 3, "qualification": 3, "security": 3, "licence": 3}
@@ -251,6 +255,32 @@ async def absent(h: Any, harness: Harness) -> None:
 _ENCRYPTED = base64.b64encode(b"binary/encrypted").decode()
 
 
+async def cycle_rounds(harness: Harness) -> Any:
+    """A cycle's two launch rounds (LAUNCH-1), the second run once the first shows done.
+
+    The rounds place nobody: the cycle's history holds the rounds, not the candidates (their
+    offices go out from the round's activity).
+    """
+    year = 1409
+    with Session(harness.engine) as session:
+        session.add(CycleRecord(year=year, config={}, created_at=datetime.now(UTC)))
+        session.commit()
+    h = await harness.env.client.start_workflow(
+        ExamCycleWorkflow.run, CycleWorkflowIn(year=year), id=cycle_workflow_id(year),
+        task_queue=harness.task_queue)
+    for number in (1, 2):
+        await h.execute_update(ExamCycleWorkflow.launch_round, RoundIn(
+            actor=steps.staff(Role.licensing_officer)))
+        while True:
+            with Session(harness.engine) as session:
+                launch = session.get(LaunchRound, (year, number))
+                if launch is not None and launch.state == "done":
+                    break
+            await asyncio.sleep(0.1)
+    await settle(h)
+    return h
+
+
 async def _plaintext(node: Any) -> Any:
     """The history's JSON with every encrypted payload decrypted (TEST_KEYRING's keys): the
     recorded histories are kept in plaintext, so `daftar replay` reads them with any keys."""
@@ -325,6 +355,11 @@ async def record(env: WorkflowEnvironment, engine: Engine, only: set[str]) -> No
             plain = await _plaintext(json.loads(history_json(history)))
             (HERE / f"{name}.json").write_text(json.dumps(plain, indent=2) + "\n")
             sys.stdout.write(f"{name}: {len(history.events)} events\n")
+        if not only or "cycle_rounds" in only:
+            history = await (await cycle_rounds(harness)).fetch_history()
+            plain = await _plaintext(json.loads(history_json(history)))
+            (HERE / "cycle_rounds.json").write_text(json.dumps(plain, indent=2) + "\n")
+            sys.stdout.write(f"cycle_rounds: {len(history.events)} events\n")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from daftar.contracts.state import ApplicationState
 from daftar.core.codec import data_converter
 from daftar.gateway.replay import history_files, read_history, replay, replayer
 from daftar.workflows.applicant import OVERDUE_REMINDERS, ApplicantWorkflow
+from daftar.workflows.cycle import ROUND_DONE_AFTER
 from daftar.workflows.notices import NOTICES
 from tests.conftest import TEST_KEYRING
 
@@ -106,3 +107,29 @@ async def test_notices_are_behind_a_patch_that_old_histories_skip() -> None:
     verdicts = await replay([read_history(HISTORIES / f"{n}.json") for n in ENDINGS
                              if n.startswith("notified_")])
     assert all(v.deterministic for v in verdicts) and len(verdicts) == 6
+
+
+def activities_scheduled(name: str) -> list[tuple[str, dict[str, Any]]]:
+    """Each activity a recorded history schedules, in order, with its input."""
+    history = read_history(HISTORIES / f"{name}.json")
+    return [(attrs.activity_type.name, json.loads(attrs.input.payloads[0].data))
+            for e in history.events
+            if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            for attrs in [e.activity_task_scheduled_event_attributes]]
+
+
+async def test_a_round_is_marked_done_apart_behind_a_patch_that_old_cycles_skip() -> None:
+    # LAUNCH-1: before the patch, send_offices marked the round done as its last step, a
+    # moment before the cycle let go of it; now finish_round does, once the cycle has.
+    assert not any(ROUND_DONE_AFTER in m for m in patch_markers("cycle_rounds_done_inside"))
+    assert any(ROUND_DONE_AFTER in m for m in patch_markers("cycle_rounds"))
+    old = activities_scheduled("cycle_rounds_done_inside")
+    assert [name for name, _ in old] == ["allocate_round", "send_offices"] * 2
+    assert all(not job.get("done_apart", False) for _, job in old)
+    new = activities_scheduled("cycle_rounds")
+    assert [name for name, _ in new] == ["allocate_round", "send_offices", "finish_round"] * 2
+    assert [job["number"] for _, job in new] == [1, 1, 1, 2, 2, 2]
+    assert all(job["done_apart"] for _, job in new)
+    verdicts = await replay([read_history(HISTORIES / "cycle_rounds_done_inside.json"),
+                             read_history(HISTORIES / "cycle_rounds.json")])
+    assert [v.deterministic for v in verdicts] == [True, True]
