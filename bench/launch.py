@@ -56,6 +56,7 @@ from bench.http_path import Driver, Phase, http_client
 from bench.publication import DECISION_SERIAL, DECISION_YEAR, Reviewers, register_at
 from bench.readmodel import FIRST_NAMES, LAST_NAMES
 from bench.stack import Stack
+from bench.waits import p50_p99, task_rows, update_waits
 from daftar.activities.cohort import CohortActivities
 from daftar.contracts.applicant import (
     CycleTerms,
@@ -65,6 +66,8 @@ from daftar.contracts.applicant import (
     PhotoIn,
 )
 from daftar.contracts.cycle import RoundJob
+from daftar.contracts.ids import applicant_workflow_id
+from daftar.contracts.workflows import Applicant
 from daftar.domain.actors import Actor
 from daftar.domain.allocation import CitySeats, allocate
 from daftar.domain.decisions import Outcome
@@ -88,6 +91,8 @@ from daftar.workflows.applicant import ApplicantWorkflow
 ALLOCATION_YEAR = 1398  # the bulk-inserted cohort
 FAN_OUT_YEAR = 1397  # the applicant workflows
 BATCH = 5000
+#: The round's candidates whose histories are read for where their office's task waited.
+OFFICE_SAMPLE = 500
 #: Each city's neighbours in other provinces (LAUNCH-1 relocation), by (province, city).
 NEIGHBOURS = {("Tehran", "Tehran"): [("Qom", "Qom")],
               ("Qom", "Qom"): [("Tehran", "Tehran"), ("Tehran", "Rey"), ("Isfahan", "Kashan")],
@@ -406,6 +411,7 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
     progress(f"  set-up's SMS sent {drain:.0f} s after", done=True)
     decisions = Reviewers(driver, reviewers, rate) if rate else None
     quiet, busy, done = Phase(), Phase(), asyncio.Event()
+    quiet_from = time.time()
     if decisions is not None:
         await decisions.run(quiet, baseline)
     pids = {"worker": stack.pid("worker"), "server": stack.pid("server"),
@@ -414,7 +420,7 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
     with Sampler(pids) as peak:
         sending = asyncio.create_task(decisions.run(busy, done)) if decisions else None
         meter.start()
-        started = time.perf_counter()
+        busy_from, started = time.time(), time.perf_counter()
         r = await driver.http.post(f"/v1/cycles/{year}/launch-rounds", json={"relocate": True},
                                    headers=driver.staff[Role.licensing_officer], timeout=600)
         allocated = time.perf_counter() - started
@@ -434,6 +440,13 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
         if sending is not None:
             await sending
     progress(f"  offices: {placed} sent in {wall:.1f} s", done=True)
+    waits = await update_waits(stack.client, [applicant_workflow_id(i) for i in reviewers],
+                               name=Applicant.decide.name)
+    # The round's own updates, from a sample of its candidates: how long an office's workflow
+    # task queued and ran (a replay of the whole history when the workflow was not cached).
+    sample = random.Random(7).sample(_placed_ids(stack, year), min(placed, OFFICE_SAMPLE))
+    offices_sent = await update_waits(stack.client, map(applicant_workflow_id, sample),
+                                      name=Applicant.assign_office.name)
     per = {name: f"{seconds / max(placed, 1) * 1000:.1f} ms" for name, seconds in cpu.items()}
     return [
         ("fan-out: candidates at awaiting_launch / placed",
@@ -453,7 +466,18 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
         ("fan-out set-up: start + 6 updates per candidate (through the client)",
          f"{_s(setup)} ({count / setup:.1f} candidates/s; {count * 7 / setup:.0f} calls/s)"),
         *_decisions(quiet, busy, decisions, rate),
+        *(task_rows([w for w in waits if quiet_from <= w.scheduled < busy_from],
+                    [w for w in waits if w.scheduled >= busy_from]) if decisions else []),
+        (f"offices' workflow task ({len(offices_sent)} sampled), queued / in the worker, "
+         "p50 / p99",
+         f"{p50_p99(offices_sent, 'queued')} / {p50_p99(offices_sent, 'worked')}"),
     ]
+
+
+def _placed_ids(stack: Stack, year: int) -> list[str]:
+    with Session(stack.engine) as s:
+        return list(s.exec(select(PlacementRecord.application_id).where(
+            PlacementRecord.cycle == year)).all())
 
 
 def _decisions(quiet: Phase, busy: Phase, decisions: Reviewers | None,

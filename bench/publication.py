@@ -52,7 +52,7 @@ from bench.data import ALL_CHECKS, PASS_MARK, form, start_applicant
 from bench.http_path import CallFailed, Driver, Phase, http_client
 from bench.profile import PY_SPY, Profiling, summary
 from bench.stack import Stack
-from bench.waits import UpdateWait, update_waits
+from bench.waits import UpdateWait, task_rows, update_waits
 from daftar.activities import cohort
 from daftar.contracts.applicant import (
     CycleTerms,
@@ -388,11 +388,6 @@ async def measure(stack: Stack, candidates: int, concurrency: int, *, rate: floa
     return m
 
 
-def _p(waits: list[UpdateWait], part: str) -> str:
-    values = [getattr(w, part) for w in waits]
-    return f"{pct(values, 50) * 1000:.0f} / {pct(values, 99) * 1000:.0f} ms"
-
-
 def figures(m: Measured, cache: int = DEFAULT_CACHE) -> Figures:
     """One size's figures, as rows of (name, value)."""
     n = m.candidates
@@ -429,10 +424,7 @@ def figures(m: Measured, cache: int = DEFAULT_CACHE) -> Figures:
          f"{p_quiet * 1000:.0f} ms ({len(m.baseline)}) / {p_busy * 1000:.0f} ms "
          f"({len(m.during)})"),
         ("decisions p99 ratio (goal ≤ 3×)", f"{p_busy / p_quiet:.2f}×"),
-        ("decisions' workflow task, queued p50 / p99: without / during",
-         f"{_p(m.waits_quiet, 'queued')} / {_p(m.waits_busy, 'queued')}"),
-        ("decisions' workflow task, in the worker p50 / p99: without / during",
-         f"{_p(m.waits_quiet, 'worked')} / {_p(m.waits_busy, 'worked')}"),
+        *task_rows(m.waits_quiet, m.waits_busy),
         ("decisions failed / not sent (no applicant free)",
          f"{len(m.decision_errors)} / {m.unsent_decisions}"),
         ("set-up: start + pay + photo per candidate",

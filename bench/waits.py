@@ -12,11 +12,13 @@ not encrypted by the codec, so a client without it reads them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
+
+from bench.common import pct
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +58,20 @@ async def update_waits(client: Client, workflow_ids: Iterable[str], *, name: str
         return found
 
     return [w for ws in await asyncio.gather(*(one(i) for i in workflow_ids)) for w in ws]
+
+
+def p50_p99(waits: Sequence[UpdateWait], part: str) -> str:
+    """The p50 / p99 of one part of `waits` ("queued" or "worked"), in ms."""
+    values = [getattr(w, part) for w in waits]
+    return f"{pct(values, 50) * 1000:.0f} / {pct(values, 99) * 1000:.0f} ms"
+
+
+def task_rows(quiet: Sequence[UpdateWait], busy: Sequence[UpdateWait]) -> list[tuple[str, str]]:
+    """Where the decisions' workflow tasks waited, queued and in the worker, p50 / p99:
+    without the fan-out (`quiet`) and during it (`busy`)."""
+    return [
+        ("decisions' workflow task, queued p50 / p99: without / during",
+         f"{p50_p99(quiet, 'queued')} / {p50_p99(busy, 'queued')}"),
+        ("decisions' workflow task, in the worker p50 / p99: without / during",
+         f"{p50_p99(quiet, 'worked')} / {p50_p99(busy, 'worked')}"),
+    ]
