@@ -22,14 +22,17 @@ and the API in their own processes, a SQLite or PostgreSQL read model):
 2. Fan-out. F applicant workflows are brought to awaiting_launch through the Temporal client
    (started, paid, photographed, given an exam result and passed at the interview,
    qualification and security, as the real updates do it, not HTTP: the figure wanted is the
-   round's), into a cycle whose cities hold them all; then the launch round is posted through
-   HTTP (`POST /v1/cycles/{year}/launch-rounds`, which returns once the round is allocated and
+   round's), into a cycle whose cities hold them all; once the set-up's SMS are sent, the
+   worker is restarted (a round comes weeks after clearance: nothing is cached, each office
+   replays its candidate's history), and the launch round is posted through HTTP (`POST /v1/cycles/{year}/launch-rounds`, which returns once the round is allocated and
    stored) and the wall time runs until the round is marked done and every candidate stands
    at awaiting_licence in the read model. Beside it, as during a publication (bench.publication),
    reviewers' decisions go through HTTP at `--decision-rate` per second (open loop) to
    applicants of another cycle at awaiting_interview: for `--baseline` seconds before the
    round, then throughout it; their p99 during the round beside the p99 without it says
-   whether the fan-out starves reviewers.
+   whether the fan-out starves reviewers. Where the decisions' workflow tasks waited, and a
+   sample of the offices', is read from their histories (bench/waits.py); `--profile DIR`
+   samples the worker with py-spy during the round.
 """
 
 from __future__ import annotations
@@ -53,7 +56,14 @@ from bench.common import CpuMeter, Sampler, machine_line, ms, pct, proc_kib, pro
 from bench.data import ALL_CHECKS, CITIES, FEE, PASS_MARK, cycle_body, start_applicant
 from bench.data import form as form_body
 from bench.http_path import Driver, Phase, http_client
-from bench.publication import DECISION_SERIAL, DECISION_YEAR, Reviewers, register_at
+from bench.profile import PY_SPY, Profiling, summary, summary_tables
+from bench.publication import (
+    DECISION_SERIAL,
+    DECISION_YEAR,
+    Reviewers,
+    register_at,
+    restart_workers,
+)
 from bench.readmodel import FIRST_NAMES, LAST_NAMES
 from bench.stack import Stack
 from bench.waits import p50_p99, task_rows, update_waits
@@ -390,11 +400,13 @@ def _placed(stack: Stack, year: int) -> int:
 
 
 async def offices(stack: Stack, driver: Driver, year: int, count: int,
-                  concurrency: int, *, rate: float = 2.0, baseline: float = 20.0) -> Figures:
+                  concurrency: int, *, rate: float = 2.0, baseline: float = 20.0,
+                  profile: Path | None = None) -> Figures:
     """Set up `count` candidates at awaiting_launch, run a launch round; the figures.
 
     With `rate`, reviewers' decisions go on for `baseline` seconds before the round, then
-    throughout it.
+    throughout it. With `profile`, py-spy samples the worker during the round into it, and
+    its summary is printed.
     """
     await _create_cycle(driver, year, [min(count, 100_000)] * len(CITIES))
     setup = await to_launch(stack, year, count, concurrency)
@@ -409,6 +421,8 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
             concurrency, exam=True)
     drain = await stack.activities_drained()
     progress(f"  set-up's SMS sent {drain:.0f} s after", done=True)
+    # A round comes weeks after the candidates' clearance: nothing of theirs is cached.
+    await restart_workers(stack)
     decisions = Reviewers(driver, reviewers, rate) if rate else None
     quiet, busy, done = Phase(), Phase(), asyncio.Event()
     quiet_from = time.time()
@@ -417,8 +431,11 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
     pids = {"worker": stack.pid("worker"), "server": stack.pid("server"),
             "api": stack.pid("api")}
     meter = CpuMeter(dict(pids))
+    spy = Profiling(profile or Path(), {"worker": pids["worker"]}, f"launch-{count}")
     with Sampler(pids) as peak:
         sending = asyncio.create_task(decisions.run(busy, done)) if decisions else None
+        if profile is not None:
+            spy.start()
         meter.start()
         busy_from, started = time.time(), time.perf_counter()
         r = await driver.http.post(f"/v1/cycles/{year}/launch-rounds", json={"relocate": True},
@@ -436,10 +453,16 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
             await asyncio.sleep(0.25)
         wall = time.perf_counter() - started
         cpu = meter.stop()
+        if profile is not None:
+            spy.stop()
         done.set()
         if sending is not None:
             await sending
     progress(f"  offices: {placed} sent in {wall:.1f} s", done=True)
+    if profile is not None:
+        print(*summary_tables(summary(spy.file("worker")),
+                              f"worker during the round's fan-out to {count}"),
+              sep="\n", flush=True)
     waits = await update_waits(stack.client, [applicant_workflow_id(i) for i in reviewers],
                                name=Applicant.decide.name)
     # The round's own updates, from a sample of its candidates: how long an office's workflow
@@ -503,8 +526,8 @@ def _decisions(quiet: Phase, busy: Phase, decisions: Reviewers | None,
 
 
 async def launch(stack: Stack, candidates: int, fan_out: int, *, concurrency: int = 64,
-                 repeat: int = 3, rate: float = 2.0,
-                 baseline: float = 20.0) -> list[tuple[str, str]]:
+                 repeat: int = 3, rate: float = 2.0, baseline: float = 20.0,
+                 profile: Path | None = None) -> list[tuple[str, str]]:
     """Allocation over `candidates` ranked candidates and a fan-out to `fan_out`: figures.
 
     A size of 0 skips its part.
@@ -523,16 +546,18 @@ async def launch(stack: Stack, candidates: int, fan_out: int, *, concurrency: in
             figures.append(await dry_run(driver, ALLOCATION_YEAR))
         if fan_out:
             figures += await offices(stack, driver, FAN_OUT_YEAR, fan_out, concurrency,
-                                     rate=rate, baseline=baseline)
+                                     rate=rate, baseline=baseline, profile=profile)
     return figures
 
 
 async def main(candidates: int, fan_out: int, concurrency: int, repeat: int, database: str,
-               keep: bool, rate: float, baseline: float) -> None:
+               keep: bool, rate: float, baseline: float, profile: Path | None) -> None:
     print(machine_line(), flush=True)
+    if profile is not None and not PY_SPY:
+        raise SystemExit("--profile needs py-spy on PATH")
     async with Stack(database, log_level="WARNING", keep=keep) as stack:
         figures = await launch(stack, candidates, fan_out, concurrency=concurrency,
-                               repeat=repeat, rate=rate, baseline=baseline)
+                               repeat=repeat, rate=rate, baseline=baseline, profile=profile)
     print(f"\n### Launch round ({database})\n\n| figure | value |\n| --- | --- |")
     for name, value in figures:
         print(f"| {name} | {value} |")
@@ -555,9 +580,12 @@ if __name__ == "__main__":
                         "(0: none)")
     parser.add_argument("--baseline", type=float, default=20.0,
                         help="seconds of decisions before the round")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="py-spy the worker during the round's fan-out, stacks into DIR")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data")
     args = parser.parse_args()
     asyncio.run(main(args.candidates, args.fan_out, args.concurrency, args.repeat,
-                     args.database, args.keep, args.decision_rate, args.baseline))
+                     args.database, args.keep, args.decision_rate, args.baseline,
+                     args.profile))
     sys.stdout.flush()
     os._exit(0)

@@ -22,6 +22,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.common import table
+
 PY_SPY = (shutil.which("py-spy", path=str(Path(sys.executable).parent))
           or shutil.which("py-spy"))
 #: Leaf functions that are a thread waiting, not working (pyinstrument samples wall clock).
@@ -41,6 +43,7 @@ class Profiling:
         return self.out / f"{self.prefix}-{name}.collapsed"
 
     def start(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
         for name, pid in self.pids.items():
             if PY_SPY:
                 self._spies.append(subprocess.Popen(
@@ -160,3 +163,9 @@ def wrapped(out: str, command: str) -> None:
     signal.signal(signal.SIGUSR2, end)
     main([command])
 
+
+def summary_tables(profile: dict[str, Any], what: str) -> list[str]:
+    """`summary`'s parts as Markdown tables, each titled with `what` was profiled."""
+    return [table(f"{what}: {part} (% of {profile['active']} active samples)", ["", "%"],
+                  [[k, f"{v:.1f}"] for k, v in profile[part]])
+            for part in ("threads", "packages", "self", "inclusive")]

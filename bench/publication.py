@@ -50,7 +50,7 @@ from bench import fanout
 from bench.common import CpuMeter, Sampler, machine_line, pct, proc_kib, progress, table
 from bench.data import ALL_CHECKS, PASS_MARK, form, start_applicant
 from bench.http_path import CallFailed, Driver, Phase, http_client
-from bench.profile import PY_SPY, Profiling, summary
+from bench.profile import PY_SPY, Profiling, summary, summary_tables
 from bench.stack import Stack
 from bench.waits import UpdateWait, task_rows, update_waits
 from daftar.activities import cohort
@@ -258,7 +258,7 @@ class Reviewers:
         await asyncio.gather(*self._tasks)
 
 
-async def _restart_workers(stack: Stack) -> None:
+async def restart_workers(stack: Stack) -> None:
     """Fresh daftar workers: their workflow caches empty."""
     for name in stack.names("worker"):
         await stack.stop(name)
@@ -322,7 +322,7 @@ async def measure(stack: Stack, candidates: int, concurrency: int, *, rate: floa
         await stack.stop("bare")
     m.drain = await stack.activities_drained()
     progress(f"  set-up's SMS sent {m.drain:.0f} s after", done=True)
-    await _restart_workers(stack)
+    await restart_workers(stack)
     server, worker = stack.pid("server"), stack.pid("worker")
     workers = {name: stack.pid(name) for name in stack.names("worker")}
     async with http_client(stack, 16) as http:
@@ -493,10 +493,8 @@ async def main(sizes: list[int], concurrency: int, database: str, keep: bool, ra
         print(table(f"{n} candidates", ["figure", "value"], figures(measured[-1])), flush=True)
     for m in measured:
         if m.profile:
-            for part in ("threads", "packages", "self", "inclusive"):
-                print(table(f"worker during the publication of {m.candidates}: {part} "
-                            f"(% of {m.profile['active']} active samples)", ["", "%"],
-                            [[k, f"{v:.1f}"] for k, v in m.profile[part]]))
+            print(*summary_tables(m.profile, f"worker during the publication of "
+                                             f"{m.candidates}"), sep="\n")
     rows = [figures(m) for m in measured]
     print()
     print(table(f"Publication ({database}, decisions at {rate:g}/s)",
