@@ -13,7 +13,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from daftar.activities.amendments import AmendmentActivities
-from daftar.activities.cohort import CohortActivities
+from daftar.activities.cohort import FAN_OUT_IN_FLIGHT, CohortActivities
 from daftar.activities.corrections import ClosingActivities
 from daftar.activities.exam_sessions import ExamActivities
 from daftar.activities.notices import NoticeActivities
@@ -97,7 +97,7 @@ class Workers:
 
 def build_worker(client: Client, *, task_queue: str, sessions: SessionFactory,
                  executor: ThreadPoolExecutor, fan_out_page: int = 500,
-                 fan_out_concurrency: int = 64,
+                 fan_out_concurrency: int = FAN_OUT_IN_FLIGHT,
                  graceful_shutdown_timeout: timedelta = timedelta(0),
                  settings: Settings | None = None, sms: SmsProvider | None = None) -> Workers:
     """The workers of all of daftar's workflows and activities (`Workers`).

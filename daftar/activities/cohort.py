@@ -51,8 +51,8 @@ M = TypeVar("M")
 class CohortActivities:
     """Publication of exam results and launch rounds, for ExamCycleWorkflow."""
 
-    def __init__(self, client: Client, sessions: SessionFactory, *, concurrency: int = 64,
-                 page_size: int = 500) -> None:
+    def __init__(self, client: Client, sessions: SessionFactory, *,
+                 concurrency: int = FAN_OUT_IN_FLIGHT, page_size: int = 500) -> None:
         self._client = client
         self._sessions = sessions
         self._concurrency = concurrency
