@@ -24,7 +24,8 @@ and the API in their own processes, a SQLite or PostgreSQL read model):
    qualification and security, as the real updates do it, not HTTP: the figure wanted is the
    round's), into a cycle whose cities hold them all; once the set-up's SMS are sent, the
    worker is restarted (a round comes weeks after clearance: nothing is cached, each office
-   replays its candidate's history), and the launch round is posted through HTTP (`POST /v1/cycles/{year}/launch-rounds`, which returns once the round is allocated and
+   replays its candidate's history), and the launch round is posted through HTTP
+   (`POST /v1/cycles/{year}/launch-rounds`, which returns once the round is allocated and
    stored) and the wall time runs until the round is marked done and every candidate stands
    at awaiting_licence in the read model. Beside it, as during a publication (bench.publication),
    reviewers' decisions go through HTTP at `--decision-rate` per second (open loop) to
