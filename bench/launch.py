@@ -394,12 +394,6 @@ def _round(stack: Stack, year: int) -> LaunchRound | None:
         return s.get(LaunchRound, (year, 1))
 
 
-def _placed(stack: Stack, year: int) -> int:
-    with Session(stack.engine) as s:
-        return int(s.exec(select(func.count()).select_from(PlacementRecord).where(
-            PlacementRecord.cycle == year)).one())
-
-
 async def offices(stack: Stack, driver: Driver, year: int, count: int,
                   concurrency: int, *, rate: float = 2.0, baseline: float = 20.0,
                   profile: Path | None = None) -> Figures:
@@ -468,13 +462,14 @@ async def offices(stack: Stack, driver: Driver, year: int, count: int,
                                name=Applicant.decide.name)
     # The round's own updates, from a sample of its candidates: how long an office's workflow
     # task queued and ran (a replay of the whole history when the workflow was not cached).
-    sample = random.Random(7).sample(_placed_ids(stack, year), min(placed, OFFICE_SAMPLE))
+    placement_ids = _placed_ids(stack, year)
+    sample = random.Random(7).sample(placement_ids, min(len(placement_ids), OFFICE_SAMPLE))
     offices_sent = await update_waits(stack.client, map(applicant_workflow_id, sample),
                                       name=Applicant.assign_office.name)
     per = {name: f"{seconds / max(placed, 1) * 1000:.1f} ms" for name, seconds in cpu.items()}
     return [
         ("fan-out: candidates at awaiting_launch / placed",
-         f"{count:,} / {placed:,} ({_placed(stack, year):,} placement rows)"),
+         f"{count:,} / {placed:,} ({len(placement_ids):,} placement rows)"),
         ("fan-out: set-up, then its SMS sent (before the round)",
          f"{_s(setup)}, {_s(drain)}"),
         ("fan-out: POST launch round answered (allocated and stored)",
