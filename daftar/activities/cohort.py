@@ -1,9 +1,10 @@
 """CohortActivities: fan-outs to every candidate's workflow, paged, bounded and idempotent.
 
 Each fan-out walks the read model a page at a time in application-id order, sends the page's
-updates with as many in flight as its pacer finds keep their round trip near its quickest (at
-most `concurrency` and FAN_OUT_IN_FLIGHT: daftar.activities.pacing), then marks the page done
-and counts it in one transaction and heartbeats its position. A retry (a crash, a lost worker)
+updates with as many in flight as its pacer finds keep their round trip near its quickest and
+the worker's process below BUSY of a core (at most `concurrency` and FAN_OUT_IN_FLIGHT:
+daftar.activities.pacing), then marks the page done and counts it in one transaction and
+heartbeats its position. A retry (a crash, a lost worker)
 resumes after the last page marked; a page sent but not yet marked is sent again, which the
 applicant workflow's idempotent update turns into a no-op. So no candidate is skipped and none
 gets two results.
@@ -12,6 +13,7 @@ gets two results.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -52,11 +54,18 @@ class CohortActivities:
     """Publication of exam results and launch rounds, for ExamCycleWorkflow."""
 
     def __init__(self, client: Client, sessions: SessionFactory, *,
-                 concurrency: int = FAN_OUT_IN_FLIGHT, page_size: int = 500) -> None:
+                 concurrency: int = FAN_OUT_IN_FLIGHT, page_size: int = 500,
+                 cpu: Callable[[], float] | None = time.process_time) -> None:
+        """Fan-outs of at most `concurrency` in flight, over pages of `page_size`.
+
+        `cpu` is the clock of the CPU the worker's process has spent, which each fan-out's
+        pacer keeps below pacing.BUSY of a core (None: round trips alone).
+        """
         self._client = client
         self._sessions = sessions
         self._concurrency = concurrency
         self._page = page_size
+        self._cpu = cpu
 
     @activity.defn
     async def publish_results(self, job: PublishJob) -> FanOutResult:
@@ -155,7 +164,7 @@ class CohortActivities:
                        *, key: Callable[[T], str]) -> None:
         details = activity.info().heartbeat_details
         after = str(details[0]) if details else ""
-        pacing = Pacer(min(self._concurrency, FAN_OUT_IN_FLIGHT))
+        pacing = Pacer(min(self._concurrency, FAN_OUT_IN_FLIGHT), cpu=self._cpu)
 
         async def bounded(item: T) -> str:
             async with pacing.slot():
@@ -168,7 +177,8 @@ class CohortActivities:
             activity.heartbeat(after)
             log.debug("fan-out page sent", activity=activity.info().activity_type,
                       sent=len(items), after=after, in_flight=pacing.limit,
-                      base_ms=round(pacing.base * 1000) if pacing.base else None)
+                      base_ms=round(pacing.base * 1000) if pacing.base else None,
+                      cpu=round(pacing.share, 2) if pacing.share is not None else None)
 
     async def _send_to_each(self, page: Callable[[str], Awaitable[Sequence[str]]],
                             send: Callable[[str], Awaitable[str]]) -> FanOutResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from typing import Any, cast
 
@@ -12,10 +13,10 @@ from daftar.activities.cohort import FAN_OUT_IN_FLIGHT, CohortActivities
 from daftar.contracts.cycle import FanOutResult
 
 
-async def fan_out(count: int, concurrency: int,
-                  page_size: int) -> tuple[FanOutResult, Counter[str], int]:
-    """A fan-out over `count` ids whose every send takes a round trip: its result, the sends
-    each id got, and the most that were ever in flight at once."""
+async def fan_out(count: int, concurrency: int, page_size: int,
+                  busy: float = 0.0) -> tuple[FanOutResult, Counter[str], int]:
+    """A fan-out over `count` ids whose every send takes a round trip, in a process that spends
+    `busy` of a core: its result, the sends each id got, and the most ever in flight at once."""
     ids = [f"{n:04x}" for n in range(count)]
     in_flight, most = 0, 0
     sent: Counter[str] = Counter()
@@ -33,7 +34,7 @@ async def fan_out(count: int, concurrency: int,
         return "sent"
 
     acts = CohortActivities(cast(Any, None), cast(Any, None), concurrency=concurrency,
-                            page_size=page_size)
+                            page_size=page_size, cpu=lambda: time.monotonic() * busy)
     result = await ActivityEnvironment().run(acts._send_to_each, page, send)
     return result, sent, most
 
@@ -50,3 +51,15 @@ async def test_a_smaller_concurrency_bounds_it_below_the_default() -> None:
     result, sent, most = await fan_out(120, concurrency=2, page_size=40)
     assert result.sent == 120 and len(sent) == 120
     assert most <= 2
+
+
+async def test_a_fan_out_in_a_busy_process_keeps_one_in_flight() -> None:
+    # The same sends as above, in a worker whose process spends 90% of a core: one at a time.
+    result, sent, most = await fan_out(300, concurrency=64, page_size=50, busy=0.9)
+    assert result.sent == 300 and len(sent) == 300 and set(sent.values()) == {1}
+    assert most == 1
+
+
+def test_a_fan_out_watches_its_own_process_by_default() -> None:
+    acts = CohortActivities(cast(Any, None), cast(Any, None))
+    assert acts._cpu is time.process_time

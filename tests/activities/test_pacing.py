@@ -84,3 +84,59 @@ async def test_a_failed_send_frees_its_slot_and_is_not_a_round_trip() -> None:
         async with pacer.slot():
             pass
     assert pacer.base is not None
+
+
+class Process:
+    """A worker process's clocks: each update in flight costs it `per_update` of a core, its
+    other work (decisions, SMS) `other`."""
+
+    def __init__(self, per_update: float, other: float = 0.0) -> None:
+        self.per_update, self.other = per_update, other
+        self.wall = 0.0
+        self.cpu = 0.0
+
+    def run(self, pacer: Pacer, round_trip: float, windows: int) -> list[int]:
+        """`windows` windows of round trips that never grow; the limits seen."""
+        seen = []
+        for _ in range(windows):
+            self.wall += round_trip
+            self.cpu += round_trip * min(1.0, self.other + pacer.limit * self.per_update)
+            for _ in range(pacer.limit):
+                pacer.observe(round_trip)
+            seen.append(pacer.limit)
+        return seen
+
+
+def test_a_worker_busy_past_busy_gets_fewer_though_round_trips_never_grow() -> None:
+    # Each update in flight takes a quarter of the core: 3 in flight take 0.75, over 0.7.
+    process = Process(per_update=0.25)
+    pacer = Pacer(8, cpu=lambda: process.cpu, clock=lambda: process.wall)
+    seen = process.run(pacer, 0.1, windows=200)
+    assert max(seen[-100:]) == 3 and min(seen[-100:]) == 2  # around 0.7, never at 8
+    assert pacer.share is not None and 0.45 < pacer.share < 0.8
+    # The same round trips without the process's clock: the pacer goes to the most.
+    assert settle(Pacer(8), 0.1, workers=1000, windows=100)[-1] == 8
+
+
+def test_a_worker_never_busy_gets_the_most() -> None:
+    process = Process(per_update=0.05)  # 8 in flight take 0.4 of the core
+    pacer = Pacer(8, cpu=lambda: process.cpu, clock=lambda: process.wall)
+    assert process.run(pacer, 0.1, windows=100)[-1] == 8
+
+
+def test_a_worker_busy_with_other_work_keeps_the_fan_out_at_its_least() -> None:
+    process = Process(per_update=0.05)
+    pacer = Pacer(8, cpu=lambda: process.cpu, clock=lambda: process.wall)
+    process.run(pacer, 0.1, windows=30)
+    assert pacer.limit == 8
+    process.other = 0.9  # decisions, SMS: busy without the fan-out's help
+    seen = process.run(pacer, 0.1, windows=20)
+    assert seen[:7] == [7, 6, 5, 4, 3, 2, 1]  # one fewer a window
+    assert set(seen[7:]) == {1}  # and no more while it stays busy
+    process.other = 0.2  # the decisions done: the fan-out takes the room again
+    assert process.run(pacer, 0.1, windows=30)[-1] == 8
+
+
+def test_busy_must_be_a_share() -> None:
+    with pytest.raises(ValueError, match="busy"):
+        Pacer(4, cpu=lambda: 0.0, busy=0)
