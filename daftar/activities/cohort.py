@@ -4,10 +4,9 @@ Each fan-out walks the read model a page at a time in application-id order, send
 updates with as many in flight as its pacer finds keep their round trip near its quickest and
 the worker's process below BUSY of a core (at most `concurrency` and FAN_OUT_IN_FLIGHT:
 daftar.activities.pacing), then marks the page done and counts it in one transaction and
-heartbeats its position. A retry (a crash, a lost worker)
-resumes after the last page marked; a page sent but not yet marked is sent again, which the
-applicant workflow's idempotent update turns into a no-op. So no candidate is skipped and none
-gets two results.
+heartbeats its position. A retry (a crash, a lost worker) resumes after the last page marked; a
+page sent but not yet marked is sent again, which the applicant workflow's idempotent update
+turns into a no-op. So no candidate is skipped and none gets two results.
 """
 
 from __future__ import annotations

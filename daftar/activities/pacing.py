@@ -41,7 +41,7 @@ BUSY = 0.7
 
 
 class Pacer:
-    """At most `limit` in flight, `limit` kept between `least` and `most` by round trips."""
+    """At most `limit` in flight, kept between `least` and `most` by round trips (and CPU)."""
 
     def __init__(self, most: int, *, least: int = 1, cpu: Callable[[], float] | None = None,
                  busy: float = BUSY, clock: Callable[[], float] = time.monotonic) -> None:
