@@ -97,11 +97,10 @@ class Pacer:
         busy = self._busy_window()
         if self.base is None or mean < self.base:
             self.base = mean
-        if mean > self.base * SLOWER:
-            if self.limit == self.least:
+        slow = mean > self.base * SLOWER
+        if slow or busy:
+            if slow and self.limit == self.least:
                 self.base = mean
-            self.limit = max(self.least, self.limit - 1)
-        elif busy:
             self.limit = max(self.least, self.limit - 1)
         elif mean < self.base * FASTER:
             self.limit = min(self.most, self.limit + 1)
